@@ -1,0 +1,218 @@
+//! The results model: what a campaign did, step by step, as written to `results.json`.
+//!
+//! The format is versioned by [`RESULTS_SCHEMA`] and documented in `docs/results-format.md`.
+//! Bump the version whenever a field changes meaning or disappears.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Identifier and version of the `results.json` format.
+pub const RESULTS_SCHEMA: &str = "qualify.results/v1";
+
+/// Outcome of a step or scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Executed and every assertion held.
+    Passed,
+    /// Executed and an assertion or the adapter failed.
+    Failed,
+    /// No step definition matches the step text.
+    Undefined,
+    /// Not executed because an earlier step of the scenario did not pass.
+    Skipped,
+}
+
+/// The whole run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunResults {
+    /// Always [`RESULTS_SCHEMA`].
+    pub schema: String,
+    /// The evidence package id.
+    pub package_id: String,
+    /// Name and version of qualify.
+    pub tool: ToolInfo,
+    /// What was selected for execution.
+    pub selection: Selection,
+    /// UTC time the campaign started (RFC 3339).
+    pub started_at: String,
+    /// UTC time the campaign finished (RFC 3339).
+    pub finished_at: String,
+    /// Counts.
+    pub summary: Summary,
+    /// Features, sorted by path.
+    pub features: Vec<FeatureResult>,
+}
+
+/// Name and version of the tool that produced the results.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ToolInfo {
+    /// `qualify`.
+    pub name: String,
+    /// Crate version.
+    pub version: String,
+}
+
+/// The selection criteria of the campaign.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Selection {
+    /// `IQ`, `OQ`, `PQ` or `null` for all stages.
+    pub stage: Option<String>,
+    /// The tag expression given with `--tags`, if any.
+    pub tags: Option<String>,
+    /// Number of scenarios selected.
+    pub scenarios: usize,
+}
+
+/// Counts over the run.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Scenarios executed.
+    pub scenarios: usize,
+    /// Scenarios whose steps all passed.
+    pub scenarios_passed: usize,
+    /// Scenarios with a failed, undefined or skipped step.
+    pub scenarios_failed: usize,
+    /// Steps that passed.
+    pub steps_passed: usize,
+    /// Steps that failed.
+    pub steps_failed: usize,
+    /// Steps with no matching definition.
+    pub steps_undefined: usize,
+    /// Steps not executed.
+    pub steps_skipped: usize,
+}
+
+/// One feature file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FeatureResult {
+    /// Feature name.
+    pub name: String,
+    /// Path relative to the project root, with `/` separators.
+    pub path: String,
+    /// SHA-256 of the feature file.
+    pub sha256: String,
+    /// Free text under the `Feature:` line.
+    pub description: Option<String>,
+    /// Scenarios, sorted by line.
+    pub scenarios: Vec<ScenarioResult>,
+}
+
+/// One executed scenario (an outline contributes one per example row).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScenarioResult {
+    /// Stable id: `<feature path>:<line>`.
+    pub id: String,
+    /// Scenario name (outline placeholders substituted).
+    pub name: String,
+    /// Line of the scenario, or of the example row for outlines.
+    pub line: usize,
+    /// Rule the scenario belongs to, if any.
+    pub rule: Option<String>,
+    /// `IQ`, `OQ` or `PQ`.
+    pub stage: String,
+    /// Requirement ids covered (`URS-001`, ...).
+    pub requirements: Vec<String>,
+    /// All tags, merged from feature, rule, scenario and examples, without `@`.
+    pub tags: Vec<String>,
+    /// Overall outcome.
+    pub status: Status,
+    /// UTC start (RFC 3339).
+    pub started_at: Option<String>,
+    /// UTC end (RFC 3339).
+    pub finished_at: Option<String>,
+    /// Wall-clock duration in milliseconds.
+    pub duration_ms: u64,
+    /// Adapters started by the scenario, with their self-reported identity.
+    pub adapters: Vec<AdapterIdentity>,
+    /// Steps in execution order (background steps first).
+    pub steps: Vec<StepResult>,
+}
+
+/// What an adapter said about itself when started.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct AdapterIdentity {
+    /// Adapter name in qualify.yaml.
+    pub adapter: String,
+    /// `process`, `sql`, ...
+    pub kind: String,
+    /// Name reported by the system under test.
+    pub name: Option<String>,
+    /// Version reported by the system under test.
+    pub version: Option<String>,
+    /// SHA-256 of the executable or database file, when there is one.
+    pub sha256: Option<String>,
+}
+
+/// One step.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StepResult {
+    /// `Given `, `When `, ... as written.
+    pub keyword: String,
+    /// Step text as written (after outline substitution).
+    pub text: String,
+    /// Line in the feature file.
+    pub line: usize,
+    /// True for steps that come from a `Background`.
+    pub background: bool,
+    /// Outcome.
+    pub status: Status,
+    /// UTC start (RFC 3339).
+    pub started_at: Option<String>,
+    /// UTC end (RFC 3339).
+    pub finished_at: Option<String>,
+    /// Duration in milliseconds.
+    pub duration_ms: u64,
+    /// Failure message for failed or undefined steps.
+    pub error: Option<String>,
+    /// Every comparison the step made, passed or not.
+    pub assertions: Vec<Assertion>,
+    /// Files that back this step (requests, responses, logs).
+    pub attachments: Vec<AttachmentRef>,
+}
+
+/// An objective comparison: what was expected, what was found.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Assertion {
+    /// What was compared, in words (`response field "oee"`).
+    pub subject: String,
+    /// The comparison (`equals`, `matches`, `within 0.01 of`, ...).
+    pub comparison: String,
+    /// Expected value as JSON.
+    pub expected: Value,
+    /// Actual value as JSON (`null` when nothing was there; see `mismatches`).
+    pub actual: Value,
+    /// Whether it held.
+    pub passed: bool,
+    /// Every difference found, with its path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mismatches: Vec<Mismatch>,
+}
+
+/// A single difference between an expected and an actual document.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Mismatch {
+    /// Path of the difference (`$.metrics[0].value`).
+    pub path: String,
+    /// What was expected there.
+    pub expected: Value,
+    /// What was found there (`null` if missing).
+    pub actual: Value,
+    /// Why it does not match.
+    pub reason: String,
+}
+
+/// A file inside the package that backs a step.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AttachmentRef {
+    /// Path relative to the package root, `/` separators.
+    pub path: String,
+    /// SHA-256 of the content, lowercase hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Media type (`application/jsonl`, `text/plain`, ...).
+    pub media_type: String,
+    /// What the file holds.
+    pub description: String,
+}

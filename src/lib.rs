@@ -1,0 +1,10 @@
+//! qualify: executable computer system validation for IIoT → MES integrations.
+//!
+//! Gherkin scenarios run against integration adapters; each run becomes a sealed evidence package.
+//! The binary (`src/main.rs`) only parses arguments, calls [`cli::run`] and exits with the code from
+//! [`exit_code`].
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod evidence;
+pub mod exit_code;
