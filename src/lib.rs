@@ -5,6 +5,9 @@
 //! [`exit_code`].
 #![warn(missing_docs)]
 
+pub mod cli;
 pub mod config;
+pub mod errors;
 pub mod evidence;
 pub mod exit_code;
+pub mod plan;

@@ -1,5 +1,15 @@
-//! Project configuration: `qualify.yaml` and the requirements file.
+//! Project configuration: `qualify.yaml`, the requirements file, adapters and components.
 
 mod adapter;
+mod component;
+mod error;
+mod project;
+mod read;
+mod requirements;
 
 pub use adapter::{AdapterConfig, AdapterKind, Isolation, Timeouts};
+pub use component::Component;
+pub use error::ConfigError;
+pub use project::{Config, ProjectInfo};
+pub(crate) use read::read_text;
+pub use requirements::{Requirement, Requirements, Risk};

@@ -1,0 +1,91 @@
+//! `qualify list`: the plan, without running anything.
+
+use std::io::Write;
+
+use serde_json::json;
+
+use super::args::{Format, ListArgs};
+use super::select::criteria;
+use crate::config::Config;
+use crate::errors::Error;
+use crate::exit_code;
+use crate::plan::{Plan, Stage};
+
+/// Prints the plan; returns the exit code.
+pub fn list(config: &Config, args: &ListArgs, out: &mut dyn Write) -> Result<i32, Error> {
+    let criteria = criteria(&args.select)?;
+    let plan = Plan::build(config, &criteria)?;
+    let written = match args.format {
+        Format::Json => write_json(config, &plan, &criteria, out),
+        Format::Human => write_human(config, &plan, out),
+    };
+    written.map_err(|e| Error::Internal(format!("cannot write the listing: {e}")))?;
+    Ok(exit_code::SUCCESS)
+}
+
+fn write_json(
+    config: &Config,
+    plan: &Plan,
+    criteria: &crate::plan::Criteria,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let doc = json!({
+        "schema": "qualify.list/v1",
+        "selection": {
+            "stage": criteria.stage.map(|s| s.to_string()),
+            "tags": criteria.tags.as_ref().map(|t| t.to_string()),
+        },
+        "features": plan.features,
+        "scenarios": plan.scenarios,
+        "total_scenarios": plan.total_scenarios,
+        "requirements": config.requirements.iter().map(|r| json!({
+            "id": r.id,
+            "title": r.title,
+            "risk": r.risk,
+            "scenarios": plan.scenarios.iter().filter(|s| s.requirements.contains(&r.id)).map(|s| s.id.clone()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "uncovered_requirements": plan.uncovered_requirements,
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+fn write_human(config: &Config, plan: &Plan, out: &mut dyn Write) -> std::io::Result<()> {
+    for stage in Stage::ALL {
+        let rows: Vec<_> = plan.scenarios.iter().filter(|s| s.stage == stage).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        writeln!(out, "{stage} ({} scenario{})", rows.len(), plural(rows.len()))?;
+        let req_width = rows.iter().map(|s| s.requirements.join(",").len()).max().unwrap_or(0).max(1);
+        for s in rows {
+            let reqs = if s.requirements.is_empty() { "-".to_string() } else { s.requirements.join(",") };
+            writeln!(out, "  {reqs:<req_width$}  {}  ({})", s.name, s.id)?;
+        }
+        writeln!(out)?;
+    }
+    if !plan.uncovered_requirements.is_empty() {
+        writeln!(out, "Requirements without scenarios:")?;
+        for id in &plan.uncovered_requirements {
+            let title = config.requirements.get(id).map(|r| r.title.as_str()).unwrap_or("");
+            writeln!(out, "  {id}  {title}")?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(
+        out,
+        "{} of {} scenario{} selected in {} feature{}; {} requirement{}, {} without scenarios",
+        plan.scenarios.len(),
+        plan.total_scenarios,
+        plural(plan.total_scenarios),
+        plan.features.len(),
+        plural(plan.features.len()),
+        config.requirements.len(),
+        plural(config.requirements.len()),
+        plan.uncovered_requirements.len()
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

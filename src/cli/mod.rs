@@ -1,0 +1,10 @@
+//! The command line: arguments, their validation, and one module per subcommand.
+
+mod args;
+mod dispatch;
+mod list;
+mod run;
+mod select;
+
+pub use args::{Cli, Command, Format, ListArgs, Progress, RunArgs, SelectArgs};
+pub use dispatch::run;

@@ -1,0 +1,201 @@
+//! `qualify.yaml`: the campaign's project file, loaded into a checked [`Config`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::adapter::{AdapterConfig, AdapterKind};
+use super::component::Component;
+use super::error::{ConfigError, line_of_key};
+use super::requirements::Requirements;
+
+/// Descriptive fields shown in reports.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectInfo {
+    /// Name of the validation project.
+    #[serde(default)]
+    pub name: String,
+    /// The system under test.
+    #[serde(default)]
+    pub system: String,
+    /// Purpose of the validation.
+    #[serde(default)]
+    pub purpose: String,
+    /// Scope.
+    #[serde(default)]
+    pub scope: String,
+    /// Intended use of the system.
+    #[serde(default)]
+    pub intended_use: String,
+}
+
+/// The raw file, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default = "default_version")]
+    version: u32,
+    #[serde(default)]
+    project: ProjectInfo,
+    #[serde(default = "default_features")]
+    features: PathBuf,
+    #[serde(default = "default_evidence")]
+    evidence: PathBuf,
+    #[serde(default = "default_requirements")]
+    requirements: PathBuf,
+    #[serde(default)]
+    concurrency: Option<usize>,
+    #[serde(default)]
+    adapters: BTreeMap<String, AdapterConfig>,
+    #[serde(default)]
+    components: Vec<Component>,
+}
+
+fn default_version() -> u32 {
+    1
+}
+fn default_features() -> PathBuf {
+    PathBuf::from("features")
+}
+fn default_evidence() -> PathBuf {
+    PathBuf::from("evidence")
+}
+fn default_requirements() -> PathBuf {
+    PathBuf::from("requirements.yaml")
+}
+
+/// A loaded, checked project configuration with paths resolved against the config's folder.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The config file.
+    pub path: PathBuf,
+    /// Its folder: the project root; relative paths are resolved against it.
+    pub dir: PathBuf,
+    /// Descriptive fields.
+    pub project: ProjectInfo,
+    /// Features folder (absolute).
+    pub features: PathBuf,
+    /// Evidence folder (absolute).
+    pub evidence: PathBuf,
+    /// Requirements file (absolute).
+    pub requirements_path: PathBuf,
+    /// The requirements.
+    pub requirements: Requirements,
+    /// Maximum scenarios running at once.
+    pub concurrency: usize,
+    /// Adapters by name.
+    pub adapters: BTreeMap<String, AdapterConfig>,
+    /// Components for impact assessment.
+    pub components: Vec<Component>,
+}
+
+impl Config {
+    /// Loads `path` and the requirements file it names, and checks them.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = super::read_text(path)?;
+        let raw: RawConfig =
+            serde_yaml::from_str(&text).map_err(|e| ConfigError::from_yaml(path, e))?;
+        let invalid = |key: &str, message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: line_of_key(&text, key),
+            message,
+        };
+        if raw.version != 1 {
+            return Err(invalid(
+                "version",
+                format!("config version {} is not supported; this qualify reads version 1", raw.version),
+            ));
+        }
+        let dir = path
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_else(|| PathBuf::from("."));
+        for (name, adapter) in &raw.adapters {
+            check_adapter(name, adapter).map_err(|m| invalid(name, m))?;
+        }
+        let concurrency = raw.concurrency.unwrap_or(4);
+        if concurrency == 0 {
+            return Err(invalid("concurrency", "concurrency must be at least 1".into()));
+        }
+        let requirements_path = dir.join(&raw.requirements);
+        let requirements = Requirements::load(&requirements_path)?;
+        let mut seen = std::collections::BTreeSet::new();
+        for component in &raw.components {
+            if !seen.insert(component.id.clone()) {
+                return Err(invalid(
+                    "components",
+                    format!("component `{}` is declared twice", component.id),
+                ));
+            }
+            if component.paths.is_empty() {
+                return Err(invalid(
+                    "components",
+                    format!("component `{}` has no paths; list the globs it owns", component.id),
+                ));
+            }
+            for req in &component.requirements {
+                if requirements.get(req).is_none() {
+                    return Err(invalid(
+                        "components",
+                        format!(
+                            "component `{}` names requirement `{req}`, which {} does not define",
+                            component.id,
+                            requirements_path.display()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(Self {
+            path: path.to_path_buf(),
+            features: dir.join(&raw.features),
+            evidence: dir.join(&raw.evidence),
+            requirements_path,
+            requirements,
+            concurrency,
+            adapters: raw.adapters,
+            components: raw.components,
+            project: raw.project,
+            dir,
+        })
+    }
+
+    /// Path relative to the project root, with `/` separators, for evidence and messages.
+    pub fn relative(&self, path: &Path) -> String {
+        let rel = path.strip_prefix(&self.dir).unwrap_or(path);
+        rel.to_string_lossy().replace('\\', "/")
+    }
+}
+
+fn check_adapter(name: &str, adapter: &AdapterConfig) -> Result<(), String> {
+    match adapter.kind {
+        AdapterKind::Process => {
+            if adapter.command.is_empty() {
+                return Err(format!(
+                    "adapter `{name}` (kind process) needs `command`: the program and its arguments"
+                ));
+            }
+            if adapter.database.is_some() {
+                return Err(format!("adapter `{name}` (kind process) does not take `database`"));
+            }
+        }
+        AdapterKind::Sql => {
+            if adapter.database.is_none() {
+                return Err(format!(
+                    "adapter `{name}` (kind sql) needs `database`: the SQLite file, relative to the scenario folder"
+                ));
+            }
+            if !adapter.command.is_empty() {
+                return Err(format!("adapter `{name}` (kind sql) does not take `command`"));
+            }
+        }
+    }
+    let t = adapter.timeouts;
+    if t.start_ms == 0 || t.request_ms == 0 || t.shutdown_ms == 0 {
+        return Err(format!("adapter `{name}`: timeouts must be greater than 0 ms"));
+    }
+    Ok(())
+}

@@ -1,0 +1,46 @@
+//! The error boundary: every area's error becomes one message and one exit code here.
+
+use crate::config::ConfigError;
+use crate::exit_code;
+use crate::plan::PlanError;
+
+/// Any error that ends a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad command-line value.
+    #[error("{0}")]
+    Usage(String),
+    /// Bad configuration or requirements file.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Bad features.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// The evidence package could not be written.
+    #[error("evidence package: {0}")]
+    Evidence(String),
+    /// Anything else that should not happen.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// The documented exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) | Error::Config(_) | Error::Plan(_) => exit_code::INPUT_ERROR,
+            Error::Evidence(_) | Error::Internal(_) => exit_code::INTERNAL_ERROR,
+        }
+    }
+
+    /// The message with its whole `source()` chain, one cause per line.
+    pub fn report(&self) -> String {
+        let mut out = format!("error: {self}");
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            out.push_str(&format!("\n  caused by: {cause}"));
+            source = cause.source();
+        }
+        out
+    }
+}

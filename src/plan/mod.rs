@@ -1,0 +1,18 @@
+//! The plan: which scenarios exist, what they qualify, and which ones a command selects.
+
+mod build;
+mod criteria;
+mod discover;
+mod error;
+mod scenario;
+mod stage;
+mod tag_expr;
+mod tags;
+
+pub use build::{Plan, PlannedFeature, feature_abs, scenario_tags};
+pub use criteria::Criteria;
+pub use error::{PlanError, PlanProblem};
+pub use scenario::PlannedScenario;
+pub use stage::Stage;
+pub use tag_expr::{TagExpr, TagExprError};
+pub use tags::{MergedTags, is_requirement_tag, merge};

@@ -1,0 +1,216 @@
+//! Joins what the runner saw (statuses, timings) with what the steps recorded (assertions,
+//! attachments) into the [`RunResults`] model.
+
+use std::collections::BTreeMap;
+use std::time::SystemTime;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use super::collector::ScenarioOutcome;
+use crate::evidence::{
+    AttachmentRef, FeatureResult, RESULTS_SCHEMA, RunResults, ScenarioResult, Selection, Status,
+    StepResult, Summary, ToolInfo,
+};
+use crate::plan::Plan;
+use crate::steps::ScenarioRecord;
+
+/// RFC 3339 UTC with milliseconds.
+pub fn rfc3339(t: SystemTime) -> String {
+    DateTime::<Utc>::from(t).to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn millis(a: Option<SystemTime>, b: Option<SystemTime>) -> u64 {
+    match (a, b) {
+        (Some(a), Some(b)) => b.duration_since(a).map(|d| d.as_millis() as u64).unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Inputs to [`assemble`].
+pub struct AssembleInput<'a> {
+    /// Package id.
+    pub package_id: &'a str,
+    /// The plan that was run.
+    pub plan: &'a Plan,
+    /// Selection as given.
+    pub selection: Selection,
+    /// Feature path → SHA-256.
+    pub feature_digests: &'a BTreeMap<String, String>,
+    /// Runner outcomes by scenario id.
+    pub outcomes: BTreeMap<String, ScenarioOutcome>,
+    /// Step records by scenario id.
+    pub records: BTreeMap<String, ScenarioRecord>,
+    /// Campaign start.
+    pub started: SystemTime,
+    /// Campaign end.
+    pub finished: SystemTime,
+}
+
+/// Builds the results. Scenarios of the plan that never reported are included as failed, so that
+/// nothing selected can silently disappear from the evidence.
+pub fn assemble(mut input: AssembleInput<'_>) -> RunResults {
+    let mut summary = Summary::default();
+    let mut features = Vec::new();
+    for feature in &input.plan.features {
+        let mut scenarios = Vec::new();
+        for planned in input.plan.scenarios.iter().filter(|s| s.feature_path == feature.path) {
+            let outcome = input.outcomes.remove(&planned.id);
+            let record = input.records.remove(&planned.id).unwrap_or_default();
+            let scenario = scenario_result(planned, outcome, record, &mut summary);
+            scenarios.push(scenario);
+        }
+        if scenarios.is_empty() {
+            continue;
+        }
+        scenarios.sort_by_key(|s| s.line);
+        features.push(FeatureResult {
+            name: feature.name.clone(),
+            path: feature.path.clone(),
+            sha256: input.feature_digests.get(&feature.path).cloned().unwrap_or_default(),
+            description: feature.description.clone(),
+            scenarios,
+        });
+    }
+    RunResults {
+        schema: RESULTS_SCHEMA.into(),
+        package_id: input.package_id.into(),
+        tool: ToolInfo { name: "qualify".into(), version: env!("CARGO_PKG_VERSION").into() },
+        selection: input.selection,
+        started_at: rfc3339(input.started),
+        finished_at: rfc3339(input.finished),
+        summary,
+        features,
+    }
+}
+
+fn scenario_result(
+    planned: &crate::plan::PlannedScenario,
+    outcome: Option<ScenarioOutcome>,
+    record: ScenarioRecord,
+    summary: &mut Summary,
+) -> ScenarioResult {
+    summary.scenarios += 1;
+    let Some(outcome) = outcome else {
+        summary.scenarios_failed += 1;
+        return ScenarioResult {
+            id: planned.id.clone(),
+            name: planned.name.clone(),
+            line: planned.line,
+            rule: planned.rule.clone(),
+            stage: planned.stage.to_string(),
+            requirements: planned.requirements.clone(),
+            tags: planned.tags.clone(),
+            status: Status::Failed,
+            started_at: None,
+            finished_at: None,
+            duration_ms: 0,
+            adapters: Vec::new(),
+            steps: vec![StepResult {
+                keyword: String::new(),
+                text: "(scenario did not run)".into(),
+                line: planned.line,
+                background: false,
+                status: Status::Failed,
+                started_at: None,
+                finished_at: None,
+                duration_ms: 0,
+                error: Some("the runner never reported this selected scenario".into()),
+                assertions: Vec::new(),
+                attachments: Vec::new(),
+            }],
+        };
+    };
+    let mut steps = Vec::new();
+    for o in &outcome.steps {
+        match o.status {
+            Status::Passed => summary.steps_passed += 1,
+            Status::Failed => summary.steps_failed += 1,
+            Status::Undefined => summary.steps_undefined += 1,
+            Status::Skipped => summary.steps_skipped += 1,
+        }
+        let rec = record.steps.get(&o.step.line).cloned().unwrap_or_default();
+        let attachments: Vec<AttachmentRef> = record
+            .attachments
+            .iter()
+            .filter(|a| rec.adapters.iter().any(|name| attachment_of(a, name)))
+            .cloned()
+            .collect();
+        steps.push(StepResult {
+            keyword: o.step.keyword.clone(),
+            text: o.step.text.clone(),
+            line: o.step.line,
+            background: o.step.background,
+            status: o.status,
+            started_at: o.started.map(rfc3339),
+            finished_at: o.finished.map(rfc3339),
+            duration_ms: millis(o.started, o.finished),
+            error: o.error.clone(),
+            assertions: rec.assertions,
+            attachments,
+        });
+    }
+    let all_passed = !steps.is_empty() && steps.iter().all(|s| s.status == Status::Passed);
+    let status = if outcome.status == Status::Passed && all_passed && outcome.error.is_none() {
+        Status::Passed
+    } else {
+        Status::Failed
+    };
+    if let Some(err) = &outcome.error {
+        steps.push(StepResult {
+            keyword: String::new(),
+            text: "(scenario hook)".into(),
+            line: planned.line,
+            background: false,
+            status: Status::Failed,
+            started_at: None,
+            finished_at: outcome.finished.map(rfc3339),
+            duration_ms: 0,
+            error: Some(err.clone()),
+            assertions: Vec::new(),
+            attachments: Vec::new(),
+        });
+    }
+    for e in &record.teardown_errors {
+        steps.push(StepResult {
+            keyword: String::new(),
+            text: "(adapter teardown)".into(),
+            line: planned.line,
+            background: false,
+            status: Status::Failed,
+            started_at: None,
+            finished_at: None,
+            duration_ms: 0,
+            error: Some(e.clone()),
+            assertions: Vec::new(),
+            attachments: Vec::new(),
+        });
+    }
+    if status == Status::Passed {
+        summary.scenarios_passed += 1;
+    } else {
+        summary.scenarios_failed += 1;
+    }
+    ScenarioResult {
+        id: planned.id.clone(),
+        name: planned.name.clone(),
+        line: planned.line,
+        rule: planned.rule.clone(),
+        stage: planned.stage.to_string(),
+        requirements: planned.requirements.clone(),
+        tags: planned.tags.clone(),
+        status,
+        started_at: Some(rfc3339(outcome.started)),
+        finished_at: outcome.finished.map(rfc3339),
+        duration_ms: millis(Some(outcome.started), outcome.finished),
+        adapters: record.adapters,
+        steps,
+    }
+}
+
+/// Whether an attachment belongs to an adapter (`…/<adapter>.jsonl`, `…/<adapter>.stderr.log`).
+fn attachment_of(a: &AttachmentRef, adapter: &str) -> bool {
+    a.path
+        .rsplit('/')
+        .next()
+        .is_some_and(|file| file.strip_prefix(adapter).is_some_and(|rest| rest.starts_with('.')))
+}

@@ -1,0 +1,184 @@
+//! A campaign from start to sealed package: plan → package → cucumber run → results → seal.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use cucumber::writer::AssertNormalized;
+
+use super::assemble::{AssembleInput, assemble};
+use super::collector::Collector;
+use super::cucumber_writer::EventWriter;
+use super::event::{Reporter, RunEvent};
+use super::failure::install_quiet_hook;
+use super::progress::{Progress, ProgressMode};
+use crate::adapters::AdapterRegistry;
+use crate::config::Config;
+use crate::errors::Error;
+use crate::evidence::{
+    AttachmentStore, EnvInputs, Environment, PackageWriter, RunResults, Selection, sha256_file,
+    write_cucumber_json, write_junit,
+};
+use crate::git::GitInfo;
+use crate::plan::{Criteria, Plan, scenario_tags};
+use crate::steps::{self, QualifyWorld, RunContext};
+
+/// What to run and how.
+pub struct CampaignOptions {
+    /// Selection.
+    pub criteria: Criteria,
+    /// Evidence folder (overrides the config's).
+    pub evidence_dir: std::path::PathBuf,
+    /// Scenarios at once.
+    pub concurrency: usize,
+    /// Progress display.
+    pub progress: ProgressMode,
+}
+
+/// The outcome of a campaign.
+pub struct CampaignOutcome {
+    /// The results as sealed.
+    pub results: RunResults,
+    /// Where the package is.
+    pub package_dir: std::path::PathBuf,
+    /// SHA-256 of its manifest.
+    pub manifest_digest: String,
+    /// Whether the package may be released (clean git tree).
+    pub releasable: bool,
+}
+
+/// Runs the campaign and seals the package.
+pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<CampaignOutcome, Error> {
+    let plan = Plan::build(config, &options.criteria)?;
+    if plan.scenarios.is_empty() {
+        return Err(Error::Usage(format!(
+            "no scenario selected (stage {}, tags {}); `qualify list` shows what exists",
+            options.criteria.stage_label(),
+            options.criteria.tags.as_ref().map(|t| t.to_string()).unwrap_or_else(|| "any".into())
+        )));
+    }
+    let git = GitInfo::discover(&config.dir, &options.evidence_dir);
+    let package = PackageWriter::create(
+        &options.evidence_dir,
+        &options.criteria.stage_label(),
+        git.short_commit(),
+        chrono::Utc::now(),
+    )
+    .map_err(|e| Error::Evidence(e.to_string()))?;
+    let work_root = tempfile::Builder::new()
+        .prefix("qualify-work-")
+        .tempdir()
+        .map_err(|e| Error::Internal(format!("cannot create a scratch folder: {e}")))?;
+
+    let registry = Arc::new(AdapterRegistry::new(config.adapters.clone(), config.dir.clone()));
+    let ctx = Arc::new(RunContext {
+        config: config.clone(),
+        registry: registry.clone(),
+        store: AttachmentStore::new(package.root()),
+        work_root: work_root.path().to_path_buf(),
+        records: Mutex::new(BTreeMap::new()),
+    });
+    let active = RunContext::enter(ctx.clone());
+    install_quiet_hook();
+
+    let (collector, collected) = Collector::new();
+    let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(collector)];
+    reporters.push(Box::new(Progress::new(options.progress)));
+    for r in &mut reporters {
+        r.event(&RunEvent::CampaignStarted { total: plan.scenarios.len() });
+    }
+    let writer = EventWriter::new(&config.dir, reporters);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start the async runtime: {e}")))?;
+    let started = SystemTime::now();
+    let criteria = options.criteria.clone();
+    let runner = cucumber::runner::Basic::default()
+        .max_concurrent_scenarios(options.concurrency)
+        .steps(steps::collection())
+        .before(steps::before)
+        .after(steps::after);
+    let cuke = cucumber::Cucumber::<QualifyWorld, _, _, _, _>::custom(
+        cucumber::parser::Basic::new(),
+        runner,
+        AssertNormalized::new(writer),
+    )
+    .with_cli(cucumber::cli::Opts::default());
+    let features_dir = config.features.clone();
+    let writer = runtime.block_on(async move {
+        let w = cuke
+            .filter_run(features_dir, move |f, r, s| criteria.selects(&scenario_tags(f, r, s)))
+            .await;
+        registry.shutdown().await;
+        w
+    });
+    let finished = SystemTime::now();
+    drop(active);
+    if let Some(err) = writer.parse_errors().first() {
+        return Err(Error::Internal(format!("cucumber could not parse a feature the plan accepted: {err}")));
+    }
+
+    let mut feature_digests = BTreeMap::new();
+    for f in &plan.features {
+        if let Ok((d, _)) = sha256_file(&f.abs_path) {
+            feature_digests.insert(f.path.clone(), d);
+        }
+    }
+    let outcomes = collected.lock().map(|mut m| std::mem::take(&mut *m)).unwrap_or_default();
+    let records = ctx.take_records();
+    let results = assemble(AssembleInput {
+        package_id: package.id(),
+        plan: &plan,
+        selection: Selection {
+            stage: options.criteria.stage.map(|s| s.to_string()),
+            tags: options.criteria.tags.as_ref().map(|t| t.to_string()),
+            scenarios: plan.scenarios.len(),
+        },
+        feature_digests: &feature_digests,
+        outcomes,
+        records,
+        started,
+        finished,
+    });
+
+    let environment = Environment::capture(&EnvInputs {
+        project_dir: config.dir.clone(),
+        config_files: vec![config.path.clone(), config.requirements_path.clone()],
+        feature_files: plan.features.iter().map(|f| f.abs_path.clone()).collect(),
+        adapters: adapter_binaries(&results),
+    });
+    let write = |e: std::io::Error| Error::Evidence(format!("cannot write the package: {e}"));
+    package.write_json("results.json", &results).map_err(|e| Error::Evidence(e.to_string()))?;
+    package.write_json("environment.json", &environment).map_err(|e| Error::Evidence(e.to_string()))?;
+    package.write_json("git.json", &git).map_err(|e| Error::Evidence(e.to_string()))?;
+    let mut junit = Vec::new();
+    write_junit(&results, &mut junit).map_err(write)?;
+    package.write_bytes("junit.xml", &junit).map_err(|e| Error::Evidence(e.to_string()))?;
+    let mut cj = Vec::new();
+    write_cucumber_json(&results, &mut cj).map_err(write)?;
+    package.write_bytes("cucumber.json", &cj).map_err(|e| Error::Evidence(e.to_string()))?;
+    let sealed = package.finalize().map_err(|e| Error::Evidence(e.to_string()))?;
+    drop(work_root);
+    Ok(CampaignOutcome {
+        results,
+        package_dir: sealed.path,
+        manifest_digest: sealed.manifest_digest,
+        releasable: git.is_releasable(),
+    })
+}
+
+/// Adapter name → identity with digest, from what the scenarios recorded.
+fn adapter_binaries(results: &RunResults) -> BTreeMap<String, crate::evidence::AdapterIdentity> {
+    let mut out = BTreeMap::new();
+    for f in &results.features {
+        for s in &f.scenarios {
+            for a in &s.adapters {
+                out.entry(a.adapter.clone()).or_insert_with(|| a.clone());
+            }
+        }
+    }
+    out
+}

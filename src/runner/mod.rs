@@ -1,0 +1,16 @@
+//! The campaign runner: drives cucumber-rs, turns its events into [`RunEvent`]s for the reporters,
+//! and seals the evidence package.
+
+mod assemble;
+mod campaign;
+mod collector;
+mod cucumber_writer;
+mod event;
+mod failure;
+mod progress;
+
+pub use campaign::{CampaignOptions, CampaignOutcome, run_campaign};
+pub use collector::{Collected, Collector, ScenarioOutcome, StepOutcome};
+pub use event::{PlannedStep, Reporter, RunEvent};
+pub use failure::{StepFailure, fail, install_quiet_hook, panic_message};
+pub use progress::{Progress, ProgressMode};

@@ -1,0 +1,138 @@
+//! Steps that start adapters and send requests to process adapters.
+
+use std::io::BufRead;
+
+use cucumber::step::Context;
+use futures::future::LocalBoxFuture;
+use serde_json::{Map, Value, json};
+
+use super::args::{capture, json_argument};
+use super::world::QualifyWorld;
+use crate::adapters::Reply;
+use crate::runner::fail;
+
+/// `the adapter "NAME" is started`
+pub fn started(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
+    Box::pin(async move {
+        let name = capture(w, &ctx, 1);
+        start(w, &name).await;
+    })
+}
+
+async fn start(w: &mut QualifyWorld, name: &str) -> crate::evidence::AdapterIdentity {
+    w.touched(name);
+    let result = w.state().adapters.start(name).await;
+    match result {
+        Ok(identity) => {
+            let state = w.state();
+            if !state.record.adapters.iter().any(|a| a.adapter == identity.adapter) {
+                state.record.adapters.push(identity.clone());
+            }
+            state.vars.insert(
+                format!("adapter.{name}"),
+                serde_json::to_value(&identity).unwrap_or(Value::Null),
+            );
+            identity
+        }
+        Err(e) => fail(e.to_string()),
+    }
+}
+
+/// `the adapter "NAME" reports version "X"`
+pub fn reports_version(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
+    Box::pin(async move {
+        let name = capture(w, &ctx, 1);
+        let expected = capture(w, &ctx, 2);
+        let identity = start(w, &name).await;
+        let actual = identity.version.clone().map(Value::String).unwrap_or(Value::Null);
+        let passed = actual == Value::String(expected.clone());
+        w.assert(
+            format!("version reported by adapter \"{name}\""),
+            "equals",
+            Value::String(expected),
+            actual,
+            Vec::new(),
+            passed,
+        );
+    })
+}
+
+/// `I send a "KIND" request to "NAME"`
+pub fn send_empty(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
+    Box::pin(async move {
+        let kind = capture(w, &ctx, 1);
+        let name = capture(w, &ctx, 2);
+        send(w, &name, &kind, Value::Object(Map::new())).await;
+    })
+}
+
+/// `I send a "KIND" request to "NAME" with:` + doc string or table
+pub fn send_with(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
+    Box::pin(async move {
+        let kind = capture(w, &ctx, 1);
+        let name = capture(w, &ctx, 2);
+        let body = json_argument(w, &ctx);
+        send(w, &name, &kind, body).await;
+    })
+}
+
+async fn send(w: &mut QualifyWorld, name: &str, kind: &str, body: Value) {
+    w.touched(name);
+    let result = w.state().adapters.request(name, kind, body).await;
+    match result {
+        Ok(reply) => w.state().last = Some(reply),
+        Err(e) => {
+            w.state().last = None;
+            fail(e.to_string())
+        }
+    }
+}
+
+/// `I send each line of the file "FILE" as a "KIND" request to "NAME"`
+///
+/// Streams the file: one request per non-empty line, so memory does not grow with its size. The
+/// last response becomes a summary of the whole replay.
+pub fn send_file(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
+    Box::pin(async move {
+        let file = capture(w, &ctx, 1);
+        let kind = capture(w, &ctx, 2);
+        let name = capture(w, &ctx, 3);
+        let path = {
+            let p = std::path::PathBuf::from(&file);
+            if p.is_absolute() { p } else { w.state().dir.join(p) }
+        };
+        let reader = match std::fs::File::open(&path) {
+            Ok(f) => std::io::BufReader::new(f),
+            Err(e) => fail(format!("cannot open {}: {e}", path.display())),
+        };
+        w.touched(&name);
+        let (mut sent, mut succeeded) = (0u64, 0u64);
+        let mut rejected: std::collections::BTreeMap<String, u64> = Default::default();
+        for (i, line) in reader.lines().enumerate() {
+            let line = match line {
+                Ok(l) => l,
+                Err(e) => fail(format!("cannot read {} line {}: {e}", path.display(), i + 1)),
+            };
+            if line.trim().is_empty() {
+                continue;
+            }
+            let body: Value = match serde_json::from_str(&line) {
+                Ok(v) => v,
+                Err(e) => fail(format!("{} line {}: not JSON: {e}", path.display(), i + 1)),
+            };
+            let result = w.state().adapters.request(&name, &kind, body).await;
+            sent += 1;
+            match result {
+                Ok(Reply::Result(_)) => succeeded += 1,
+                Ok(Reply::Rejected { code, .. }) => *rejected.entry(code).or_default() += 1,
+                Err(e) => fail(format!(
+                    "{} line {} (request {sent}): {e}",
+                    path.display(),
+                    i + 1
+                )),
+            }
+        }
+        let summary = json!({"sent": sent, "succeeded": succeeded, "rejected": rejected});
+        w.state().last = Some(Reply::Result(summary));
+    })
+}

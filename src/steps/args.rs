@@ -1,0 +1,108 @@
+//! Step arguments: capture groups, doc strings and data tables turned into values.
+
+use cucumber::step::Context;
+use serde_json::Value;
+
+use super::world::QualifyWorld;
+use crate::matching::table_to_json;
+use crate::runner::fail;
+
+/// Capture group `i` (1-based) of the step's regex, with `${...}` replaced.
+pub fn capture(w: &mut QualifyWorld, ctx: &Context, i: usize) -> String {
+    let raw = ctx.matches.get(i).map(|(_, v)| v.clone()).unwrap_or_default();
+    w.interpolate(&raw)
+}
+
+/// The doc string with its optional content type line removed and common indentation stripped.
+///
+/// cucumber-rs hands typed doc strings (`"""json`) back raw, with the type on the first line and
+/// the original indentation, so both are undone here.
+pub fn docstring_text(raw: &str) -> String {
+    let mut lines: Vec<&str> = raw.lines().collect();
+    if let Some(first) = lines.first() {
+        let t = first.trim();
+        if !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || "/+-.".contains(c)) && lines.len() > 1 {
+            lines.remove(0);
+        }
+    }
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    lines
+        .iter()
+        .map(|l| if l.len() >= indent { &l[indent..] } else { l.trim_start() })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The step's argument as JSON: a doc string (JSON) or a data table.
+pub fn json_argument(w: &mut QualifyWorld, ctx: &Context) -> Value {
+    if let Some(doc) = ctx.step.docstring.as_deref() {
+        let text = w.interpolate(&docstring_text(doc));
+        return match serde_json::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => fail(format!(
+                "the doc string under line {} is not valid JSON: {e} (at its line {}, column {})",
+                ctx.step.position.line,
+                e.line(),
+                e.column()
+            )),
+        };
+    }
+    if let Some(table) = ctx.step.table.as_ref() {
+        let rows = interpolated_rows(w, &table.rows);
+        return match table_to_json(&rows) {
+            Ok(v) => v,
+            Err(e) => fail(format!("the table under line {}: {e}", ctx.step.position.line)),
+        };
+    }
+    fail(format!(
+        "the step at line {} needs a doc string (JSON) or a data table under it",
+        ctx.step.position.line
+    ))
+}
+
+/// The step's data table, cells interpolated; fails if there is none.
+pub fn table_rows(w: &mut QualifyWorld, ctx: &Context) -> Vec<Vec<String>> {
+    match ctx.step.table.as_ref() {
+        Some(t) => interpolated_rows(w, &t.rows),
+        None => fail(format!(
+            "the step at line {} needs a data table under it (header row of column names first)",
+            ctx.step.position.line
+        )),
+    }
+}
+
+fn interpolated_rows(w: &mut QualifyWorld, rows: &[Vec<String>]) -> Vec<Vec<String>> {
+    rows.iter().map(|r| r.iter().map(|c| w.interpolate(c)).collect()).collect()
+}
+
+/// Parses a VALUE written in a step (`"text"`, `42`, `true`, ...) as JSON.
+pub fn json_literal(text: &str) -> Value {
+    match serde_json::from_str(text.trim()) {
+        Ok(v) => v,
+        Err(_) => fail(format!(
+            "`{text}` is not a JSON value; write strings in double quotes (\"ok\"), numbers and true/false/null bare"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::docstring_text;
+
+    #[test]
+    fn strips_content_type_and_indent() {
+        let raw = "json\n      {\"a\": 1,\n        \"b\": 2}\n";
+        assert_eq!(docstring_text(raw), "{\"a\": 1,\n  \"b\": 2}");
+    }
+
+    #[test]
+    fn keeps_plain_json() {
+        assert_eq!(docstring_text("{\"a\": 1}"), "{\"a\": 1}");
+        assert_eq!(docstring_text("42"), "42");
+    }
+}

@@ -1,0 +1,96 @@
+//! The step library: every step's pattern and handler, registered for Given, When and Then alike.
+//! docs/steps.md is the user-facing description; keep the two in step.
+
+use cucumber::step::{Collection, Context};
+use futures::future::LocalBoxFuture;
+use regex::Regex;
+
+use super::world::QualifyWorld;
+use super::{adapter_steps as a, file_steps as f, response_steps as r, sql_steps as s};
+
+type Handler = cucumber::Step<QualifyWorld>;
+
+/// Wraps a handler so that the step's line is known to the World before it runs.
+macro_rules! handler {
+    ($f:path) => {{
+        fn h(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
+            w.begin_step(ctx.step.position.line);
+            $f(w, ctx)
+        }
+        h as Handler
+    }};
+}
+
+/// (pattern, handler) for every step.
+fn table() -> Vec<(&'static str, Handler)> {
+    vec![
+        (r#"^the adapter "([^"]+)" is started$"#, handler!(a::started)),
+        (r#"^the adapter "([^"]+)" reports version "([^"]*)"$"#, handler!(a::reports_version)),
+        (r#"^I send an? "([^"]+)" request to "([^"]+)"$"#, handler!(a::send_empty)),
+        (r#"^I send an? "([^"]+)" request to "([^"]+)" with:$"#, handler!(a::send_with)),
+        (
+            r#"^I send each line of the file "([^"]+)" as an? "([^"]+)" request to "([^"]+)"$"#,
+            handler!(a::send_file),
+        ),
+        (r#"^the request succeeds$"#, handler!(r::succeeds)),
+        (r#"^the request is rejected with reason "([^"]+)"$"#, handler!(r::rejected)),
+        (r#"^the response field "([^"]+)" equals (.+)$"#, handler!(r::field_equals)),
+        (
+            r#"^the response field "([^"]+)" is within ([0-9.eE+-]+%?) of (.+)$"#,
+            handler!(r::field_within),
+        ),
+        (r#"^the response matches:$"#, handler!(r::matches)),
+        (r#"^the response field "([^"]+)" matches:$"#, handler!(r::field_matches)),
+        (r#"^I remember the response field "([^"]+)" as "([^"]+)"$"#, handler!(r::remember)),
+        (r#"^the table "([^"]+)" on "([^"]+)" contains:$"#, handler!(s::insert)),
+        (r#"^the query "(.+)" on "([^"]+)" returns:$"#, handler!(s::returns)),
+        (r#"^the query "(.+)" on "([^"]+)" returns no rows$"#, handler!(s::returns_none)),
+        (r#"^the query "(.+)" on "([^"]+)" returns (\d+) rows?$"#, handler!(s::returns_count)),
+        (r#"^the file "([^"]+)" has SHA-256 "([^"]+)"$"#, handler!(f::has_sha256)),
+    ]
+}
+
+/// The collection of all steps, each under Given, When and Then.
+pub fn collection() -> Collection<QualifyWorld> {
+    let mut c = Collection::new();
+    for (pattern, handler) in table() {
+        // The patterns are literals checked by the unit test below.
+        let Ok(re) = Regex::new(pattern) else { continue };
+        c = c.given(None, re.clone(), handler).when(None, re.clone(), handler).then(None, re, handler);
+    }
+    c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pattern_compiles_and_no_two_overlap_on_examples() {
+        let examples = [
+            "the adapter \"bridge\" is started",
+            "the adapter \"bridge\" reports version \"0.1.0\"",
+            "I send a \"config\" request to \"bridge\"",
+            "I send a \"telemetry\" request to \"bridge\" with:",
+            "I send each line of the file \"shift.jsonl\" as a \"telemetry\" request to \"bridge\"",
+            "the request succeeds",
+            "the request is rejected with reason \"missing_context\"",
+            "the response field \"a.b\" equals \"x\"",
+            "the response field \"oee\" is within 0.01 of 74.79",
+            "the response field \"oee\" is within 0.5% of 74.79",
+            "the response matches:",
+            "the response field \"record\" matches:",
+            "I remember the response field \"expected\" as \"exp\"",
+            "the table \"job_orders\" on \"mes\" contains:",
+            "the query \"SELECT 1\" on \"mes\" returns:",
+            "the query \"SELECT 1\" on \"mes\" returns no rows",
+            "the query \"SELECT 1\" on \"mes\" returns 3 rows",
+            "the file \"x\" has SHA-256 \"abc\"",
+        ];
+        let res: Vec<Regex> = table().iter().map(|(p, _)| Regex::new(p).unwrap()).collect();
+        for e in examples {
+            let n = res.iter().filter(|r| r.is_match(e)).count();
+            assert_eq!(n, 1, "{e} matches {n} patterns");
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! A fluent builder for CLI tests: a temporary project folder, files in it, the real binary run
+//! against it, and assertions on exit code, output and the package written.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Path of a built binary of this workspace (`qualify`, `qualify-bridge`).
+pub fn binary(name: &str) -> PathBuf {
+    let qualify = PathBuf::from(env!("CARGO_BIN_EXE_qualify"));
+    let dir = qualify.parent().expect("binary folder").to_path_buf();
+    let path = dir.join(name);
+    assert!(
+        path.exists(),
+        "{} is not built; run the tests with `cargo test --workspace`",
+        path.display()
+    );
+    path
+}
+
+/// The fixture adapter script used by campaign tests.
+pub fn fixture_adapter() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/campaign/adapter.py")
+}
+
+/// A temporary project.
+pub struct Project {
+    dir: tempfile::TempDir,
+}
+
+/// The result of running the binary.
+pub struct Run {
+    /// Raw output.
+    pub output: Output,
+    /// stdout as text.
+    pub stdout: String,
+    /// stderr as text.
+    pub stderr: String,
+}
+
+impl Project {
+    /// An empty project folder.
+    pub fn new() -> Self {
+        Self { dir: tempfile::tempdir().expect("tempdir") }
+    }
+
+    /// A project with the fixture adapter declared as `sut`, a requirements file and no features.
+    pub fn with_fixture_adapter() -> Self {
+        let p = Self::new();
+        p.file(
+            "qualify.yaml",
+            &format!(
+                "project:\n  name: fixture\nadapters:\n  sut:\n    kind: process\n    command: [\"python3\", \"{}\"]\n    timeouts: {{start_ms: 5000, request_ms: 1500, shutdown_ms: 1000}}\n  db:\n    kind: sql\n    database: sut.db\n",
+                fixture_adapter().display()
+            ),
+        )
+        .file(
+            "requirements.yaml",
+            "requirements:\n  - {id: URS-001, title: Echo, risk: high, text: The system echoes.}\n  - {id: URS-002, title: Reject, risk: medium}\n  - {id: URS-003, title: Uncovered, risk: low}\n",
+        )
+    }
+
+    /// Its folder.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (creating folders).
+    pub fn file(self, rel: &str, content: &str) -> Self {
+        let path = self.dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, content).expect("write");
+        self
+    }
+
+    /// Runs `qualify ARGS` in the project folder.
+    pub fn qualify(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_qualify"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_remove("CI")
+            .output()
+            .expect("run qualify");
+        Run {
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            output,
+        }
+    }
+
+    /// The packages under `evidence/` (sealed ones only), sorted.
+    pub fn packages(&self) -> Vec<PathBuf> {
+        let dir = self.dir.path().join("evidence");
+        let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+
+    /// `results.json` of the only package.
+    pub fn results(&self) -> serde_json::Value {
+        let pkgs = self.packages();
+        assert_eq!(pkgs.len(), 1, "expected exactly one package, found {pkgs:?}");
+        let text = std::fs::read_to_string(pkgs[0].join("results.json")).expect("results.json");
+        serde_json::from_str(&text).expect("results.json is JSON")
+    }
+}
+
+impl Run {
+    /// Asserts the exit code, showing the output when it differs.
+    pub fn code(self, expected: i32) -> Self {
+        assert_eq!(
+            self.output.status.code(),
+            Some(expected),
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Asserts stderr contains `needle`.
+    pub fn stderr_has(self, needle: &str) -> Self {
+        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
+        self
+    }
+
+    /// Asserts stdout contains `needle`.
+    pub fn stdout_has(self, needle: &str) -> Self {
+        assert!(self.stdout.contains(needle), "stdout lacks {needle:?}:\n{}", self.stdout);
+        self
+    }
+}
