@@ -10,4 +10,5 @@ pub mod config;
 pub mod errors;
 pub mod evidence;
 pub mod exit_code;
+pub mod matching;
 pub mod plan;
