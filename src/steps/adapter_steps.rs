@@ -28,7 +28,7 @@ async fn start(w: &mut QualifyWorld, name: &str) -> crate::evidence::AdapterIden
             if !state.record.adapters.iter().any(|a| a.adapter == identity.adapter) {
                 state.record.adapters.push(identity.clone());
             }
-            state.vars.insert(
+            state.vars.set(
                 format!("adapter.{name}"),
                 serde_json::to_value(&identity).unwrap_or(Value::Null),
             );

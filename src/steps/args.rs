@@ -41,7 +41,7 @@ pub fn docstring_text(raw: &str) -> String {
 /// The step's argument as JSON: a doc string (JSON) or a data table.
 pub fn json_argument(w: &mut QualifyWorld, ctx: &Context) -> Value {
     if let Some(doc) = ctx.step.docstring.as_deref() {
-        let text = w.interpolate(&docstring_text(doc));
+        let text = w.interpolate_json(&docstring_text(doc));
         return match serde_json::from_str(&text) {
             Ok(v) => v,
             Err(e) => fail(format!(

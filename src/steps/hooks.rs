@@ -32,7 +32,7 @@ pub fn before<'a>(
         }
         let mut vars = Variables::default();
         for (k, v) in builtin_variables(&dir, &w.ctx.config.dir) {
-            vars.insert(k, v);
+            vars.set(k, v);
         }
         let adapters = ScenarioAdapters::new(
             w.ctx.registry.clone(),

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::args::{capture, docstring_text, json_literal};
 use super::world::QualifyWorld;
 use crate::adapters::Reply;
-use crate::matching::{JsonPath, Tolerance, json_equals, match_document};
+use crate::matching::{JsonPath, Tolerance, json_equals, match_document, parse_number};
 use crate::runner::fail;
 
 /// The last response as a document: the `result`, or the `error` object of a rejection.
@@ -99,13 +99,28 @@ pub fn field_within(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()
             Ok(t) => t,
             Err(e) => fail(e.to_string()),
         };
-        let expected_value = json_literal(&expected_text);
-        let Some(expected) = expected_value.as_f64() else {
-            fail(format!("`{expected_text}` is not a number"))
+        let expected = match parse_number(&expected_text) {
+            Ok(n) => n,
+            Err(e) => fail(e.to_string()),
         };
+        let expected_value = json_literal(&expected_text);
         let (path, actual) = field(w, &path_text);
         let actual_value = actual.unwrap_or(Value::Null);
-        let passed = actual_value.as_f64().is_some_and(|a| tolerance.check(expected, a));
+        let passed = match tolerance.check_value(expected, &actual_value) {
+            Ok(p) => p,
+            Err(e) => {
+                let message = e.to_string();
+                w.assert(
+                    format!("response field {path}"),
+                    format!("is within {tol_text} of"),
+                    expected_value,
+                    actual_value,
+                    Vec::new(),
+                    false,
+                );
+                fail(message)
+            }
+        };
         w.assert(
             format!("response field {path}"),
             format!("is within {tol_text} of"),
@@ -151,7 +166,7 @@ fn expected_doc(w: &mut QualifyWorld, ctx: &Context) -> Value {
     let Some(raw) = ctx.step.docstring.as_deref() else {
         fail(format!("the step at line {} needs a JSON doc string under it", ctx.step.position.line))
     };
-    let text = w.interpolate(&docstring_text(raw));
+    let text = w.interpolate_json(&docstring_text(raw));
     match serde_json::from_str(&text) {
         Ok(v) => v,
         Err(e) => fail(format!(
@@ -170,6 +185,6 @@ pub fn remember(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
         let Some(value) = value else {
             fail(format!("response field {path} is absent; nothing to remember as \"{var}\""))
         };
-        w.state().vars.insert(var, value);
+        w.state().vars.set(var, value);
     })
 }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::args::{capture, table_rows};
 use super::world::QualifyWorld;
-use crate::matching::cell_matches;
+use crate::matching::{compare_rows, normalise_cell, rows_to_json};
 use crate::runner::fail;
 
 /// `the table "TABLE" on "NAME" contains:` + table
@@ -57,14 +57,7 @@ async fn run_query(w: &mut QualifyWorld, ctx: &Context) -> (String, String, crat
 }
 
 fn rows_json(rows: &crate::adapters::QueryRows) -> Value {
-    Value::Array(
-        rows.rows
-            .iter()
-            .map(|r| {
-                Value::Object(rows.columns.iter().cloned().zip(r.iter().cloned()).collect())
-            })
-            .collect(),
-    )
+    rows_to_json(&rows.columns, &rows.rows)
 }
 
 /// `the query "SQL" on "NAME" returns:` + table
@@ -72,55 +65,23 @@ pub fn returns(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
     Box::pin(async move {
         let expected_rows = table_rows(w, &ctx);
         let (sql, name, rows) = run_query(w, &ctx).await;
-        let Some((header, body)) = expected_rows.split_first() else {
-            fail("the table needs a header row of column names")
+        let mismatches = compare_rows(&expected_rows, &rows.columns, &rows.rows);
+        let expected = match expected_rows.split_first() {
+            Some((header, body)) => rows_to_json(
+                header,
+                &body
+                    .iter()
+                    .map(|r| r.iter().map(|c| normalise_cell(c).to_json()).collect())
+                    .collect::<Vec<_>>(),
+            ),
+            None => Value::Null,
         };
-        let expected = Value::Array(
-            body.iter()
-                .map(|r| {
-                    Value::Object(
-                        header.iter().cloned().zip(r.iter().map(|c| Value::String(c.clone()))).collect(),
-                    )
-                })
-                .collect(),
-        );
-        let mut mismatches = Vec::new();
-        if header != &rows.columns {
-            mismatches.push(crate::evidence::Mismatch {
-                path: "$.columns".into(),
-                expected: json!(header),
-                actual: json!(rows.columns),
-                reason: "the query's columns differ from the table header (names and order)".into(),
-            });
-        }
-        if body.len() != rows.rows.len() {
-            mismatches.push(crate::evidence::Mismatch {
-                path: "$".into(),
-                expected: json!(body.len()),
-                actual: json!(rows.rows.len()),
-                reason: "row count differs".into(),
-            });
-        }
-        for (i, (exp, act)) in body.iter().zip(rows.rows.iter()).enumerate() {
-            for (j, cell) in exp.iter().enumerate() {
-                let actual = act.get(j).cloned().unwrap_or(Value::Null);
-                if !cell_matches(cell, &actual) {
-                    let col = header.get(j).cloned().unwrap_or_default();
-                    mismatches.push(crate::evidence::Mismatch {
-                        path: format!("$[{i}].{col}"),
-                        expected: Value::String(cell.clone()),
-                        actual,
-                        reason: "cell differs".into(),
-                    });
-                }
-            }
-        }
         let passed = mismatches.is_empty();
         w.assert(
             format!("rows of `{sql}` on \"{name}\""),
             "equal",
             expected,
-            rows_json(&rows),
+            rows_to_json(&rows.columns, &rows.rows),
             mismatches,
             passed,
         );

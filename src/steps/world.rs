@@ -116,6 +116,14 @@ impl QualifyWorld {
         }
     }
 
+    /// Replaces `${...}` in a JSON doc string, keeping it valid JSON; fails on an unknown variable.
+    pub fn interpolate_json(&mut self, text: &str) -> String {
+        match self.state().vars.interpolate_json(text) {
+            Ok(s) => s,
+            Err(e) => fail(e.to_string()),
+        }
+    }
+
     /// Replaces `${...}` in `text`; fails the step on an unknown variable.
     pub fn interpolate(&mut self, text: &str) -> String {
         match self.state().vars.interpolate(text) {
