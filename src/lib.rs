@@ -8,3 +8,4 @@
 pub mod config;
 pub mod evidence;
 pub mod exit_code;
+pub mod git;
