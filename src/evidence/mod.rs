@@ -1,9 +1,22 @@
 //! The evidence package: results model, attachments, digests.
 
 mod attachment;
+mod ci_vars;
 mod digest;
+mod environment;
+mod manifest;
+mod package;
+mod package_files;
+mod package_id;
 mod results;
 
 pub use attachment::{AttachmentStore, AttachmentWriter};
+pub use ci_vars::{SECRET_NAME_PARTS, ci_variables};
 pub use digest::{HashingWriter, sha256_file, sha256_hex};
+pub use environment::{ENVIRONMENT_SCHEMA, EnvInputs, Environment, Host, RecordedFile, ToolBinary};
+pub use manifest::{
+    MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, ManifestEntry, ManifestError, ManifestProblem,
+};
+pub use package::{PackageError, PackageWriter, SealedPackage};
+pub use package_id::{STAGING_PREFIX, package_id};
 pub use results::*;
