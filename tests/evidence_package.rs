@@ -60,7 +60,7 @@ fn sealed_manifest_matches_every_file() {
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert_eq!(names, [sealed.id.clone()]);
+    assert_eq!(names, vec![sealed.id.clone()]);
 
     let manifest_bytes = fs::read(sealed.path.join("manifest.json")).unwrap();
     assert_eq!(sealed.manifest_sha256, sha256_hex(&manifest_bytes));
