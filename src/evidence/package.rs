@@ -189,7 +189,7 @@ impl PackageWriter {
         };
         let parent = target.parent().unwrap_or(&self.staging);
         fs::create_dir_all(parent).map_err(write_err)?;
-        let temp = tempfile::NamedTempFile::new_in(parent).map_err(write_err)?;
+        let temp = new_temp_file(parent).map_err(write_err)?;
         let mut out = HashingWriter::new(BufWriter::new(temp));
         write(&mut out).map_err(write_err)?;
         let (buffered, sha256, size) = out.finish();
@@ -229,10 +229,14 @@ impl PackageWriter {
                         size,
                     });
                 }
-                // A name the manifest cannot spell is treated like any other foreign entry.
-                EntryKind::File | EntryKind::Other => {
-                    return Err(PackageError::NotAFile { path: entry.path });
+                EntryKind::File => {
+                    return Err(PackageError::InvalidPath {
+                        path: entry.rel,
+                        reason: "the file name is not valid UTF-8, so the manifest cannot name it"
+                            .into(),
+                    });
                 }
+                EntryKind::Other => return Err(PackageError::NotAFile { path: entry.path }),
             }
         }
 
@@ -296,13 +300,26 @@ impl PackageWriter {
 
     /// Writes the manifest bytes atomically.
     fn write_manifest(&self, bytes: &[u8]) -> io::Result<()> {
-        let mut temp = tempfile::NamedTempFile::new_in(&self.staging)?;
+        let mut temp = new_temp_file(&self.staging)?;
         temp.write_all(bytes)?;
         temp.as_file().sync_all()?;
         temp.persist(self.staging.join(MANIFEST_FILE))
             .map_err(|e| e.error)?;
         Ok(())
     }
+}
+
+/// A temporary file in `dir` that, once renamed, has the permissions of any newly created file
+/// (0666 less the umask). tempfile's default of 0600 would make `results.json` unreadable to the
+/// reviewers that attachments, created normally, are readable to.
+fn new_temp_file(dir: &Path) -> io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    builder.prefix(".tmp-").tempfile_in(dir)
 }
 
 #[cfg(test)]
@@ -340,6 +357,13 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["x.json"]);
+        // Same mode as a file created the ordinary way (an attachment), not tempfile's 0600.
+        use std::os::unix::fs::PermissionsExt;
+        let ordinary = writer.root().join("ordinary");
+        fs::write(&ordinary, "x").unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&writer.root().join("sub/x.json")), mode(&ordinary));
+        fs::remove_file(ordinary).unwrap();
 
         for bad in ["/abs.json", "../up.json", MANIFEST_FILE, ""] {
             let err = writer.write_json(bad, &1).unwrap_err();

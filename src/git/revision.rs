@@ -38,8 +38,10 @@ impl GitRevision {
     /// Reads the git state of the repository containing `path` (searching parent folders).
     ///
     /// `evidence_dir` is the folder packages are written to; changes below it do not make the
-    /// tree dirty. Never fails: anything that prevents naming a revision becomes
-    /// [`GitInfo::NoRepository`] with a reason.
+    /// tree dirty (a relative `evidence_dir` is resolved against the current directory).
+    ///
+    /// Never fails: anything that prevents naming a revision becomes [`GitInfo::NoRepository`]
+    /// with a reason.
     pub fn discover(path: &Path, evidence_dir: Option<&Path>) -> GitInfo {
         match read(path, evidence_dir) {
             Ok(revision) => GitInfo::Revision(revision),
