@@ -10,5 +10,6 @@ pub mod config;
 pub mod errors;
 pub mod evidence;
 pub mod exit_code;
+pub mod git;
 pub mod matching;
 pub mod plan;

@@ -1,0 +1,431 @@
+//! [`PackageWriter`]: writes an evidence package into a staging folder and seals it atomically.
+//!
+//! Everything is written below `evidence/.staging-<id>-<pid>/`. Sealing lists every file in
+//! `manifest.json`, flushes files and folders to the disk, and renames the staging folder to
+//! `evidence/<id>` in one step. A crash before that rename leaves only a folder whose
+//! `.staging-` name says it is incomplete; an existing package is never written into or replaced.
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use thiserror::Error;
+
+use super::attachment::AttachmentStore;
+use super::digest::{HashingWriter, sha256_file, sha256_hex};
+use super::manifest::{MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, ManifestEntry};
+use super::package_files::{EntryKind, join_relative, sync_dir, sync_file, walk};
+use super::package_id::reserve;
+
+/// Why a package could not be created, written or sealed.
+#[derive(Debug, Error)]
+pub enum PackageError {
+    /// The evidence folder cannot be created or written.
+    #[error(
+        "cannot write evidence packages to {}: make the folder writable for this user, or choose \
+         another evidence folder",
+        path.display()
+    )]
+    NotWritable {
+        /// The evidence folder.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
+    /// A path given for a file inside the package is not a plain relative path.
+    #[error("invalid path {path:?} inside the package: {reason}")]
+    InvalidPath {
+        /// The path as given.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Writing a file of the package failed.
+    #[error("cannot write {}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
+    /// A staging entry that is not a regular file or folder (a symlink, ...).
+    #[error("{} is not a regular file; a package holds only regular files", path.display())]
+    NotAFile {
+        /// The offending entry.
+        path: PathBuf,
+    },
+    /// The final package folder already exists.
+    #[error(
+        "cannot seal the package: {} already exists, and an earlier package is never overwritten; \
+         the unsealed content stays in {}",
+        target.display(),
+        staging.display()
+    )]
+    AlreadyExists {
+        /// The package folder that exists.
+        target: PathBuf,
+        /// The staging folder, left in place.
+        staging: PathBuf,
+    },
+    /// Sealing failed (hashing, syncing, renaming).
+    #[error("cannot seal the package in {}", path.display())]
+    Seal {
+        /// The file or folder involved.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// A package being written. Files go below [`PackageWriter::root`] (the staging folder).
+///
+/// Dropping the writer without [`PackageWriter::finalize`] leaves the staging folder in place,
+/// still named `.staging-…`: it never looks like a complete package, and its content stays
+/// available for diagnosis. Call [`PackageWriter::discard`] to remove it.
+#[derive(Debug)]
+pub struct PackageWriter {
+    id: String,
+    evidence_dir: PathBuf,
+    staging: PathBuf,
+    created_at: DateTime<Utc>,
+}
+
+/// A sealed package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedPackage {
+    /// The package folder, `evidence_dir/<id>`.
+    pub path: PathBuf,
+    /// The package id.
+    pub id: String,
+    /// SHA-256 of the bytes of `manifest.json`: identifies the package's exact content.
+    pub manifest_sha256: String,
+}
+
+impl PackageWriter {
+    /// Starts a package in `evidence_dir` (created if missing). The id is
+    /// `<YYYYMMDDTHHMMSSZ>-<stage_label>-<short_commit or "norev">`, with `-2`, `-3`, … appended
+    /// when that id is taken. Fails with [`PackageError::NotWritable`] when the folder cannot be
+    /// written, so call this before running any scenario.
+    pub fn create(
+        evidence_dir: &Path,
+        stage_label: &str,
+        short_commit: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<PackageWriter, PackageError> {
+        let not_writable = |source| PackageError::NotWritable {
+            path: evidence_dir.into(),
+            source,
+        };
+        fs::create_dir_all(evidence_dir).map_err(not_writable)?;
+        let (id, staging) =
+            reserve(evidence_dir, stage_label, short_commit, now).map_err(not_writable)?;
+        Ok(PackageWriter {
+            id,
+            evidence_dir: evidence_dir.to_path_buf(),
+            staging,
+            created_at: now,
+        })
+    }
+
+    /// The package id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The staging folder: the package root while writing.
+    pub fn root(&self) -> &Path {
+        &self.staging
+    }
+
+    /// The evidence folder the package will be sealed into.
+    pub fn evidence_dir(&self) -> &Path {
+        &self.evidence_dir
+    }
+
+    /// The folder the package will have once sealed, `evidence_dir/<id>`.
+    pub fn final_path(&self) -> PathBuf {
+        self.evidence_dir.join(&self.id)
+    }
+
+    /// An attachment store writing into this package.
+    pub fn attachments(&self) -> AttachmentStore {
+        AttachmentStore::new(&self.staging)
+    }
+
+    /// Writes `value` as pretty JSON (with a final newline) to `rel` (a `/`-separated path below
+    /// the root), atomically: readers see the old file or the new one, never a partial one.
+    pub fn write_json<T: Serialize + ?Sized>(
+        &self,
+        rel: &str,
+        value: &T,
+    ) -> Result<ManifestEntry, PackageError> {
+        self.write_with(rel, |out| {
+            serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::other)?;
+            out.write_all(b"\n")
+        })
+    }
+
+    /// Writes `rel` by streaming through `write` (atomically, like [`PackageWriter::write_json`]).
+    pub fn write_with<F>(&self, rel: &str, write: F) -> Result<ManifestEntry, PackageError>
+    where
+        F: FnOnce(&mut dyn Write) -> io::Result<()>,
+    {
+        let invalid = |reason: &str| PackageError::InvalidPath {
+            path: rel.into(),
+            reason: reason.into(),
+        };
+        let target = join_relative(&self.staging, rel).map_err(invalid)?;
+        if rel == MANIFEST_FILE {
+            return Err(invalid("manifest.json is written by finalize"));
+        }
+        let write_err = |source| PackageError::Write {
+            path: target.clone(),
+            source,
+        };
+        let parent = target.parent().unwrap_or(&self.staging);
+        fs::create_dir_all(parent).map_err(write_err)?;
+        let temp = new_temp_file(parent).map_err(write_err)?;
+        let mut out = HashingWriter::new(BufWriter::new(temp));
+        write(&mut out).map_err(write_err)?;
+        let (buffered, sha256, size) = out.finish();
+        let temp = buffered
+            .into_inner()
+            .map_err(|e| write_err(e.into_error()))?;
+        temp.as_file().sync_all().map_err(write_err)?;
+        temp.persist(&target).map_err(|e| write_err(e.error))?;
+        Ok(ManifestEntry {
+            path: rel.to_string(),
+            sha256,
+            size,
+        })
+    }
+
+    /// Seals the package: writes `manifest.json` listing every file under the root, flushes
+    /// everything to the disk, and renames the staging folder to `evidence_dir/<id>`. On error the
+    /// staging folder stays where it is.
+    pub fn finalize(self) -> Result<SealedPackage, PackageError> {
+        let seal_err = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| PackageError::Seal { path, source }
+        };
+        let entries = walk(&self.staging).map_err(seal_err(&self.staging))?;
+        let mut files = Vec::new();
+        let mut dirs = Vec::new();
+        for entry in entries {
+            match entry.kind {
+                EntryKind::Dir => dirs.push(entry.path),
+                EntryKind::File if entry.rel == MANIFEST_FILE => {}
+                EntryKind::File if entry.utf8 => {
+                    sync_file(&entry.path).map_err(seal_err(&entry.path))?;
+                    let (sha256, size) = sha256_file(&entry.path).map_err(seal_err(&entry.path))?;
+                    files.push(ManifestEntry {
+                        path: entry.rel,
+                        sha256,
+                        size,
+                    });
+                }
+                EntryKind::File => {
+                    return Err(PackageError::InvalidPath {
+                        path: entry.rel,
+                        reason: "the file name is not valid UTF-8, so the manifest cannot name it"
+                            .into(),
+                    });
+                }
+                EntryKind::Other => return Err(PackageError::NotAFile { path: entry.path }),
+            }
+        }
+
+        let manifest = Manifest {
+            schema: MANIFEST_SCHEMA.to_string(),
+            package_id: self.id.clone(),
+            created_at: self.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            sealed_at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+            files,
+        };
+        let mut bytes = serde_json::to_vec_pretty(&manifest)
+            .map_err(io::Error::other)
+            .map_err(seal_err(&self.staging))?;
+        bytes.push(b'\n');
+        let manifest_path = self.staging.join(MANIFEST_FILE);
+        self.write_manifest(&bytes)
+            .map_err(seal_err(&manifest_path))?;
+
+        // Deepest folders first, the root last, so every name is durable before the rename.
+        for dir in dirs.iter().rev().chain(std::iter::once(&self.staging)) {
+            sync_dir(dir).map_err(seal_err(dir))?;
+        }
+
+        let target = self.final_path();
+        // rename(2) replaces an existing *empty* folder, so check first; a non-empty one (any
+        // real package) makes the rename itself fail, which closes the remaining race.
+        if fs::symlink_metadata(&target).is_ok() {
+            return Err(PackageError::AlreadyExists {
+                target,
+                staging: self.staging,
+            });
+        }
+        fs::rename(&self.staging, &target).map_err(|source| match source.kind() {
+            io::ErrorKind::AlreadyExists | io::ErrorKind::DirectoryNotEmpty => {
+                PackageError::AlreadyExists {
+                    target: target.clone(),
+                    staging: self.staging.clone(),
+                }
+            }
+            _ => PackageError::Seal {
+                path: target.clone(),
+                source,
+            },
+        })?;
+        sync_dir(&self.evidence_dir).map_err(seal_err(&self.evidence_dir))?;
+
+        Ok(SealedPackage {
+            path: target,
+            id: self.id,
+            manifest_sha256: sha256_hex(&bytes),
+        })
+    }
+
+    /// Removes the staging folder and everything written so far.
+    pub fn discard(self) -> Result<(), PackageError> {
+        fs::remove_dir_all(&self.staging).map_err(|source| PackageError::Write {
+            path: self.staging.clone(),
+            source,
+        })
+    }
+
+    /// Writes the manifest bytes atomically.
+    fn write_manifest(&self, bytes: &[u8]) -> io::Result<()> {
+        let mut temp = new_temp_file(&self.staging)?;
+        temp.write_all(bytes)?;
+        temp.as_file().sync_all()?;
+        temp.persist(self.staging.join(MANIFEST_FILE))
+            .map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+/// A temporary file in `dir` that, once renamed, has the permissions of any newly created file
+/// (0666 less the umask). tempfile's default of 0600 would make `results.json` unreadable to the
+/// reviewers that attachments, created normally, are readable to.
+fn new_temp_file(dir: &Path) -> io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    builder.prefix(".tmp-").tempfile_in(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 1, 2, 3, 4, 5).unwrap()
+    }
+
+    #[test]
+    fn writes_json_atomically_and_rejects_bad_paths() {
+        let tmp = tempfile::tempdir().unwrap();
+        let writer =
+            PackageWriter::create(&tmp.path().join("ev"), "IQ", Some("abc1234"), now()).unwrap();
+        assert_eq!(writer.id(), "20250102T030405Z-IQ-abc1234");
+        let entry = writer
+            .write_json("sub/x.json", &serde_json::json!({"a": 1}))
+            .unwrap();
+        let bytes = fs::read(writer.root().join("sub/x.json")).unwrap();
+        assert_eq!(bytes, b"{\n  \"a\": 1\n}\n");
+        assert_eq!(
+            entry,
+            ManifestEntry {
+                path: "sub/x.json".into(),
+                sha256: sha256_hex(&bytes),
+                size: 13
+            }
+        );
+        // Only the target file remains: the temporary file was renamed onto it.
+        let names: Vec<_> = fs::read_dir(writer.root().join("sub"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["x.json"]);
+        // Same mode as a file created the ordinary way (an attachment), not tempfile's 0600.
+        use std::os::unix::fs::PermissionsExt;
+        let ordinary = writer.root().join("ordinary");
+        fs::write(&ordinary, "x").unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&writer.root().join("sub/x.json")), mode(&ordinary));
+        fs::remove_file(ordinary).unwrap();
+
+        for bad in ["/abs.json", "../up.json", MANIFEST_FILE, ""] {
+            let err = writer.write_json(bad, &1).unwrap_err();
+            assert!(
+                matches!(err, PackageError::InvalidPath { .. }),
+                "{bad:?}: {err}"
+            );
+        }
+        // A failing writer leaves no file behind.
+        let err = writer
+            .write_with("broken.txt", |_| Err(io::Error::other("boom")))
+            .unwrap_err();
+        assert!(matches!(err, PackageError::Write { .. }));
+        assert!(!writer.root().join("broken.txt").exists());
+        writer.discard().unwrap();
+        assert_eq!(fs::read_dir(tmp.path().join("ev")).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn dropped_writer_leaves_a_staging_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let staging = {
+            let writer = PackageWriter::create(tmp.path(), "OQ", None, now()).unwrap();
+            writer.write_json("results.json", &1).unwrap();
+            writer.root().to_path_buf()
+        };
+        assert!(staging.join("results.json").is_file());
+        let name = staging.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with(".staging-20250102T030405Z-OQ-norev-"),
+            "{name}"
+        );
+        // The abandoned id is not reused.
+        let next = PackageWriter::create(tmp.path(), "OQ", None, now()).unwrap();
+        assert_eq!(next.id(), "20250102T030405Z-OQ-norev-2");
+    }
+
+    #[test]
+    fn finalize_refuses_symlinks() {
+        let tmp = tempfile::tempdir().unwrap();
+        let writer = PackageWriter::create(tmp.path(), "OQ", None, now()).unwrap();
+        std::os::unix::fs::symlink("/etc/hostname", writer.root().join("link")).unwrap();
+        let staging = writer.root().to_path_buf();
+        let err = writer.finalize().unwrap_err();
+        assert!(matches!(err, PackageError::NotAFile { .. }), "{err}");
+        assert!(staging.is_dir());
+    }
+
+    #[test]
+    fn finalize_never_replaces_an_existing_package() {
+        let tmp = tempfile::tempdir().unwrap();
+        let writer = PackageWriter::create(tmp.path(), "PQ", None, now()).unwrap();
+        writer.write_json("results.json", &1).unwrap();
+        // Another writer took the id after this one reserved it.
+        let target = writer.final_path();
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("results.json"), "earlier").unwrap();
+        let err = writer.finalize().unwrap_err();
+        assert!(matches!(err, PackageError::AlreadyExists { .. }), "{err}");
+        assert_eq!(
+            fs::read_to_string(target.join("results.json")).unwrap(),
+            "earlier"
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! [`GitInfo`]: what `git.json` holds, the revision or the reason there is none.
+
+use serde::{Deserialize, Serialize};
+
+use super::revision::GitRevision;
+
+/// The git state of the project when a campaign ran, as written to `git.json`.
+///
+/// Serialized with a `state` tag: `{"state": "revision", "commit": ..., ...}` or
+/// `{"state": "no_repository", "reason": ...}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum GitInfo {
+    /// The project is in a git repository with at least one commit.
+    Revision(GitRevision),
+    /// No revision can be named: not a repository, a repository git refuses to read (owned by
+    /// another user), a repository without commits, or an unreadable one. `reason` says which,
+    /// and what to do about it.
+    NoRepository {
+        /// Human-readable explanation, naming the path and the remedy.
+        reason: String,
+    },
+}
+
+impl GitInfo {
+    /// The revision, when there is one.
+    pub fn revision(&self) -> Option<&GitRevision> {
+        match self {
+            GitInfo::Revision(rev) => Some(rev),
+            GitInfo::NoRepository { .. } => None,
+        }
+    }
+
+    /// The abbreviated commit id, used in package ids.
+    pub fn short_commit(&self) -> Option<&str> {
+        self.revision().map(|rev| rev.short_commit.as_str())
+    }
+
+    /// Whether the evidence can be tied to a clean, committed revision. A package made from a
+    /// dirty tree, or without a revision, is not releasable.
+    pub fn is_clean_revision(&self) -> bool {
+        self.revision().is_some_and(|rev| !rev.dirty)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_with_state_tag() {
+        let none = GitInfo::NoRepository {
+            reason: "not a git repository".into(),
+        };
+        let json = serde_json::to_value(&none).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"state": "no_repository", "reason": "not a git repository"})
+        );
+        assert_eq!(none.short_commit(), None);
+        assert!(!none.is_clean_revision());
+
+        let rev = GitInfo::Revision(GitRevision {
+            commit: "a".repeat(40),
+            tree: "b".repeat(40),
+            short_commit: "aaaaaaa".into(),
+            branch: Some("main".into()),
+            detached: false,
+            tags: vec!["v1.0".into()],
+            dirty: false,
+            dirty_paths: vec![],
+            shallow: false,
+        });
+        let json = serde_json::to_value(&rev).unwrap();
+        assert_eq!(json["state"], "revision");
+        assert_eq!(json["branch"], "main");
+        let back: GitInfo = serde_json::from_value(json).unwrap();
+        assert_eq!(back, rev);
+        assert_eq!(rev.short_commit(), Some("aaaaaaa"));
+        assert!(rev.is_clean_revision());
+    }
+}
