@@ -16,10 +16,10 @@ use crate::adapters::AdapterRegistry;
 use crate::config::Config;
 use crate::errors::Error;
 use crate::evidence::{
-    AttachmentStore, EnvInputs, Environment, PackageWriter, RunResults, Selection, sha256_file,
+    EnvInputs, Environment, PackageWriter, RunResults, Selection, sha256_file,
     write_cucumber_json, write_junit,
 };
-use crate::git::GitInfo;
+use crate::git::GitRevision;
 use crate::plan::{Criteria, Plan, scenario_tags};
 use crate::steps::{self, QualifyWorld, RunContext};
 
@@ -57,7 +57,7 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
             options.criteria.tags.as_ref().map(|t| t.to_string()).unwrap_or_else(|| "any".into())
         )));
     }
-    let git = GitInfo::discover(&config.dir, &options.evidence_dir);
+    let git = GitRevision::discover(&config.dir, Some(&options.evidence_dir));
     let package = PackageWriter::create(
         &options.evidence_dir,
         &options.criteria.stage_label(),
@@ -74,7 +74,7 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
     let ctx = Arc::new(RunContext {
         config: config.clone(),
         registry: registry.clone(),
-        store: AttachmentStore::new(package.root()),
+        store: package.attachments(),
         work_root: work_root.path().to_path_buf(),
         records: Mutex::new(BTreeMap::new()),
     });
@@ -148,37 +148,25 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
         project_dir: config.dir.clone(),
         config_files: vec![config.path.clone(), config.requirements_path.clone()],
         feature_files: plan.features.iter().map(|f| f.abs_path.clone()).collect(),
-        adapters: adapter_binaries(&results),
+        adapters: adapter_binaries(&ctx.registry),
     });
-    let write = |e: std::io::Error| Error::Evidence(format!("cannot write the package: {e}"));
-    package.write_json("results.json", &results).map_err(|e| Error::Evidence(e.to_string()))?;
-    package.write_json("environment.json", &environment).map_err(|e| Error::Evidence(e.to_string()))?;
-    package.write_json("git.json", &git).map_err(|e| Error::Evidence(e.to_string()))?;
-    let mut junit = Vec::new();
-    write_junit(&results, &mut junit).map_err(write)?;
-    package.write_bytes("junit.xml", &junit).map_err(|e| Error::Evidence(e.to_string()))?;
-    let mut cj = Vec::new();
-    write_cucumber_json(&results, &mut cj).map_err(write)?;
-    package.write_bytes("cucumber.json", &cj).map_err(|e| Error::Evidence(e.to_string()))?;
-    let sealed = package.finalize().map_err(|e| Error::Evidence(e.to_string()))?;
+    let evidence = |e: crate::evidence::PackageError| Error::Evidence(e.to_string());
+    package.write_json("results.json", &results).map_err(evidence)?;
+    package.write_json("environment.json", &environment).map_err(evidence)?;
+    package.write_json("git.json", &git).map_err(evidence)?;
+    package.write_with("junit.xml", |w| write_junit(&results, w)).map_err(evidence)?;
+    package.write_with("cucumber.json", |w| write_cucumber_json(&results, w)).map_err(evidence)?;
+    let sealed = package.finalize().map_err(evidence)?;
     drop(work_root);
     Ok(CampaignOutcome {
         results,
         package_dir: sealed.path,
-        manifest_digest: sealed.manifest_digest,
-        releasable: git.is_releasable(),
+        manifest_digest: sealed.manifest_sha256,
+        releasable: git.is_clean_revision(),
     })
 }
 
-/// Adapter name → identity with digest, from what the scenarios recorded.
-fn adapter_binaries(results: &RunResults) -> BTreeMap<String, crate::evidence::AdapterIdentity> {
-    let mut out = BTreeMap::new();
-    for f in &results.features {
-        for s in &f.scenarios {
-            for a in &s.adapters {
-                out.entry(a.adapter.clone()).or_insert_with(|| a.clone());
-            }
-        }
-    }
-    out
+/// Adapter name → executable path, for the environment record.
+fn adapter_binaries(registry: &AdapterRegistry) -> BTreeMap<String, std::path::PathBuf> {
+    registry.executables()
 }
