@@ -5,6 +5,7 @@
 //! [`exit_code`].
 #![warn(missing_docs)]
 
+pub mod adapters;
 pub mod config;
 pub mod evidence;
 pub mod exit_code;
