@@ -5,6 +5,7 @@
 //! [`exit_code`].
 #![warn(missing_docs)]
 
+pub mod adapters;
 pub mod cli;
 pub mod config;
 pub mod errors;
@@ -13,3 +14,5 @@ pub mod exit_code;
 pub mod git;
 pub mod matching;
 pub mod plan;
+pub mod runner;
+pub mod steps;

@@ -1,0 +1,248 @@
+//! What can go wrong when a step talks to an adapter.
+//!
+//! Every variant fails the step, never the tool: the campaign goes on and the evidence written
+//! so far is kept. [`AdapterError::code`] is the machine-readable reason from
+//! `docs/adapter-protocol.md`; the `Display` text says what happened and what to do about it.
+//! The text is self-contained (it already carries the OS or SQLite message) because step failures
+//! are shown to validation engineers as one message, so no variant chains a `source`.
+
+use std::io;
+
+use thiserror::Error;
+
+/// A failure while starting, using or stopping an adapter.
+#[derive(Debug, Error)]
+pub enum AdapterError {
+    /// The step names an adapter that `qualify.yaml` does not declare.
+    #[error(
+        "unknown adapter \"{name}\": qualify.yaml declares {}; check the spelling in the step or add the adapter under `adapters:`",
+        known_list(.known)
+    )]
+    UnknownAdapter {
+        /// The name used in the step.
+        name: String,
+        /// The names declared in qualify.yaml, sorted.
+        known: Vec<String>,
+    },
+
+    /// The step needs another kind of adapter (a SQL query sent to a process adapter, ...).
+    #[error(
+        "adapter \"{adapter}\" is a {actual} adapter and cannot {operation}; use a step meant for {actual} adapters or name another adapter"
+    )]
+    WrongKind {
+        /// Adapter name.
+        adapter: String,
+        /// `process` or `sql`.
+        actual: &'static str,
+        /// What the step tried to do.
+        operation: &'static str,
+    },
+
+    /// The step's own input cannot be sent (a reserved kind, a table row of the wrong width, ...).
+    #[error("invalid request to adapter \"{adapter}\": {problem}")]
+    InvalidRequest {
+        /// Adapter name.
+        adapter: String,
+        /// What is wrong and how to fix it.
+        problem: String,
+    },
+
+    /// The program could not be started, or its `hello` answer was unusable.
+    #[error(
+        "adapter \"{adapter}\" could not be started: {reason}; check `command` (and `database` for sql adapters) in qualify.yaml"
+    )]
+    StartFailed {
+        /// Adapter name.
+        adapter: String,
+        /// What went wrong, with the resolved program or file path and the OS error.
+        reason: String,
+    },
+
+    /// No `hello` answer within `timeouts.start_ms`.
+    #[error(
+        "adapter \"{adapter}\" did not answer `hello` within {timeout_ms} ms and was killed; make sure it reads requests from stdin and flushes each answer line, or raise `timeouts.start_ms`{}",
+        tail_suffix(.stderr_tail)
+    )]
+    StartTimeout {
+        /// Adapter name.
+        adapter: String,
+        /// The limit that elapsed.
+        timeout_ms: u64,
+        /// The end of what the program wrote to standard error.
+        stderr_tail: String,
+    },
+
+    /// No response within `timeouts.request_ms` (the process was killed).
+    #[error(
+        "adapter \"{adapter}\" did not answer the \"{kind}\" request within {timeout_ms} ms and was killed; look at its stderr log, or raise `timeouts.request_ms` if the work is legitimately slow{}",
+        tail_suffix(.stderr_tail)
+    )]
+    Timeout {
+        /// Adapter name.
+        adapter: String,
+        /// Kind of the request that got no answer.
+        kind: String,
+        /// The limit that elapsed.
+        timeout_ms: u64,
+        /// The end of what the program wrote to standard error.
+        stderr_tail: String,
+    },
+
+    /// The process exited (or closed its output) while a request was pending.
+    #[error(
+        "adapter \"{adapter}\" exited while the \"{kind}\" request was pending ({status}); its stderr log has the details{}",
+        tail_suffix(.stderr_tail)
+    )]
+    Crashed {
+        /// Adapter name.
+        adapter: String,
+        /// Kind of the pending request.
+        kind: String,
+        /// Exit status as the operating system reports it.
+        status: String,
+        /// The end of what the program wrote to standard error.
+        stderr_tail: String,
+    },
+
+    /// A standard output line that is not a response of the expected shape, or has the wrong id.
+    #[error(
+        "adapter \"{adapter}\" broke the protocol answering the \"{kind}\" request: {problem}; offending line: {line}; see docs/adapter-protocol.md"
+    )]
+    Protocol {
+        /// Adapter name.
+        adapter: String,
+        /// Kind of the pending request.
+        kind: String,
+        /// What is wrong with the line.
+        problem: String,
+        /// The line (shortened when long).
+        line: String,
+    },
+
+    /// The adapter failed earlier in this scenario; it is not restarted behind the scenario's back.
+    #[error(
+        "adapter \"{adapter}\" failed earlier in this scenario ({code}: {summary}); it is not restarted within a scenario, the next scenario gets a new one"
+    )]
+    FailedEarlier {
+        /// Adapter name.
+        adapter: String,
+        /// Code of the original failure.
+        code: &'static str,
+        /// First line of the original failure message.
+        summary: String,
+    },
+
+    /// SQLite refused a statement.
+    #[error(
+        "SQL error on adapter \"{adapter}\": {message}; statement: {statement}; check table and column names against the database schema"
+    )]
+    Sql {
+        /// Adapter name.
+        adapter: String,
+        /// The statement as given.
+        statement: String,
+        /// SQLite's message.
+        message: String,
+    },
+
+    /// A SQL statement ran longer than `timeouts.request_ms` and was interrupted.
+    #[error(
+        "SQL statement on adapter \"{adapter}\" did not finish within {timeout_ms} ms and was interrupted; statement: {statement}; simplify the query or raise `timeouts.request_ms`"
+    )]
+    SqlTimeout {
+        /// Adapter name.
+        adapter: String,
+        /// The statement as given.
+        statement: String,
+        /// The limit that elapsed.
+        timeout_ms: u64,
+    },
+
+    /// Traffic could not be written to the evidence package: what is not recorded is not evidence.
+    #[error(
+        "could not write the evidence file {path} for adapter \"{adapter}\": {error}; check free disk space and permissions of the output folder"
+    )]
+    Evidence {
+        /// Adapter name.
+        adapter: String,
+        /// Attachment path relative to the package root.
+        path: String,
+        /// The I/O error.
+        error: io::Error,
+    },
+}
+
+impl AdapterError {
+    /// The machine-readable reason code (`adapter_timeout`, `sql_error`, ...).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::UnknownAdapter { .. } => "unknown_adapter",
+            Self::WrongKind { .. } => "adapter_kind_mismatch",
+            Self::InvalidRequest { .. } => "invalid_request",
+            Self::StartFailed { .. } => "adapter_start_failed",
+            Self::StartTimeout { .. } => "adapter_start_timeout",
+            Self::Timeout { .. } | Self::SqlTimeout { .. } => "adapter_timeout",
+            Self::Crashed { .. } => "adapter_crashed",
+            Self::Protocol { .. } => "adapter_protocol_error",
+            Self::FailedEarlier { .. } => "adapter_failed_earlier",
+            Self::Sql { .. } => "sql_error",
+            Self::Evidence { .. } => "evidence_write_failed",
+        }
+    }
+
+    /// The adapter name the error is about.
+    pub fn adapter(&self) -> &str {
+        match self {
+            Self::UnknownAdapter { name, .. } => name,
+            Self::WrongKind { adapter, .. }
+            | Self::InvalidRequest { adapter, .. }
+            | Self::StartFailed { adapter, .. }
+            | Self::StartTimeout { adapter, .. }
+            | Self::Timeout { adapter, .. }
+            | Self::Crashed { adapter, .. }
+            | Self::Protocol { adapter, .. }
+            | Self::FailedEarlier { adapter, .. }
+            | Self::Sql { adapter, .. }
+            | Self::SqlTimeout { adapter, .. }
+            | Self::Evidence { adapter, .. } => adapter,
+        }
+    }
+
+    /// A start failure.
+    pub(crate) fn start_failed(adapter: &str, reason: impl Into<String>) -> Self {
+        Self::StartFailed {
+            adapter: adapter.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The message without the stderr tail, for [`AdapterError::FailedEarlier`].
+    pub(crate) fn summary(&self) -> String {
+        let text = self.to_string();
+        let first = text.lines().next().unwrap_or_default();
+        first.strip_suffix(TAIL_INTRO).unwrap_or(first).to_string()
+    }
+}
+
+fn known_list(known: &[String]) -> String {
+    if known.is_empty() {
+        "no adapters".to_string()
+    } else {
+        known
+            .iter()
+            .map(|k| format!("\"{k}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+const TAIL_INTRO: &str = "; end of its stderr:";
+
+fn tail_suffix(tail: &str) -> String {
+    let tail = tail.trim_end();
+    if tail.is_empty() {
+        String::new()
+    } else {
+        format!("{TAIL_INTRO}\n{tail}")
+    }
+}
