@@ -5,7 +5,7 @@ mod support;
 use serde_json::Value;
 use support::Project;
 
-const PASSING: &str = r#"@OQ
+const PASSING: &str = r##"@OQ
 Feature: Fixture system
   The fixture adapter echoes and adds.
 
@@ -56,7 +56,7 @@ Feature: Fixture system
       | x | label |
       | 7 | seven |
     And the query "SELECT x FROM t WHERE x > 100" on "db" returns no rows
-"#;
+"##;
 
 fn passing_project() -> Project {
     Project::with_fixture_adapter().file("features/fixture.feature", PASSING)
@@ -66,7 +66,11 @@ fn passing_project() -> Project {
 fn passing_campaign_seals_a_package_with_expected_and_actual_values() {
     let p = passing_project();
     let run = p.qualify(&["run", "--progress", "plain"]).code(0);
-    assert!(run.stdout.contains("5 scenarios: 5 passed, 0 failed"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("5 scenarios: 5 passed, 0 failed"),
+        "{}",
+        run.stdout
+    );
     let results = p.results();
     assert_eq!(results["schema"], "qualify.results/v1");
     let scenarios = results["features"][0]["scenarios"].as_array().unwrap();
@@ -74,7 +78,12 @@ fn passing_campaign_seals_a_package_with_expected_and_actual_values() {
     // Every assertion records expected and actual, also when it passes.
     let echo = &scenarios[0];
     assert_eq!(echo["status"], "passed");
-    let field_step = echo["steps"].as_array().unwrap().iter().find(|s| s["text"].as_str().unwrap().contains("\"order\" equals")).unwrap();
+    let field_step = echo["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["text"].as_str().unwrap().contains("\"order\" equals"))
+        .unwrap();
     let a = &field_step["assertions"][0];
     assert_eq!(a["expected"], "WO-1");
     assert_eq!(a["actual"], "WO-1");
@@ -84,18 +93,42 @@ fn passing_campaign_seals_a_package_with_expected_and_actual_values() {
     assert_eq!(echo["adapters"][0]["version"], "1.2.3");
     // Attachments back the request steps and are listed in the manifest with their digests.
     let att = &echo["steps"][1]["attachments"];
-    assert!(att.as_array().unwrap().iter().any(|x| x["path"].as_str().unwrap().ends_with("sut.jsonl")), "{att}");
+    assert!(
+        att.as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["path"].as_str().unwrap().ends_with("sut.jsonl")),
+        "{att}"
+    );
     let pkg = &p.packages()[0];
-    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(pkg.join("manifest.json")).unwrap()).unwrap();
-    let listed: Vec<&str> = manifest["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
-    for needed in ["results.json", "environment.json", "git.json", "junit.xml", "cucumber.json"] {
-        assert!(listed.contains(&needed), "{needed} not in manifest: {listed:?}");
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(pkg.join("manifest.json")).unwrap()).unwrap();
+    let listed: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    for needed in [
+        "results.json",
+        "environment.json",
+        "git.json",
+        "junit.xml",
+        "cucumber.json",
+    ] {
+        assert!(
+            listed.contains(&needed),
+            "{needed} not in manifest: {listed:?}"
+        );
     }
     for a in att.as_array().unwrap() {
         let path = a["path"].as_str().unwrap();
         assert!(listed.contains(&path), "{path} not in manifest");
         let bytes = std::fs::read(pkg.join(path)).unwrap();
-        assert_eq!(qualify::evidence::sha256_hex(&bytes), a["sha256"].as_str().unwrap());
+        assert_eq!(
+            qualify::evidence::sha256_hex(&bytes),
+            a["sha256"].as_str().unwrap()
+        );
     }
     // Outline rows are expanded with their own names.
     assert!(scenarios.iter().any(|s| s["name"] == "Addition 5 + -5"));
@@ -104,7 +137,8 @@ fn passing_campaign_seals_a_package_with_expected_and_actual_values() {
 #[test]
 fn results_json_snapshot() {
     let p = passing_project();
-    p.qualify(&["run", "--progress", "quiet", "--concurrency", "1"]).code(0);
+    p.qualify(&["run", "--progress", "quiet", "--concurrency", "1"])
+        .code(0);
     let results = p.results();
     insta::assert_json_snapshot!("passing_results", results, {
         ".package_id" => "[package-id]",
@@ -123,7 +157,7 @@ fn results_json_snapshot() {
     });
 }
 
-const FAILURES: &str = r#"@OQ @URS-001
+const FAILURES: &str = r##"@OQ @URS-001
 Feature: Adapter failures fail steps, never the tool
 
   Scenario: crash
@@ -160,7 +194,7 @@ Feature: Adapter failures fail steps, never the tool
       {"a": 1}
       """
     Then the response field "a" equals 1
-"#;
+"##;
 
 fn scenario<'a>(results: &'a Value, name: &str) -> &'a Value {
     results["features"][0]["scenarios"]
@@ -186,23 +220,47 @@ fn first_error(s: &Value) -> String {
 fn adapter_failures_fail_their_step_and_the_campaign_goes_on() {
     let p = Project::with_fixture_adapter().file("features/failures.feature", FAILURES);
     let run = p.qualify(&["run", "--progress", "plain"]).code(1);
-    assert!(run.stdout.contains("8 scenarios: 1 passed, 7 failed"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("8 scenarios: 1 passed, 7 failed"),
+        "{}",
+        run.stdout
+    );
     let r = p.results();
-    assert!(first_error(scenario(&r, "crash")).contains("exit"), "{}", first_error(scenario(&r, "crash")));
+    assert!(
+        first_error(scenario(&r, "crash")).contains("exit"),
+        "{}",
+        first_error(scenario(&r, "crash"))
+    );
     assert!(first_error(scenario(&r, "hang")).contains("1500 ms"));
     assert!(first_error(scenario(&r, "garbage")).contains("this is not json"));
-    assert!(first_error(scenario(&r, "wrong id")).to_lowercase().contains("id"));
+    assert!(
+        first_error(scenario(&r, "wrong id"))
+            .to_lowercase()
+            .contains("id")
+    );
     assert!(first_error(scenario(&r, "unknown adapter")).contains("unknown adapter \"nosuch\""));
     let undefined = scenario(&r, "undefined step");
     assert_eq!(undefined["status"], "failed");
     assert_eq!(undefined["steps"][0]["status"], "undefined");
-    let mism = &scenario(&r, "assertion fails with both values recorded")["steps"][1]["assertions"][0];
+    let mism =
+        &scenario(&r, "assertion fails with both values recorded")["steps"][1]["assertions"][0];
     assert_eq!(mism["passed"], false);
     assert_eq!(mism["expected"]["a"], 2);
     assert_eq!(mism["actual"]["a"], 1);
-    let paths: Vec<&str> = mism["mismatches"].as_array().unwrap().iter().map(|m| m["path"].as_str().unwrap()).collect();
-    assert!(paths.contains(&"$.a") && paths.contains(&"$.b"), "{paths:?}");
-    assert_eq!(scenario(&r, "still runs after all that")["status"], "passed");
+    let paths: Vec<&str> = mism["mismatches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"$.a") && paths.contains(&"$.b"),
+        "{paths:?}"
+    );
+    assert_eq!(
+        scenario(&r, "still runs after all that")["status"],
+        "passed"
+    );
     // The crash's stderr is captured in the package.
     let crash = scenario(&r, "crash");
     let pkg = &p.packages()[0];
@@ -221,34 +279,64 @@ fn adapter_failures_fail_their_step_and_the_campaign_goes_on() {
 #[test]
 fn missing_adapter_command_fails_the_step_with_what_to_do() {
     let p = Project::new()
-        .file("qualify.yaml", "adapters:\n  sut:\n    kind: process\n    command: [\"./no-such-program\"]\n")
+        .file(
+            "qualify.yaml",
+            "adapters:\n  sut:\n    kind: process\n    command: [\"./no-such-program\"]\n",
+        )
         .file("requirements.yaml", "requirements: []\n")
-        .file("features/a.feature", "@IQ\nFeature: x\n  Scenario: start\n    Given the adapter \"sut\" is started\n");
+        .file(
+            "features/a.feature",
+            "@IQ\nFeature: x\n  Scenario: start\n    Given the adapter \"sut\" is started\n",
+        );
     p.qualify(&["run"]).code(1);
     let err = first_error(scenario(&p.results(), "start"));
-    assert!(err.contains("could not be started") && err.contains("no-such-program"), "{err}");
+    assert!(
+        err.contains("could not be started") && err.contains("no-such-program"),
+        "{err}"
+    );
 }
 
 #[test]
 fn malformed_feature_is_an_input_error_and_nothing_runs() {
     let p = Project::with_fixture_adapter()
         .file("features/good.feature", PASSING)
-        .file("features/bad.feature", "@OQ\nFeature: broken\n  Scenario: a\n    Given x\n  Examples oops\n   | not a table\n");
-    p.qualify(&["run"]).code(2).stderr_has("features/bad.feature:");
+        .file(
+            "features/bad.feature",
+            "@OQ\nFeature: broken\n  Scenario: a\n    Given x\n  Examples oops\n   | not a table\n",
+        );
+    p.qualify(&["run"])
+        .code(2)
+        .stderr_has("features/bad.feature:");
     assert!(p.packages().is_empty());
-    assert!(!p.path().join("evidence").exists() || std::fs::read_dir(p.path().join("evidence")).unwrap().next().is_none());
+    assert!(
+        !p.path().join("evidence").exists()
+            || std::fs::read_dir(p.path().join("evidence"))
+                .unwrap()
+                .next()
+                .is_none()
+    );
 }
 
 #[test]
 fn invalid_config_names_file_line_and_column() {
     let p = Project::new()
-        .file("qualify.yaml", "adapters:\n  sut:\n    kind: process\n    comand: [x]\n")
+        .file(
+            "qualify.yaml",
+            "adapters:\n  sut:\n    kind: process\n    comand: [x]\n",
+        )
         .file("requirements.yaml", "requirements: []\n");
-    p.qualify(&["list"]).code(2).stderr_has("qualify.yaml:4:5").stderr_has("unknown field `comand`");
-    let p = Project::new().file("qualify.yaml", "concurrency: many\n").file("requirements.yaml", "requirements: []\n");
+    p.qualify(&["list"])
+        .code(2)
+        .stderr_has("qualify.yaml:4:5")
+        .stderr_has("unknown field `comand`");
+    let p = Project::new()
+        .file("qualify.yaml", "concurrency: many\n")
+        .file("requirements.yaml", "requirements: []\n");
     p.qualify(&["list"]).code(2).stderr_has("qualify.yaml:1:");
     let p = Project::new();
-    p.qualify(&["list"]).code(2).stderr_has("qualify.yaml: not found");
+    p.qualify(&["list"])
+        .code(2)
+        .stderr_has("qualify.yaml: not found");
 }
 
 #[test]
@@ -258,9 +346,22 @@ fn stage_and_requirement_tags_are_checked() {
         "Feature: x\n  @URS-001\n  Scenario: no stage\n    Given the adapter \"sut\" is started\n  @IQ @OQ\n  Scenario: two stages\n    Given the adapter \"sut\" is started\n  @PQ @URS-999\n  Scenario: unknown requirement\n    Given the adapter \"sut\" is started\n",
     );
     let run = p.qualify(&["list"]).code(2);
-    assert!(run.stderr.contains("features/a.feature:3: scenario \"no stage\" has no stage tag"), "{}", run.stderr);
-    assert!(run.stderr.contains("features/a.feature:6:") && run.stderr.contains("2 stage tags"), "{}", run.stderr);
-    assert!(run.stderr.contains("features/a.feature:9: tag @URS-999"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("features/a.feature:3: scenario \"no stage\" has no stage tag"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("features/a.feature:6:") && run.stderr.contains("2 stage tags"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("features/a.feature:9: tag @URS-999"),
+        "{}",
+        run.stderr
+    );
     p.qualify(&["run"]).code(2);
     assert!(p.packages().is_empty());
 }
@@ -276,8 +377,20 @@ fn unwritable_evidence_folder_is_reported_before_anything_runs() {
 fn selection_by_stage_and_tags() {
     let p = passing_project();
     let run = p.qualify(&["list", "--tags", "@URS-002"]).code(0);
-    assert!(run.stdout.contains("2 of 5 scenarios selected"), "{}", run.stdout);
-    assert!(run.stdout.contains("URS-003"), "uncovered requirement listed: {}", run.stdout);
-    p.qualify(&["run", "--stage", "PQ"]).code(2).stderr_has("no scenario selected");
-    p.qualify(&["run", "--tags", "@URS-002", "--progress", "quiet"]).code(0).stdout_has("2 scenarios: 2 passed");
+    assert!(
+        run.stdout.contains("2 of 5 scenarios selected"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("URS-003"),
+        "uncovered requirement listed: {}",
+        run.stdout
+    );
+    p.qualify(&["run", "--stage", "PQ"])
+        .code(2)
+        .stderr_has("no scenario selected");
+    p.qualify(&["run", "--tags", "@URS-002", "--progress", "quiet"])
+        .code(0)
+        .stdout_has("2 scenarios: 2 passed");
 }

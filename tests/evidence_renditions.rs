@@ -9,6 +9,8 @@ use serde_json::json;
 
 fn step(keyword: &str, text: &str, line: usize, status: Status, ms: u64) -> StepResult {
     StepResult {
+        input: None,
+        output: None,
         keyword: keyword.into(),
         text: text.into(),
         line,
@@ -193,6 +195,7 @@ fn results() -> RunResults {
             steps_undefined: 1,
             steps_skipped: 3,
         },
+        campaign_problems: Vec::new(),
         features: vec![
             FeatureResult {
                 name: "OEE calculation".into(),

@@ -83,6 +83,21 @@ impl AdapterRegistry {
         self.adapters.keys().cloned().collect()
     }
 
+    /// The resolved executable of every process adapter whose program can be found, by adapter
+    /// name; what the environment record fingerprints.
+    pub fn executables(&self) -> BTreeMap<String, PathBuf> {
+        self.adapters
+            .iter()
+            .filter(|(_, c)| c.kind == crate::config::AdapterKind::Process)
+            .filter_map(|(name, c)| {
+                let program = c.command.first()?;
+                let path =
+                    super::program::resolve_program(program, &self.config_dir, &c.env).ok()?;
+                Some((name.clone(), path))
+            })
+            .collect()
+    }
+
     /// The folder of qualify.yaml.
     pub fn config_dir(&self) -> &Path {
         &self.config_dir

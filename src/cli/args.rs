@@ -8,11 +8,21 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Executable validation for IIoT → MES integrations: run Gherkin campaigns against adapters and
 /// seal the results into IQ/OQ/PQ evidence packages.
 #[derive(Debug, Parser)]
-#[command(name = "qualify", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "qualify",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 pub struct Cli {
     /// Project file to use instead of ./qualify.yaml. Relative paths inside it are resolved
     /// against its folder.
-    #[arg(long, global = true, value_name = "FILE", default_value = "qualify.yaml")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        default_value = "qualify.yaml"
+    )]
     pub config: PathBuf,
 
     /// What to do.

@@ -56,10 +56,24 @@ fn write_human(config: &Config, plan: &Plan, out: &mut dyn Write) -> std::io::Re
         if rows.is_empty() {
             continue;
         }
-        writeln!(out, "{stage} ({} scenario{})", rows.len(), plural(rows.len()))?;
-        let req_width = rows.iter().map(|s| s.requirements.join(",").len()).max().unwrap_or(0).max(1);
+        writeln!(
+            out,
+            "{stage} ({} scenario{})",
+            rows.len(),
+            plural(rows.len())
+        )?;
+        let req_width = rows
+            .iter()
+            .map(|s| s.requirements.join(",").len())
+            .max()
+            .unwrap_or(0)
+            .max(1);
         for s in rows {
-            let reqs = if s.requirements.is_empty() { "-".to_string() } else { s.requirements.join(",") };
+            let reqs = if s.requirements.is_empty() {
+                "-".to_string()
+            } else {
+                s.requirements.join(",")
+            };
             writeln!(out, "  {reqs:<req_width$}  {}  ({})", s.name, s.id)?;
         }
         writeln!(out)?;
@@ -67,7 +81,11 @@ fn write_human(config: &Config, plan: &Plan, out: &mut dyn Write) -> std::io::Re
     if !plan.uncovered_requirements.is_empty() {
         writeln!(out, "Requirements without scenarios:")?;
         for id in &plan.uncovered_requirements {
-            let title = config.requirements.get(id).map(|r| r.title.as_str()).unwrap_or("");
+            let title = config
+                .requirements
+                .get(id)
+                .map(|r| r.title.as_str())
+                .unwrap_or("");
             writeln!(out, "  {id}  {title}")?;
         }
         writeln!(out)?;

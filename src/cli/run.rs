@@ -17,7 +17,9 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
     }
     let evidence_dir = match &args.out {
         Some(dir) if dir.is_absolute() => dir.clone(),
-        Some(dir) => std::env::current_dir().map(|c| c.join(dir)).unwrap_or_else(|_| dir.clone()),
+        Some(dir) => std::env::current_dir()
+            .map(|c| c.join(dir))
+            .unwrap_or_else(|_| dir.clone()),
         None => config.evidence.clone(),
     };
     let progress = match args.progress {
@@ -25,11 +27,25 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
         Progress::Plain => ProgressMode::Plain,
         Progress::Quiet => ProgressMode::Quiet,
     };
-    let outcome = run_campaign(config, CampaignOptions { criteria, evidence_dir, concurrency, progress })?;
+    let outcome = run_campaign(
+        config,
+        CampaignOptions {
+            criteria,
+            evidence_dir,
+            concurrency,
+            progress,
+        },
+    )?;
     let s = &outcome.results.summary;
     println!(
         "{} scenarios: {} passed, {} failed ({} steps passed, {} failed, {} undefined, {} skipped)",
-        s.scenarios, s.scenarios_passed, s.scenarios_failed, s.steps_passed, s.steps_failed, s.steps_undefined, s.steps_skipped
+        s.scenarios,
+        s.scenarios_passed,
+        s.scenarios_failed,
+        s.steps_passed,
+        s.steps_failed,
+        s.steps_undefined,
+        s.steps_skipped
     );
     for f in &outcome.results.features {
         for sc in f.scenarios.iter().filter(|sc| sc.status != Status::Passed) {
@@ -46,7 +62,13 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
     println!("evidence package: {}", outcome.package_dir.display());
     println!("manifest sha256:  {}", outcome.manifest_digest);
     if !outcome.releasable {
-        println!("note: the working tree is dirty or has no git revision: this package is NOT releasable");
+        println!(
+            "note: the working tree is dirty or has no git revision: this package is NOT releasable"
+        );
     }
-    Ok(if s.scenarios_failed == 0 { exit_code::SUCCESS } else { exit_code::SCENARIOS_FAILED })
+    Ok(if s.scenarios_failed == 0 {
+        exit_code::SUCCESS
+    } else {
+        exit_code::SCENARIOS_FAILED
+    })
 }

@@ -44,7 +44,11 @@ pub struct Timeouts {
 
 impl Default for Timeouts {
     fn default() -> Self {
-        Self { start_ms: 10_000, request_ms: 10_000, shutdown_ms: 3_000 }
+        Self {
+            start_ms: 10_000,
+            request_ms: 10_000,
+            shutdown_ms: 3_000,
+        }
     }
 }
 

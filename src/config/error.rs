@@ -47,22 +47,31 @@ pub enum ConfigError {
 impl ConfigError {
     /// Converts a serde_yaml error into a located error for `path`.
     pub(crate) fn from_yaml(path: &std::path::Path, err: serde_yaml::Error) -> Self {
-        let (line, column) = err.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+        let (line, column) = err
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((0, 0));
         // serde_yaml appends " at line L column C"; the location is already in front.
         let mut message = err.to_string();
         if let Some(cut) = message.find(" at line ") {
             message.truncate(cut);
         }
-        ConfigError::Syntax { path: path.to_path_buf(), line, column, message }
+        ConfigError::Syntax {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message,
+        }
     }
 }
 
 /// Finds the 1-based line of the first `key:` at any indentation, to locate semantic errors.
 pub(crate) fn line_of_key(text: &str, key: &str) -> Option<usize> {
     let needle = format!("{key}:");
-    text.lines().position(|l| {
-        let t = l.trim_start().trim_start_matches("- ");
-        t.starts_with(&needle)
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start().trim_start_matches("- ");
+            t.starts_with(&needle)
+        })
+        .map(|i| i + 1)
 }

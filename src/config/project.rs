@@ -105,7 +105,10 @@ impl Config {
         if raw.version != 1 {
             return Err(invalid(
                 "version",
-                format!("config version {} is not supported; this qualify reads version 1", raw.version),
+                format!(
+                    "config version {} is not supported; this qualify reads version 1",
+                    raw.version
+                ),
             ));
         }
         let dir = path
@@ -118,7 +121,10 @@ impl Config {
         }
         let concurrency = raw.concurrency.unwrap_or(4);
         if concurrency == 0 {
-            return Err(invalid("concurrency", "concurrency must be at least 1".into()));
+            return Err(invalid(
+                "concurrency",
+                "concurrency must be at least 1".into(),
+            ));
         }
         let requirements_path = dir.join(&raw.requirements);
         let requirements = Requirements::load(&requirements_path)?;
@@ -133,7 +139,10 @@ impl Config {
             if component.paths.is_empty() {
                 return Err(invalid(
                     "components",
-                    format!("component `{}` has no paths; list the globs it owns", component.id),
+                    format!(
+                        "component `{}` has no paths; list the globs it owns",
+                        component.id
+                    ),
                 ));
             }
             for req in &component.requirements {
@@ -179,7 +188,9 @@ fn check_adapter(name: &str, adapter: &AdapterConfig) -> Result<(), String> {
                 ));
             }
             if adapter.database.is_some() {
-                return Err(format!("adapter `{name}` (kind process) does not take `database`"));
+                return Err(format!(
+                    "adapter `{name}` (kind process) does not take `database`"
+                ));
             }
         }
         AdapterKind::Sql => {
@@ -189,13 +200,17 @@ fn check_adapter(name: &str, adapter: &AdapterConfig) -> Result<(), String> {
                 ));
             }
             if !adapter.command.is_empty() {
-                return Err(format!("adapter `{name}` (kind sql) does not take `command`"));
+                return Err(format!(
+                    "adapter `{name}` (kind sql) does not take `command`"
+                ));
             }
         }
     }
     let t = adapter.timeouts;
     if t.start_ms == 0 || t.request_ms == 0 || t.shutdown_ms == 0 {
-        return Err(format!("adapter `{name}`: timeouts must be greater than 0 ms"));
+        return Err(format!(
+            "adapter `{name}`: timeouts must be greater than 0 ms"
+        ));
     }
     Ok(())
 }

@@ -8,9 +8,14 @@ use super::error::ConfigError;
 pub(crate) fn read_text(path: &Path) -> Result<String, ConfigError> {
     std::fs::read_to_string(path).map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
-            ConfigError::NotFound { path: path.to_path_buf() }
+            ConfigError::NotFound {
+                path: path.to_path_buf(),
+            }
         } else {
-            ConfigError::Read { path: path.to_path_buf(), source }
+            ConfigError::Read {
+                path: path.to_path_buf(),
+                source,
+            }
         }
     })
 }

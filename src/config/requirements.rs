@@ -52,7 +52,8 @@ impl Requirements {
         let text = super::read_text(path)?;
         let file: RequirementsFile =
             serde_yaml::from_str(&text).map_err(|e| ConfigError::from_yaml(path, e))?;
-        let id_shape = regex::Regex::new(r"^[A-Z][A-Z0-9]*-[A-Za-z0-9_.-]+$").expect("static regex");
+        let id_shape =
+            regex::Regex::new(r"^[A-Z][A-Z0-9]*-[A-Za-z0-9_.-]+$").expect("static regex");
         let mut by_id = BTreeMap::new();
         for req in file.requirements {
             if !id_shape.is_match(&req.id) {
@@ -69,7 +70,10 @@ impl Requirements {
                 return Err(ConfigError::Invalid {
                     path: path.to_path_buf(),
                     line: find_line(&text, &req.id),
-                    message: format!("requirement `{}` is listed twice; ids must be unique", req.id),
+                    message: format!(
+                        "requirement `{}` is listed twice; ids must be unique",
+                        req.id
+                    ),
                 });
             }
             by_id.insert(req.id.clone(), req);

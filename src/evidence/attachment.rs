@@ -20,7 +20,9 @@ pub struct AttachmentStore {
 impl AttachmentStore {
     /// A store writing below `package_root` (the staging folder of the package).
     pub fn new(package_root: impl Into<PathBuf>) -> Self {
-        Self { package_root: package_root.into() }
+        Self {
+            package_root: package_root.into(),
+        }
     }
 
     /// The package root this store writes into.
@@ -61,7 +63,9 @@ pub struct AttachmentWriter {
 
 impl std::fmt::Debug for AttachmentWriter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AttachmentWriter").field("path", &self.rel).finish()
+        f.debug_struct("AttachmentWriter")
+            .field("path", &self.rel)
+            .finish()
     }
 }
 

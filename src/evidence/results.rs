@@ -42,6 +42,10 @@ pub struct RunResults {
     pub summary: Summary,
     /// Features, sorted by path.
     pub features: Vec<FeatureResult>,
+    /// Problems outside any scenario, such as a pooled adapter that had to be killed when the
+    /// campaign ended. Evidence, not failures of a scenario.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub campaign_problems: Vec<String>,
 }
 
 /// Name and version of the tool that produced the results.
@@ -165,6 +169,13 @@ pub struct StepResult {
     pub duration_ms: u64,
     /// Failure message for failed or undefined steps.
     pub error: Option<String>,
+    /// What the step sent (adapter, request kind and body; or the replayed file), if it sent
+    /// anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<Value>,
+    /// What came back (the response document, an adapter's identity, a replay summary).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<Value>,
     /// Every comparison the step made, passed or not.
     pub assertions: Vec<Assertion>,
     /// Files that back this step (requests, responses, logs).

@@ -64,6 +64,8 @@ mod tests {
 
     fn step(status: Status) -> StepResult {
         StepResult {
+            input: None,
+            output: None,
             keyword: "Then ".into(),
             text: "the response matches:".into(),
             line: 9,

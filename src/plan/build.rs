@@ -68,8 +68,12 @@ impl Plan {
         if !problems.is_empty() {
             return Err(PlanError::Problems(problems));
         }
-        let covered: BTreeSet<&str> =
-            all.iter().flat_map(|(s, _): &(PlannedScenario, MergedTags)| s.requirements.iter().map(String::as_str)).collect();
+        let covered: BTreeSet<&str> = all
+            .iter()
+            .flat_map(|(s, _): &(PlannedScenario, MergedTags)| {
+                s.requirements.iter().map(String::as_str)
+            })
+            .collect();
         let uncovered_requirements = config
             .requirements
             .iter()
@@ -82,7 +86,12 @@ impl Plan {
             .filter(|(_, tags)| criteria.selects(tags))
             .map(|(s, _)| s)
             .collect();
-        Ok(Plan { features, scenarios, total_scenarios, uncovered_requirements })
+        Ok(Plan {
+            features,
+            scenarios,
+            total_scenarios,
+            uncovered_requirements,
+        })
     }
 
     /// The selected scenario with this id (`<feature path>:<line>`).
@@ -106,7 +115,10 @@ fn plan_feature(
     problems: &mut Vec<PlanProblem>,
 ) {
     let direct = feature.scenarios.iter().map(|s| (None, s));
-    let in_rules = feature.rules.iter().flat_map(|r| r.scenarios.iter().map(move |s| (Some(r), s)));
+    let in_rules = feature
+        .rules
+        .iter()
+        .flat_map(|r| r.scenarios.iter().map(move |s| (Some(r), s)));
     for (rule, scenario) in direct.chain(in_rules) {
         for (expanded, from_outline) in expand(scenario, rel, problems) {
             let tags = scenario_tags(feature, rule, &expanded);
@@ -172,18 +184,24 @@ fn plan_feature(
     }
 }
 
-static TEMPLATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"<([^>\s](?:[^>\s]?|[^>\t\n\r\v\f]*[^>\s]))>").expect("static regex"));
+static TEMPLATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<([^>\s](?:[^>\s]?|[^>\t\n\r\v\f]*[^>\s]))>").expect("static regex")
+});
 
 /// Expands a Scenario Outline the way cucumber-rs does (same line numbers, same tags), so that
 /// `list` and `run` agree on scenario ids.
-fn expand(scenario: &Scenario, rel: &str, problems: &mut Vec<PlanProblem>) -> Vec<(Scenario, bool)> {
+fn expand(
+    scenario: &Scenario,
+    rel: &str,
+    problems: &mut Vec<PlanProblem>,
+) -> Vec<(Scenario, bool)> {
     if scenario.examples.is_empty() {
         return vec![(scenario.clone(), false)];
     }
     let mut out = Vec::new();
     for examples in &scenario.examples {
-        let Some((header, rows)) = examples.table.as_ref().and_then(|t| t.rows.split_first()) else {
+        let Some((header, rows)) = examples.table.as_ref().and_then(|t| t.rows.split_first())
+        else {
             continue;
         };
         for (id, row) in rows.iter().enumerate() {
@@ -195,7 +213,11 @@ fn expand(scenario: &Scenario, rel: &str, problems: &mut Vec<PlanProblem>) -> Ve
             expanded.name = TEMPLATE
                 .replace_all(&scenario.name, |cap: &regex::Captures<'_>| {
                     let name = cap.get(1).map(|m| m.as_str()).unwrap_or_default();
-                    match header.iter().position(|h| h == name).and_then(|i| row.get(i)) {
+                    match header
+                        .iter()
+                        .position(|h| h == name)
+                        .and_then(|i| row.get(i))
+                    {
                         Some(v) => v.clone(),
                         None => {
                             missing = Some(name.to_string());
@@ -208,7 +230,9 @@ fn expand(scenario: &Scenario, rel: &str, problems: &mut Vec<PlanProblem>) -> Ve
                 problems.push(PlanProblem {
                     file: rel.into(),
                     line: scenario.position.line,
-                    message: format!("outline name uses <{name}>, which no Examples column defines"),
+                    message: format!(
+                        "outline name uses <{name}>, which no Examples column defines"
+                    ),
                 });
             }
             out.push((expanded, true));
@@ -218,7 +242,10 @@ fn expand(scenario: &Scenario, rel: &str, problems: &mut Vec<PlanProblem>) -> Ve
         problems.push(PlanProblem {
             file: rel.into(),
             line: scenario.position.line,
-            message: format!("Scenario Outline \"{}\" has no example rows; add rows under Examples", scenario.name),
+            message: format!(
+                "Scenario Outline \"{}\" has no example rows; add rows under Examples",
+                scenario.name
+            ),
         });
     }
     out
@@ -245,7 +272,10 @@ fn parse_problem(rel: &str, err: &gherkin::ParseFileError) -> PlanProblem {
                     )
                 })
                 .unwrap_or((0, 0, text.clone()));
-            let env = error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default();
+            let env = error
+                .as_ref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default();
             PlanProblem {
                 file: rel.into(),
                 line,

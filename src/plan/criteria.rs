@@ -23,6 +23,8 @@ impl Criteria {
 
     /// Short label for package ids: the stage, or `ALL`.
     pub fn stage_label(&self) -> String {
-        self.stage.map(|s| s.to_string()).unwrap_or_else(|| "ALL".into())
+        self.stage
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "ALL".into())
     }
 }

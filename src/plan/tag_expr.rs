@@ -15,7 +15,9 @@ pub struct TagExpr {
 
 /// The expression could not be parsed.
 #[derive(Debug, thiserror::Error)]
-#[error("tag expression `{source_text}` is not valid at column {column}: expected {expected}. Example: --tags '@OQ and not @slow'")]
+#[error(
+    "tag expression `{source_text}` is not valid at column {column}: expected {expected}. Example: --tags '@OQ and not @slow'"
+)]
 pub struct TagExprError {
     source_text: String,
     column: usize,
@@ -31,7 +33,10 @@ impl FromStr for TagExpr {
             column: e.location.column,
             expected: e.expected.to_string(),
         })?;
-        Ok(Self { source: s.trim().to_string(), op })
+        Ok(Self {
+            source: s.trim().to_string(),
+            op,
+        })
     }
 }
 

@@ -31,8 +31,16 @@ pub fn merge<'a>(levels: impl IntoIterator<Item = &'a [String]>) -> MergedTags {
         }
     }
     let stages: BTreeSet<Stage> = all.iter().filter_map(|t| Stage::from_tag(t)).collect();
-    let requirements = all.iter().filter(|t| is_requirement_tag(t)).cloned().collect();
-    MergedTags { all: all.into_iter().collect(), stages: stages.into_iter().collect(), requirements }
+    let requirements = all
+        .iter()
+        .filter(|t| is_requirement_tag(t))
+        .cloned()
+        .collect();
+    MergedTags {
+        all: all.into_iter().collect(),
+        stages: stages.into_iter().collect(),
+        requirements,
+    }
 }
 
 /// Whether a tag (without `@`) has the shape of a requirement id.
@@ -72,6 +80,9 @@ mod tests {
     fn two_stages_are_both_reported() {
         let a = v(&["IQ"]);
         let b = v(&["OQ"]);
-        assert_eq!(merge([a.as_slice(), b.as_slice()]).stages, vec![Stage::IQ, Stage::OQ]);
+        assert_eq!(
+            merge([a.as_slice(), b.as_slice()]).stages,
+            vec![Stage::IQ, Stage::OQ]
+        );
     }
 }

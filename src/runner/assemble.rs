@@ -21,7 +21,10 @@ pub fn rfc3339(t: SystemTime) -> String {
 
 fn millis(a: Option<SystemTime>, b: Option<SystemTime>) -> u64 {
     match (a, b) {
-        (Some(a), Some(b)) => b.duration_since(a).map(|d| d.as_millis() as u64).unwrap_or(0),
+        (Some(a), Some(b)) => b
+            .duration_since(a)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0),
         _ => 0,
     }
 }
@@ -53,7 +56,12 @@ pub fn assemble(mut input: AssembleInput<'_>) -> RunResults {
     let mut features = Vec::new();
     for feature in &input.plan.features {
         let mut scenarios = Vec::new();
-        for planned in input.plan.scenarios.iter().filter(|s| s.feature_path == feature.path) {
+        for planned in input
+            .plan
+            .scenarios
+            .iter()
+            .filter(|s| s.feature_path == feature.path)
+        {
             let outcome = input.outcomes.remove(&planned.id);
             let record = input.records.remove(&planned.id).unwrap_or_default();
             let scenario = scenario_result(planned, outcome, record, &mut summary);
@@ -66,7 +74,11 @@ pub fn assemble(mut input: AssembleInput<'_>) -> RunResults {
         features.push(FeatureResult {
             name: feature.name.clone(),
             path: feature.path.clone(),
-            sha256: input.feature_digests.get(&feature.path).cloned().unwrap_or_default(),
+            sha256: input
+                .feature_digests
+                .get(&feature.path)
+                .cloned()
+                .unwrap_or_default(),
             description: feature.description.clone(),
             scenarios,
         });
@@ -74,12 +86,16 @@ pub fn assemble(mut input: AssembleInput<'_>) -> RunResults {
     RunResults {
         schema: RESULTS_SCHEMA.into(),
         package_id: input.package_id.into(),
-        tool: ToolInfo { name: "qualify".into(), version: env!("CARGO_PKG_VERSION").into() },
+        tool: ToolInfo {
+            name: "qualify".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
         selection: input.selection,
         started_at: rfc3339(input.started),
         finished_at: rfc3339(input.finished),
         summary,
         features,
+        campaign_problems: Vec::new(),
     }
 }
 
@@ -115,6 +131,8 @@ fn scenario_result(
                 finished_at: None,
                 duration_ms: 0,
                 error: Some("the runner never reported this selected scenario".into()),
+                input: None,
+                output: None,
                 assertions: Vec::new(),
                 attachments: Vec::new(),
             }],
@@ -145,6 +163,8 @@ fn scenario_result(
             finished_at: o.finished.map(rfc3339),
             duration_ms: millis(o.started, o.finished),
             error: o.error.clone(),
+            input: rec.input,
+            output: rec.output,
             assertions: rec.assertions,
             attachments,
         });
@@ -166,6 +186,8 @@ fn scenario_result(
             finished_at: outcome.finished.map(rfc3339),
             duration_ms: 0,
             error: Some(err.clone()),
+            input: None,
+            output: None,
             assertions: Vec::new(),
             attachments: Vec::new(),
         });
@@ -181,6 +203,8 @@ fn scenario_result(
             finished_at: None,
             duration_ms: 0,
             error: Some(e.clone()),
+            input: None,
+            output: None,
             assertions: Vec::new(),
             attachments: Vec::new(),
         });
@@ -209,8 +233,8 @@ fn scenario_result(
 
 /// Whether an attachment belongs to an adapter (`…/<adapter>.jsonl`, `…/<adapter>.stderr.log`).
 fn attachment_of(a: &AttachmentRef, adapter: &str) -> bool {
-    a.path
-        .rsplit('/')
-        .next()
-        .is_some_and(|file| file.strip_prefix(adapter).is_some_and(|rest| rest.starts_with('.')))
+    a.path.rsplit('/').next().is_some_and(|file| {
+        file.strip_prefix(adapter)
+            .is_some_and(|rest| rest.starts_with('.'))
+    })
 }

@@ -16,8 +16,8 @@ use crate::adapters::AdapterRegistry;
 use crate::config::Config;
 use crate::errors::Error;
 use crate::evidence::{
-    EnvInputs, Environment, PackageWriter, RunResults, Selection, sha256_file,
-    write_cucumber_json, write_junit,
+    EnvInputs, Environment, PackageWriter, RunResults, Selection, sha256_file, write_cucumber_json,
+    write_junit,
 };
 use crate::git::GitRevision;
 use crate::plan::{Criteria, Plan, scenario_tags};
@@ -54,7 +54,12 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
         return Err(Error::Usage(format!(
             "no scenario selected (stage {}, tags {}); `qualify list` shows what exists",
             options.criteria.stage_label(),
-            options.criteria.tags.as_ref().map(|t| t.to_string()).unwrap_or_else(|| "any".into())
+            options
+                .criteria
+                .tags
+                .as_ref()
+                .map(|t| t.to_string())
+                .unwrap_or_else(|| "any".into())
         )));
     }
     let git = GitRevision::discover(&config.dir, Some(&options.evidence_dir));
@@ -70,7 +75,10 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
         .tempdir()
         .map_err(|e| Error::Internal(format!("cannot create a scratch folder: {e}")))?;
 
-    let registry = Arc::new(AdapterRegistry::new(config.adapters.clone(), config.dir.clone()));
+    let registry = Arc::new(AdapterRegistry::new(
+        config.adapters.clone(),
+        config.dir.clone(),
+    ));
     let ctx = Arc::new(RunContext {
         config: config.clone(),
         registry: registry.clone(),
@@ -85,7 +93,9 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
     let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(collector)];
     reporters.push(Box::new(Progress::new(options.progress)));
     for r in &mut reporters {
-        r.event(&RunEvent::CampaignStarted { total: plan.scenarios.len() });
+        r.event(&RunEvent::CampaignStarted {
+            total: plan.scenarios.len(),
+        });
     }
     let writer = EventWriter::new(&config.dir, reporters);
 
@@ -106,19 +116,23 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
         runner,
         AssertNormalized::new(writer),
     )
-    .with_cli(cucumber::cli::Opts::default());
+    .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default());
     let features_dir = config.features.clone();
-    let writer = runtime.block_on(async move {
+    let (writer, campaign_report) = runtime.block_on(async move {
         let w = cuke
-            .filter_run(features_dir, move |f, r, s| criteria.selects(&scenario_tags(f, r, s)))
+            .filter_run(features_dir, move |f, r, s| {
+                criteria.selects(&scenario_tags(f, r, s))
+            })
             .await;
-        registry.shutdown().await;
-        w
+        let report = registry.shutdown().await;
+        (w, report)
     });
     let finished = SystemTime::now();
     drop(active);
     if let Some(err) = writer.parse_errors().first() {
-        return Err(Error::Internal(format!("cucumber could not parse a feature the plan accepted: {err}")));
+        return Err(Error::Internal(format!(
+            "cucumber could not parse a feature the plan accepted: {err}"
+        )));
     }
 
     let mut feature_digests = BTreeMap::new();
@@ -127,9 +141,12 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
             feature_digests.insert(f.path.clone(), d);
         }
     }
-    let outcomes = collected.lock().map(|mut m| std::mem::take(&mut *m)).unwrap_or_default();
+    let outcomes = collected
+        .lock()
+        .map(|mut m| std::mem::take(&mut *m))
+        .unwrap_or_default();
     let records = ctx.take_records();
-    let results = assemble(AssembleInput {
+    let mut results = assemble(AssembleInput {
         package_id: package.id(),
         plan: &plan,
         selection: Selection {
@@ -144,6 +161,7 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
         finished,
     });
 
+    results.campaign_problems = campaign_report.problems;
     let environment = Environment::capture(&EnvInputs {
         project_dir: config.dir.clone(),
         config_files: vec![config.path.clone(), config.requirements_path.clone()],
@@ -151,11 +169,19 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
         adapters: adapter_binaries(&ctx.registry),
     });
     let evidence = |e: crate::evidence::PackageError| Error::Evidence(e.to_string());
-    package.write_json("results.json", &results).map_err(evidence)?;
-    package.write_json("environment.json", &environment).map_err(evidence)?;
+    package
+        .write_json("results.json", &results)
+        .map_err(evidence)?;
+    package
+        .write_json("environment.json", &environment)
+        .map_err(evidence)?;
     package.write_json("git.json", &git).map_err(evidence)?;
-    package.write_with("junit.xml", |w| write_junit(&results, w)).map_err(evidence)?;
-    package.write_with("cucumber.json", |w| write_cucumber_json(&results, w)).map_err(evidence)?;
+    package
+        .write_with("junit.xml", |w| write_junit(&results, w))
+        .map_err(evidence)?;
+    package
+        .write_with("cucumber.json", |w| write_cucumber_json(&results, w))
+        .map_err(evidence)?;
     let sealed = package.finalize().map_err(evidence)?;
     drop(work_root);
     Ok(CampaignOutcome {

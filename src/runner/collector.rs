@@ -62,7 +62,12 @@ impl Reporter for Collector {
     fn event(&mut self, event: &RunEvent) {
         let Ok(mut map) = self.out.lock() else { return };
         match event {
-            RunEvent::ScenarioStarted { id, name, steps, at } => {
+            RunEvent::ScenarioStarted {
+                id,
+                name,
+                steps,
+                at,
+            } => {
                 let steps = steps
                     .iter()
                     .map(|s| StepOutcome {
@@ -86,12 +91,22 @@ impl Reporter for Collector {
                     },
                 );
             }
-            RunEvent::StepFinished { scenario, line, background, status, error, started, at } => {
+            RunEvent::StepFinished {
+                scenario,
+                line,
+                background,
+                status,
+                error,
+                started,
+                at,
+            } => {
                 if let Some(s) = map.get_mut(scenario) {
                     // The first not-yet-finished step with this line and origin: a line is unique
                     // within one scenario's steps.
                     if let Some(step) = s.steps.iter_mut().find(|o| {
-                        o.step.line == *line && o.step.background == *background && o.finished.is_none()
+                        o.step.line == *line
+                            && o.step.background == *background
+                            && o.finished.is_none()
                     }) {
                         step.status = *status;
                         step.error = error.clone();
@@ -100,7 +115,13 @@ impl Reporter for Collector {
                     }
                 }
             }
-            RunEvent::ScenarioFinished { id, status, error, at, .. } => {
+            RunEvent::ScenarioFinished {
+                id,
+                status,
+                error,
+                at,
+                ..
+            } => {
                 if let Some(s) = map.get_mut(id) {
                     s.status = *status;
                     s.error = error.clone();

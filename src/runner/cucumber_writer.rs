@@ -4,13 +4,15 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::SystemTime;
 
-use cucumber::event::{self, Cucumber, Feature, Rule, RetryableScenario, Scenario, Step, StepError};
+use cucumber::event::{
+    self, Cucumber, Feature, RetryableScenario, Rule, Scenario, Step, StepError,
+};
 use cucumber::{Event, parser};
 
-use super::event::{PlannedStep, RunEvent, Reporter};
+use super::event::{PlannedStep, Reporter, RunEvent};
 use super::failure::panic_message;
-use super::world::QualifyWorld;
 use crate::evidence::Status;
+use crate::steps::QualifyWorld;
 
 #[derive(Default)]
 struct ScenarioState {
@@ -70,8 +72,10 @@ impl EventWriter {
             Scenario::Started => {
                 let mut steps: Vec<PlannedStep> = Vec::new();
                 // cucumber runs the feature's background, then the rule's, then the scenario.
-                let backgrounds =
-                    feature.background.iter().chain(rule.and_then(|r| r.background.as_ref()));
+                let backgrounds = feature
+                    .background
+                    .iter()
+                    .chain(rule.and_then(|r| r.background.as_ref()));
                 let bg_steps = backgrounds.flat_map(|b| b.steps.iter().map(|s| (s, true)));
                 for (s, is_bg) in bg_steps.chain(scenario.steps.iter().map(|s| (s, false))) {
                     steps.push(PlannedStep {
@@ -82,7 +86,12 @@ impl EventWriter {
                     });
                 }
                 self.scenarios.insert(id.clone(), ScenarioState::default());
-                self.emit(RunEvent::ScenarioStarted { id, name: scenario.name.clone(), steps, at });
+                self.emit(RunEvent::ScenarioStarted {
+                    id,
+                    name: scenario.name.clone(),
+                    steps,
+                    at,
+                });
             }
             Scenario::Step(step, st) => self.step(id, step, st, false, at),
             Scenario::Background(step, st) => self.step(id, step, st, true, at),
@@ -94,7 +103,11 @@ impl EventWriter {
             Scenario::Hook(..) | Scenario::Log(_) => {}
             Scenario::Finished => {
                 let state = self.scenarios.remove(&id).unwrap_or_default();
-                let status = if state.failed { Status::Failed } else { Status::Passed };
+                let status = if state.failed {
+                    Status::Failed
+                } else {
+                    Status::Passed
+                };
                 self.emit(RunEvent::ScenarioFinished {
                     id,
                     name: scenario.name.clone(),
@@ -137,8 +150,11 @@ impl EventWriter {
                     StepError::AmbiguousMatch(e) => format!("ambiguous step: {e}"),
                     StepError::Panic(info) => panic_message(info),
                 };
-                let status =
-                    if matches!(err, StepError::NotFound) { Status::Undefined } else { Status::Failed };
+                let status = if matches!(err, StepError::NotFound) {
+                    Status::Undefined
+                } else {
+                    Status::Failed
+                };
                 (status, Some(msg))
             }
         };
@@ -146,7 +162,15 @@ impl EventWriter {
             self.scenarios.entry(id.clone()).or_default().failed = true;
         }
         let started = self.step_started.remove(&(id.clone(), line));
-        self.emit(RunEvent::StepFinished { scenario: id, line, background, status, error, started, at });
+        self.emit(RunEvent::StepFinished {
+            scenario: id,
+            line,
+            background,
+            status,
+            error,
+            started,
+            at,
+        });
     }
 }
 
@@ -171,7 +195,7 @@ impl cucumber::Writer<QualifyWorld> for EventWriter {
                 self.scenario(feature, None, scenario, ev, at)
             }
             Cucumber::Feature(feature, Feature::Rule(rule, Rule::Scenario(scenario, ev))) => {
-                self.scenario(feature, Some(rule), scenario, ev, at)
+                self.scenario(feature, Some(&**rule), scenario, ev, at)
             }
             Cucumber::Finished => self.emit(RunEvent::CampaignFinished { at }),
             _ => {}

@@ -19,7 +19,11 @@ pub enum ProgressMode {
 impl ProgressMode {
     /// `Live` when stderr is a terminal, else `Plain`.
     pub fn detect() -> Self {
-        if std::io::stderr().is_terminal() { ProgressMode::Live } else { ProgressMode::Plain }
+        if std::io::stderr().is_terminal() {
+            ProgressMode::Live
+        } else {
+            ProgressMode::Plain
+        }
     }
 }
 
@@ -35,7 +39,12 @@ pub struct Progress {
 impl Progress {
     /// A progress reporter.
     pub fn new(mode: ProgressMode) -> Self {
-        Self { mode, total: 0, done: 0, failed: 0 }
+        Self {
+            mode,
+            total: 0,
+            done: 0,
+            failed: 0,
+        }
     }
 }
 
@@ -44,7 +53,9 @@ impl Reporter for Progress {
         let mut err = std::io::stderr().lock();
         match event {
             RunEvent::CampaignStarted { total } => self.total = *total,
-            RunEvent::ScenarioFinished { id, name, status, .. } => {
+            RunEvent::ScenarioFinished {
+                id, name, status, ..
+            } => {
                 self.done += 1;
                 let ok = *status == Status::Passed;
                 if !ok {
@@ -64,19 +75,14 @@ impl Reporter for Progress {
                     }
                     ProgressMode::Plain => {
                         let word = if ok { "passed" } else { "FAILED" };
-                        let _ = writeln!(
-                            err,
-                            "[{}/{}] {word}  {name}  ({id})",
-                            self.done, self.total
-                        );
+                        let _ =
+                            writeln!(err, "[{}/{}] {word}  {name}  ({id})", self.done, self.total);
                     }
                     ProgressMode::Quiet => {}
                 }
             }
-            RunEvent::CampaignFinished { .. } => {
-                if self.mode == ProgressMode::Live {
-                    let _ = writeln!(err, "\r\x1b[2K");
-                }
+            RunEvent::CampaignFinished { .. } if self.mode == ProgressMode::Live => {
+                let _ = writeln!(err, "\r\x1b[2K");
             }
             _ => {}
         }

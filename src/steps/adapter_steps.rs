@@ -24,8 +24,14 @@ async fn start(w: &mut QualifyWorld, name: &str) -> crate::evidence::AdapterIden
     let result = w.state().adapters.start(name).await;
     match result {
         Ok(identity) => {
+            w.step_record().output = Some(serde_json::to_value(&identity).unwrap_or(Value::Null));
             let state = w.state();
-            if !state.record.adapters.iter().any(|a| a.adapter == identity.adapter) {
+            if !state
+                .record
+                .adapters
+                .iter()
+                .any(|a| a.adapter == identity.adapter)
+            {
                 state.record.adapters.push(identity.clone());
             }
             state.vars.set(
@@ -44,7 +50,11 @@ pub fn reports_version(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_,
         let name = capture(w, &ctx, 1);
         let expected = capture(w, &ctx, 2);
         let identity = start(w, &name).await;
-        let actual = identity.version.clone().map(Value::String).unwrap_or(Value::Null);
+        let actual = identity
+            .version
+            .clone()
+            .map(Value::String)
+            .unwrap_or(Value::Null);
         let passed = actual == Value::String(expected.clone());
         w.assert(
             format!("version reported by adapter \"{name}\""),
@@ -78,9 +88,13 @@ pub fn send_with(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
 
 async fn send(w: &mut QualifyWorld, name: &str, kind: &str, body: Value) {
     w.touched(name);
+    w.step_record().input = Some(json!({"adapter": name, "kind": kind, "body": body.clone()}));
     let result = w.state().adapters.request(name, kind, body).await;
     match result {
-        Ok(reply) => w.state().last = Some(reply),
+        Ok(reply) => {
+            w.step_record().output = Some(reply_output(&reply));
+            w.state().last = Some(reply);
+        }
         Err(e) => {
             w.state().last = None;
             fail(e.to_string())
@@ -99,7 +113,11 @@ pub fn send_file(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
         let name = capture(w, &ctx, 3);
         let path = {
             let p = std::path::PathBuf::from(&file);
-            if p.is_absolute() { p } else { w.state().dir.join(p) }
+            if p.is_absolute() {
+                p
+            } else {
+                w.state().dir.join(p)
+            }
         };
         let reader = match std::fs::File::open(&path) {
             Ok(f) => std::io::BufReader::new(f),
@@ -111,7 +129,11 @@ pub fn send_file(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
         for (i, line) in reader.lines().enumerate() {
             let line = match line {
                 Ok(l) => l,
-                Err(e) => fail(format!("cannot read {} line {}: {e}", path.display(), i + 1)),
+                Err(e) => fail(format!(
+                    "cannot read {} line {}: {e}",
+                    path.display(),
+                    i + 1
+                )),
             };
             if line.trim().is_empty() {
                 continue;
@@ -133,6 +155,21 @@ pub fn send_file(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
             }
         }
         let summary = json!({"sent": sent, "succeeded": succeeded, "rejected": rejected});
+        let digest = crate::evidence::sha256_file(&path)
+            .map(|(d, _)| d)
+            .unwrap_or_default();
+        w.step_record().input = Some(json!({
+            "adapter": name, "kind": kind, "file": path.display().to_string(), "sha256": digest,
+        }));
+        w.step_record().output = Some(summary.clone());
         w.state().last = Some(Reply::Result(summary));
     })
+}
+
+/// A reply as recorded in a step's output: the result, or the rejection with its code.
+fn reply_output(reply: &Reply) -> Value {
+    match reply {
+        Reply::Result(v) => json!({"result": v}),
+        Reply::Rejected { .. } => json!({"error": reply.document()}),
+    }
 }

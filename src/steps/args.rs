@@ -9,7 +9,11 @@ use crate::runner::fail;
 
 /// Capture group `i` (1-based) of the step's regex, with `${...}` replaced.
 pub fn capture(w: &mut QualifyWorld, ctx: &Context, i: usize) -> String {
-    let raw = ctx.matches.get(i).map(|(_, v)| v.clone()).unwrap_or_default();
+    let raw = ctx
+        .matches
+        .get(i)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
     w.interpolate(&raw)
 }
 
@@ -21,7 +25,11 @@ pub fn docstring_text(raw: &str) -> String {
     let mut lines: Vec<&str> = raw.lines().collect();
     if let Some(first) = lines.first() {
         let t = first.trim();
-        if !t.is_empty() && t.chars().all(|c| c.is_ascii_alphanumeric() || "/+-.".contains(c)) && lines.len() > 1 {
+        if !t.is_empty()
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/+-.".contains(c))
+            && lines.len() > 1
+        {
             lines.remove(0);
         }
     }
@@ -33,7 +41,13 @@ pub fn docstring_text(raw: &str) -> String {
         .unwrap_or(0);
     lines
         .iter()
-        .map(|l| if l.len() >= indent { &l[indent..] } else { l.trim_start() })
+        .map(|l| {
+            if l.len() >= indent {
+                &l[indent..]
+            } else {
+                l.trim_start()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -56,7 +70,10 @@ pub fn json_argument(w: &mut QualifyWorld, ctx: &Context) -> Value {
         let rows = interpolated_rows(w, &table.rows);
         return match table_to_json(&rows) {
             Ok(v) => v,
-            Err(e) => fail(format!("the table under line {}: {e}", ctx.step.position.line)),
+            Err(e) => fail(format!(
+                "the table under line {}: {e}",
+                ctx.step.position.line
+            )),
         };
     }
     fail(format!(
@@ -77,7 +94,9 @@ pub fn table_rows(w: &mut QualifyWorld, ctx: &Context) -> Vec<Vec<String>> {
 }
 
 fn interpolated_rows(w: &mut QualifyWorld, rows: &[Vec<String>]) -> Vec<Vec<String>> {
-    rows.iter().map(|r| r.iter().map(|c| w.interpolate(c)).collect()).collect()
+    rows.iter()
+        .map(|r| r.iter().map(|c| w.interpolate(c)).collect())
+        .collect()
 }
 
 /// Parses a VALUE written in a step (`"text"`, `42`, `true`, ...) as JSON.

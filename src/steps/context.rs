@@ -46,7 +46,9 @@ impl Drop for ActiveRun {
 impl RunContext {
     /// Publishes `ctx` as the running campaign until the returned guard is dropped.
     pub fn enter(ctx: Arc<RunContext>) -> ActiveRun {
-        let guard = RUN_LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let guard = RUN_LOCK
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Ok(mut slot) = CURRENT.write() {
             *slot = Some(ctx);
         }
@@ -60,6 +62,9 @@ impl RunContext {
 
     /// Takes the records of all finished scenarios.
     pub fn take_records(&self) -> BTreeMap<String, ScenarioRecord> {
-        self.records.lock().map(|mut r| std::mem::take(&mut *r)).unwrap_or_default()
+        self.records
+            .lock()
+            .map(|mut r| std::mem::take(&mut *r))
+            .unwrap_or_default()
     }
 }

@@ -19,6 +19,13 @@ pub fn has_sha256(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> 
             Err(e) => Value::String(format!("<cannot read {}: {e}>", path.display())),
         };
         let passed = actual == Value::String(expected.clone());
-        w.assert(format!("SHA-256 of {file}"), "equals", Value::String(expected), actual, Vec::new(), passed);
+        w.assert(
+            format!("SHA-256 of {file}"),
+            "equals",
+            Value::String(expected),
+            actual,
+            Vec::new(),
+            passed,
+        );
     })
 }

@@ -10,7 +10,15 @@ use crate::runner::fail;
 
 /// Filesystem-safe form of a scenario id (`features/a.feature:12` → `features-a.feature-12`).
 pub fn slug(id: &str) -> String {
-    id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '_' { c } else { '-' }).collect()
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 /// The `before` hook.
@@ -21,14 +29,20 @@ pub fn before<'a>(
     w: &'a mut QualifyWorld,
 ) -> LocalBoxFuture<'a, ()> {
     Box::pin(async move {
-        let path = feature.path.as_deref().unwrap_or(std::path::Path::new("<unknown>"));
+        let path = feature
+            .path
+            .as_deref()
+            .unwrap_or(std::path::Path::new("<unknown>"));
         let canon = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         let rel = w.ctx.config.relative(&canon);
         let id = format!("{rel}:{}", scenario.position.line);
         let slug = slug(&id);
         let dir = w.ctx.work_root.join(&slug);
         if let Err(e) = std::fs::create_dir_all(&dir) {
-            fail(format!("cannot create the scenario folder {}: {e}", dir.display()));
+            fail(format!(
+                "cannot create the scenario folder {}: {e}",
+                dir.display()
+            ));
         }
         let mut vars = Variables::default();
         for (k, v) in builtin_variables(&dir, &w.ctx.config.dir) {
@@ -64,8 +78,16 @@ pub fn after<'a>(
     Box::pin(async move {
         let Some(w) = w else { return };
         let Some(state) = w.state.take() else { return };
-        let ScenarioState { id, adapters, mut record, dir, .. } = state;
-        record.attachments = adapters.finish().await;
+        let ScenarioState {
+            id,
+            adapters,
+            mut record,
+            dir,
+            ..
+        } = state;
+        let report = adapters.finish().await;
+        record.attachments = report.attachments;
+        record.teardown_errors = report.problems;
         // The working folder holds scratch state (databases, generated files); the evidence is
         // in the transcripts. Keep the disk from filling up on long campaigns.
         let _ = std::fs::remove_dir_all(&dir);

@@ -24,29 +24,68 @@ macro_rules! handler {
 /// (pattern, handler) for every step.
 fn table() -> Vec<(&'static str, Handler)> {
     vec![
-        (r#"^the adapter "([^"]+)" is started$"#, handler!(a::started)),
-        (r#"^the adapter "([^"]+)" reports version "([^"]*)"$"#, handler!(a::reports_version)),
-        (r#"^I send an? "([^"]+)" request to "([^"]+)"$"#, handler!(a::send_empty)),
-        (r#"^I send an? "([^"]+)" request to "([^"]+)" with:$"#, handler!(a::send_with)),
+        (
+            r#"^the adapter "([^"]+)" is started$"#,
+            handler!(a::started),
+        ),
+        (
+            r#"^the adapter "([^"]+)" reports version "([^"]*)"$"#,
+            handler!(a::reports_version),
+        ),
+        (
+            r#"^I send an? "([^"]+)" request to "([^"]+)"$"#,
+            handler!(a::send_empty),
+        ),
+        (
+            r#"^I send an? "([^"]+)" request to "([^"]+)" with:$"#,
+            handler!(a::send_with),
+        ),
         (
             r#"^I send each line of the file "([^"]+)" as an? "([^"]+)" request to "([^"]+)"$"#,
             handler!(a::send_file),
         ),
         (r#"^the request succeeds$"#, handler!(r::succeeds)),
-        (r#"^the request is rejected with reason "([^"]+)"$"#, handler!(r::rejected)),
-        (r#"^the response field "([^"]+)" equals (.+)$"#, handler!(r::field_equals)),
+        (
+            r#"^the request is rejected with reason "([^"]+)"$"#,
+            handler!(r::rejected),
+        ),
+        (
+            r#"^the response field "([^"]+)" equals (.+)$"#,
+            handler!(r::field_equals),
+        ),
         (
             r#"^the response field "([^"]+)" is within ([0-9.eE+-]+%?) of (.+)$"#,
             handler!(r::field_within),
         ),
         (r#"^the response matches:$"#, handler!(r::matches)),
-        (r#"^the response field "([^"]+)" matches:$"#, handler!(r::field_matches)),
-        (r#"^I remember the response field "([^"]+)" as "([^"]+)"$"#, handler!(r::remember)),
-        (r#"^the table "([^"]+)" on "([^"]+)" contains:$"#, handler!(s::insert)),
-        (r#"^the query "(.+)" on "([^"]+)" returns:$"#, handler!(s::returns)),
-        (r#"^the query "(.+)" on "([^"]+)" returns no rows$"#, handler!(s::returns_none)),
-        (r#"^the query "(.+)" on "([^"]+)" returns (\d+) rows?$"#, handler!(s::returns_count)),
-        (r#"^the file "([^"]+)" has SHA-256 "([^"]+)"$"#, handler!(f::has_sha256)),
+        (
+            r#"^the response field "([^"]+)" matches:$"#,
+            handler!(r::field_matches),
+        ),
+        (
+            r#"^I remember the response field "([^"]+)" as "([^"]+)"$"#,
+            handler!(r::remember),
+        ),
+        (
+            r#"^the table "([^"]+)" on "([^"]+)" contains:$"#,
+            handler!(s::insert),
+        ),
+        (
+            r#"^the query "(.+)" on "([^"]+)" returns:$"#,
+            handler!(s::returns),
+        ),
+        (
+            r#"^the query "(.+)" on "([^"]+)" returns no rows$"#,
+            handler!(s::returns_none),
+        ),
+        (
+            r#"^the query "(.+)" on "([^"]+)" returns (\d+) rows?$"#,
+            handler!(s::returns_count),
+        ),
+        (
+            r#"^the file "([^"]+)" has SHA-256 "([^"]+)"$"#,
+            handler!(f::has_sha256),
+        ),
     ]
 }
 
@@ -55,8 +94,13 @@ pub fn collection() -> Collection<QualifyWorld> {
     let mut c = Collection::new();
     for (pattern, handler) in table() {
         // The patterns are literals checked by the unit test below.
-        let Ok(re) = Regex::new(pattern) else { continue };
-        c = c.given(None, re.clone(), handler).when(None, re.clone(), handler).then(None, re, handler);
+        let Ok(re) = Regex::new(pattern) else {
+            continue;
+        };
+        c = c
+            .given(None, re.clone(), handler)
+            .when(None, re.clone(), handler)
+            .then(None, re, handler);
     }
     c
 }
@@ -87,7 +131,10 @@ mod tests {
             "the query \"SELECT 1\" on \"mes\" returns 3 rows",
             "the file \"x\" has SHA-256 \"abc\"",
         ];
-        let res: Vec<Regex> = table().iter().map(|(p, _)| Regex::new(p).unwrap()).collect();
+        let res: Vec<Regex> = table()
+            .iter()
+            .map(|(p, _)| Regex::new(p).unwrap())
+            .collect();
         for e in examples {
             let n = res.iter().filter(|r| r.is_match(e)).count();
             assert_eq!(n, 1, "{e} matches {n} patterns");

@@ -7,6 +7,10 @@ use crate::evidence::{AdapterIdentity, Assertion, AttachmentRef};
 /// What the steps of one step recorded.
 #[derive(Debug, Clone, Default)]
 pub struct StepRecord {
+    /// What the step sent.
+    pub input: Option<serde_json::Value>,
+    /// What came back.
+    pub output: Option<serde_json::Value>,
     /// Comparisons made.
     pub assertions: Vec<Assertion>,
     /// Adapters whose transcripts back the step.

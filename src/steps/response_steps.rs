@@ -13,14 +13,7 @@ use crate::runner::fail;
 /// The last response as a document: the `result`, or the `error` object of a rejection.
 fn last_document(w: &mut QualifyWorld) -> Value {
     match &w.state().last {
-        Some(Reply::Result(v)) => v.clone(),
-        Some(Reply::Rejected { code, message, details }) => {
-            let mut e = json!({"code": code, "message": message});
-            if let Some(d) = details {
-                e["details"] = d.clone();
-            }
-            e
-        }
+        Some(reply) => reply.document(),
         None => fail("there is no response yet: send a request first"),
     }
 }
@@ -50,7 +43,14 @@ pub fn succeeds(w: &mut QualifyWorld, _ctx: Context) -> LocalBoxFuture<'_, ()> {
     Box::pin(async move {
         let actual = outcome(w);
         let passed = actual["outcome"] == "result";
-        w.assert("request outcome", "is", json!({"outcome": "result"}), actual, Vec::new(), passed);
+        w.assert(
+            "request outcome",
+            "is",
+            json!({"outcome": "result"}),
+            actual,
+            Vec::new(),
+            passed,
+        );
     })
 }
 
@@ -80,7 +80,11 @@ pub fn field_equals(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()
         let passed = actual.as_ref().is_some_and(|a| json_equals(&expected, a));
         w.assert(
             format!("response field {path}"),
-            if actual.is_some() { "equals" } else { "equals (field absent)" },
+            if actual.is_some() {
+                "equals"
+            } else {
+                "equals (field absent)"
+            },
             expected,
             actual.unwrap_or(Value::Null),
             Vec::new(),
@@ -164,7 +168,10 @@ pub fn field_matches(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, (
 
 fn expected_doc(w: &mut QualifyWorld, ctx: &Context) -> Value {
     let Some(raw) = ctx.step.docstring.as_deref() else {
-        fail(format!("the step at line {} needs a JSON doc string under it", ctx.step.position.line))
+        fail(format!(
+            "the step at line {} needs a JSON doc string under it",
+            ctx.step.position.line
+        ))
     };
     let text = w.interpolate_json(&docstring_text(raw));
     match serde_json::from_str(&text) {
@@ -183,7 +190,9 @@ pub fn remember(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
         let var = capture(w, &ctx, 2);
         let (path, value) = field(w, &path_text);
         let Some(value) = value else {
-            fail(format!("response field {path} is absent; nothing to remember as \"{var}\""))
+            fail(format!(
+                "response field {path} is absent; nothing to remember as \"{var}\""
+            ))
         };
         w.state().vars.set(var, value);
     })

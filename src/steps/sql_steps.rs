@@ -18,10 +18,16 @@ pub fn insert(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
         let Some((header, body)) = rows.split_first() else {
             fail("the table needs a header row of column names")
         };
-        let values: Vec<Vec<Value>> =
-            body.iter().map(|r| r.iter().map(|c| cell_value(c)).collect()).collect();
+        let values: Vec<Vec<Value>> = body
+            .iter()
+            .map(|r| r.iter().map(|c| cell_value(c)).collect())
+            .collect();
         w.touched(&name);
-        let result = w.state().adapters.insert_rows(&name, &table, header, &values).await;
+        let result = w
+            .state()
+            .adapters
+            .insert_rows(&name, &table, header, &values)
+            .await;
         if let Err(e) = result {
             fail(e.to_string())
         }
@@ -45,7 +51,10 @@ fn cell_value(cell: &str) -> Value {
     Value::String(cell.to_string())
 }
 
-async fn run_query(w: &mut QualifyWorld, ctx: &Context) -> (String, String, crate::adapters::QueryRows) {
+async fn run_query(
+    w: &mut QualifyWorld,
+    ctx: &Context,
+) -> (String, String, crate::adapters::QueryRows) {
     let sql = capture(w, ctx, 1);
     let name = capture(w, ctx, 2);
     w.touched(&name);
@@ -93,7 +102,14 @@ pub fn returns_none(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()
     Box::pin(async move {
         let (sql, name, rows) = run_query(w, &ctx).await;
         let passed = rows.rows.is_empty();
-        w.assert(format!("rows of `{sql}` on \"{name}\""), "are none", json!([]), rows_json(&rows), Vec::new(), passed);
+        w.assert(
+            format!("rows of `{sql}` on \"{name}\""),
+            "are none",
+            json!([]),
+            rows_json(&rows),
+            Vec::new(),
+            passed,
+        );
     })
 }
 

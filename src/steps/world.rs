@@ -134,10 +134,7 @@ impl QualifyWorld {
 }
 
 fn describe_failure(a: &Assertion) -> String {
-    let compact = |v: &Value| {
-        let s = v.to_string();
-        if s.len() > 300 { format!("{}…", &s[..s.floor_char_boundary(300)]) } else { s }
-    };
+    let compact = crate::matching::show;
     let mut msg = format!(
         "{} {}: expected {}, actual {}",
         a.subject,
@@ -155,15 +152,27 @@ fn describe_failure(a: &Assertion) -> String {
         ));
     }
     if a.mismatches.len() > 20 {
-        msg.push_str(&format!("\n  … and {} more mismatches", a.mismatches.len() - 20));
+        msg.push_str(&format!(
+            "\n  … and {} more mismatches",
+            a.mismatches.len() - 20
+        ));
     }
     msg
 }
 
 /// Variables every scenario starts with.
-pub fn builtin_variables(dir: &std::path::Path, project_dir: &std::path::Path) -> BTreeMap<String, Value> {
+pub fn builtin_variables(
+    dir: &std::path::Path,
+    project_dir: &std::path::Path,
+) -> BTreeMap<String, Value> {
     let mut vars = BTreeMap::new();
-    vars.insert("scenario_dir".into(), Value::String(dir.display().to_string()));
-    vars.insert("project_dir".into(), Value::String(project_dir.display().to_string()));
+    vars.insert(
+        "scenario_dir".into(),
+        Value::String(dir.display().to_string()),
+    );
+    vars.insert(
+        "project_dir".into(),
+        Value::String(project_dir.display().to_string()),
+    );
     vars
 }

@@ -41,7 +41,9 @@ pub struct Run {
 impl Project {
     /// An empty project folder.
     pub fn new() -> Self {
-        Self { dir: tempfile::tempdir().expect("tempdir") }
+        Self {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
     }
 
     /// A project with the fixture adapter declared as `sut`, a requirements file and no features.
@@ -95,7 +97,9 @@ impl Project {
             .map(|rd| {
                 rd.filter_map(|e| e.ok())
                     .map(|e| e.path())
-                    .filter(|p| p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+                    .filter(|p| {
+                        p.is_dir() && !p.file_name().unwrap().to_string_lossy().starts_with('.')
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -106,7 +110,11 @@ impl Project {
     /// `results.json` of the only package.
     pub fn results(&self) -> serde_json::Value {
         let pkgs = self.packages();
-        assert_eq!(pkgs.len(), 1, "expected exactly one package, found {pkgs:?}");
+        assert_eq!(
+            pkgs.len(),
+            1,
+            "expected exactly one package, found {pkgs:?}"
+        );
         let text = std::fs::read_to_string(pkgs[0].join("results.json")).expect("results.json");
         serde_json::from_str(&text).expect("results.json is JSON")
     }
@@ -127,13 +135,21 @@ impl Run {
 
     /// Asserts stderr contains `needle`.
     pub fn stderr_has(self, needle: &str) -> Self {
-        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{}",
+            self.stderr
+        );
         self
     }
 
     /// Asserts stdout contains `needle`.
     pub fn stdout_has(self, needle: &str) -> Self {
-        assert!(self.stdout.contains(needle), "stdout lacks {needle:?}:\n{}", self.stdout);
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}:\n{}",
+            self.stdout
+        );
         self
     }
 }
