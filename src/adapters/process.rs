@@ -326,13 +326,12 @@ impl ProcessHandle {
         transcript: &mut Transcript,
     ) -> (Vec<AttachmentWriter>, Vec<String>) {
         let mut problems = Vec::new();
-        if !self.dead {
-            if let Err(e) = self
+        if !self.dead
+            && let Err(e) = self
                 .call(transcript, "shutdown", &json!({}), Phase::Shutdown)
                 .await
-            {
-                problems.push(format!("adapter \"{}\" during shutdown: {e}", self.adapter));
-            }
+        {
+            problems.push(format!("adapter \"{}\" during shutdown: {e}", self.adapter));
         }
         if !self.dead {
             self.stdin = None;

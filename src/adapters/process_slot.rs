@@ -396,10 +396,10 @@ impl ProcessSlot {
                 generation,
             } => {
                 let mut guard = process.lock().await;
-                if guard.generation == generation {
-                    if let Some(resident) = guard.resident.as_mut() {
-                        resident.log.note("left", &json!({ "scenario": slug }));
-                    }
+                if guard.generation == generation
+                    && let Some(resident) = guard.resident.as_mut()
+                {
+                    resident.log.note("left", &json!({ "scenario": slug }));
                 }
             }
             State::Idle => {}

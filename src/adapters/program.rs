@@ -71,10 +71,10 @@ impl DigestCache {
             return Err(io::Error::other("not a regular file"));
         }
         let stamp = (meta.modified()?, meta.len());
-        if let Some((modified, len, digest)) = self.lock().get(path) {
-            if (*modified, *len) == stamp {
-                return Ok(digest.clone());
-            }
+        if let Some((modified, len, digest)) = self.lock().get(path)
+            && (*modified, *len) == stamp
+        {
+            return Ok(digest.clone());
         }
         let digest = hash_blocking(path.to_path_buf()).await?;
         self.lock()

@@ -103,10 +103,10 @@ impl StderrPump {
     /// Waits until the pipe is closed (the process and anything it started have exited), at most
     /// `wait`; a grandchild that keeps the pipe open must not hold the scenario up.
     pub(crate) async fn drain(&mut self, wait: Duration) {
-        if let Some(mut task) = self.task.take() {
-            if tokio::time::timeout(wait, &mut task).await.is_err() {
-                task.abort();
-            }
+        if let Some(mut task) = self.task.take()
+            && tokio::time::timeout(wait, &mut task).await.is_err()
+        {
+            task.abort();
         }
     }
 

@@ -32,10 +32,10 @@ pub fn normalise_cell(cell: &str) -> NormalisedCell {
     if cell == "NULL" {
         return NormalisedCell::Null;
     }
-    if cell.starts_with('"') {
-        if let Ok(text) = serde_json::from_str::<String>(cell) {
-            return NormalisedCell::Text(text);
-        }
+    if cell.starts_with('"')
+        && let Ok(text) = serde_json::from_str::<String>(cell)
+    {
+        return NormalisedCell::Text(text);
     }
     match json_number(cell) {
         Some(number) => NormalisedCell::Number(number),
