@@ -394,3 +394,76 @@ fn selection_by_stage_and_tags() {
         .code(0)
         .stdout_has("2 scenarios: 2 passed");
 }
+
+#[test]
+fn a_killed_run_leaves_only_an_incomplete_staging_folder() {
+    let p = Project::new()
+        .file(
+            "qualify.yaml",
+            &format!(
+                "adapters:\n  sut:\n    kind: process\n    command: [\"python3\", \"{}\"]\n    timeouts: {{request_ms: 60000}}\n",
+                support::fixture_adapter().display()
+            ),
+        )
+        .file("requirements.yaml", "requirements: []\n")
+        .file(
+        "features/slow.feature",
+        "@OQ\nFeature: slow\n  Scenario: hangs\n    When I send a \"hang\" request to \"sut\"\n",
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_qualify"))
+        .args(["run", "--progress", "quiet", "--concurrency", "1"])
+        .current_dir(p.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let evidence = p.path().join("evidence");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    // Wait until the run has written attachments, then kill it hard.
+    loop {
+        let staged = std::fs::read_dir(&evidence)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .any(|e| e.path().join("attachments").exists())
+            })
+            .unwrap_or(false);
+        if staged || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let entries: Vec<String> = std::fs::read_dir(&evidence)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert!(entries[0].starts_with(".staging-"), "{entries:?}");
+    assert!(
+        p.packages().is_empty(),
+        "a killed run must not leave a sealed package"
+    );
+    assert!(!evidence.join(&entries[0]).join("manifest.json").exists());
+}
+
+#[test]
+fn list_output_snapshot() {
+    let p = passing_project();
+    let run = p.qualify(&["list"]).code(0);
+    insta::assert_snapshot!("list_human", run.stdout);
+    let json: Value =
+        serde_json::from_str(&p.qualify(&["list", "--format", "json"]).code(0).stdout).unwrap();
+    assert_eq!(json["schema"], "qualify.list/v1");
+    assert_eq!(
+        json["uncovered_requirements"],
+        serde_json::json!(["URS-003"])
+    );
+    assert_eq!(
+        json["requirements"][0]["scenarios"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+}

@@ -19,7 +19,11 @@ pub fn list(config: &Config, args: &ListArgs, out: &mut dyn Write) -> Result<i32
         Format::Json => write_json(config, &plan, &criteria, out),
         Format::Human => write_human(config, &plan, out),
     };
-    written.map_err(|e| Error::Internal(format!("cannot write the listing: {e}")))?;
+    match written {
+        // `qualify list | head` closes the pipe early: not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.map_err(|e| Error::Internal(format!("cannot write the listing: {e}")))?,
+    }
     Ok(exit_code::SUCCESS)
 }
 
@@ -68,13 +72,23 @@ fn write_human(config: &Config, plan: &Plan, out: &mut dyn Write) -> std::io::Re
             .max()
             .unwrap_or(0)
             .max(1);
+        let name_width = rows
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(60);
         for s in rows {
             let reqs = if s.requirements.is_empty() {
                 "-".to_string()
             } else {
                 s.requirements.join(",")
             };
-            writeln!(out, "  {reqs:<req_width$}  {}  ({})", s.name, s.id)?;
+            writeln!(
+                out,
+                "  {reqs:<req_width$}  {:<name_width$}  {}",
+                s.name, s.id
+            )?;
         }
         writeln!(out)?;
     }
