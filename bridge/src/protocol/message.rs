@@ -19,42 +19,49 @@ pub struct Request {
     pub body: Value,
 }
 
+/// A request line that could not be parsed: the id, if one could be read (so that even a
+/// malformed request gets an answer qualify can correlate), and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MalformedRequest {
+    /// The request id, or empty.
+    pub id: String,
+    /// Why the line is not a request.
+    pub rejection: Box<Rejection>,
+}
+
+impl MalformedRequest {
+    fn new(id: String, message: impl Into<String>) -> Self {
+        Self {
+            id,
+            rejection: Box::new(Rejection::new(ReasonCode::InvalidRequest, message)),
+        }
+    }
+}
+
 impl Request {
-    /// Parses one line. On failure returns the id (if one could be read) and the rejection, so
-    /// that even a malformed request gets an answer qualify can correlate.
-    pub fn parse(line: &str) -> Result<Self, (String, Rejection)> {
+    /// Parses one line.
+    pub fn parse(line: &str) -> Result<Self, MalformedRequest> {
         let value: Value = serde_json::from_str(line).map_err(|err| {
-            (
-                String::new(),
-                Rejection::new(
-                    ReasonCode::InvalidRequest,
-                    format!("request is not JSON: {err}"),
-                ),
-            )
+            MalformedRequest::new(String::new(), format!("request is not JSON: {err}"))
         })?;
         let Value::Object(mut object) = value else {
-            return Err((
+            return Err(MalformedRequest::new(
                 String::new(),
-                Rejection::new(ReasonCode::InvalidRequest, "request is not a JSON object"),
+                "request is not a JSON object",
             ));
         };
         let id = match object.remove("id") {
             Some(Value::String(id)) => id,
             _ => {
-                return Err((
+                return Err(MalformedRequest::new(
                     String::new(),
-                    Rejection::new(ReasonCode::InvalidRequest, "request has no string id"),
+                    "request has no string id",
                 ));
             }
         };
         let kind = match object.remove("kind") {
             Some(Value::String(kind)) => kind,
-            _ => {
-                return Err((
-                    id,
-                    Rejection::new(ReasonCode::InvalidRequest, "request has no string kind"),
-                ));
-            }
+            _ => return Err(MalformedRequest::new(id, "request has no string kind")),
         };
         let body = match object.remove("body") {
             None | Some(Value::Null) => Value::Object(Map::new()),
@@ -87,10 +94,9 @@ mod tests {
 
     #[test]
     fn malformed_requests_keep_the_id_when_there_is_one() {
-        let (id, rejection) =
-            Request::parse(r#"{"id":"9","kind":3}"#).expect_err("kind is not a string");
-        assert_eq!(id, "9");
-        assert_eq!(rejection.code, ReasonCode::InvalidRequest);
+        let malformed = Request::parse(r#"{"id":"9","kind":3}"#).expect_err("kind is not a string");
+        assert_eq!(malformed.id, "9");
+        assert_eq!(malformed.rejection.code, ReasonCode::InvalidRequest);
         assert!(Request::parse("not json").is_err());
         assert!(Request::parse("[1]").is_err());
     }

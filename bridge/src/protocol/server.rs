@@ -44,9 +44,13 @@ pub fn serve<R: BufRead, W: Write>(
         }
         let request = match Request::parse(&line) {
             Ok(request) => request,
-            Err((id, rejection)) => {
-                eprintln!("malformed request: {}", rejection.message);
-                writeln!(output, "{}", failure_line(&id, &rejection))?;
+            Err(malformed) => {
+                eprintln!("malformed request: {}", malformed.rejection.message);
+                writeln!(
+                    output,
+                    "{}",
+                    failure_line(&malformed.id, &malformed.rejection)
+                )?;
                 output.flush()?;
                 continue;
             }

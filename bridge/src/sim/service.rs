@@ -56,7 +56,10 @@ impl Simulator {
             "seed": spec.seed,
             "device_id": format!("{}/{}/{}", spec.group, spec.edge_node, spec.device),
             "order_id": spec.order_id,
-            "report": {"from": iso_from_ms(from), "to": iso_from_ms(to), "planned_break_ms": breaks},
+            "report": {
+                "from": iso_from_ms(from), "to": iso_from_ms(to),
+                "from_ms": from, "to_ms": to, "planned_break_ms": breaks,
+            },
             "expected": shift.truth.expected(),
         }))
     }
