@@ -3,6 +3,7 @@
 //! skewed clocks mixed in) and computes the figures the bridge must reconcile to from its own
 //! ground truth, independently of the bridge's calculation code.
 
+mod edge;
 mod rng;
 mod service;
 mod spec;
