@@ -18,8 +18,7 @@ Feature: qualify-bridge is installed as designed
       """
       "#regex [0-9a-f]{64}"
       """
-    And I remember the response field "executable.sha256" as "bridge_sha256"
-    And the file "target/debug/qualify-bridge" has SHA-256 "${bridge_sha256}"
+    And the response field "executable.sha256" equals "${adapter.bridge.sha256}"
 
   @URS-013
   Scenario: The database has schema version 1 with the designed tables
