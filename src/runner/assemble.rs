@@ -94,6 +94,8 @@ pub fn assemble(mut input: AssembleInput<'_>) -> RunResults {
         started_at: rfc3339(input.started),
         finished_at: rfc3339(input.finished),
         summary,
+        releasable: false,
+        release_blockers: Vec::new(),
         features,
         campaign_problems: Vec::new(),
     }
