@@ -12,6 +12,7 @@ pub mod errors;
 pub mod evidence;
 pub mod exit_code;
 pub mod git;
+pub mod impact;
 pub mod matching;
 pub mod plan;
 pub mod runner;

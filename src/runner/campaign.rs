@@ -20,7 +20,7 @@ use crate::evidence::{
     write_junit,
 };
 use crate::git::GitRevision;
-use crate::plan::{Criteria, Plan, scenario_tags};
+use crate::plan::{Criteria, Plan, scenario_id, scenario_tags};
 use crate::steps::{self, QualifyWorld, RunContext};
 
 /// What to run and how.
@@ -116,10 +116,11 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
     )
     .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default());
     let features_dir = config.features.clone();
+    let project_dir = config.dir.clone();
     let (writer, campaign_report) = runtime.block_on(async move {
         let w = cuke
             .filter_run(features_dir, move |f, r, s| {
-                criteria.selects(&scenario_tags(f, r, s))
+                criteria.selects(&scenario_id(&project_dir, f, s), &scenario_tags(f, r, s))
             })
             .await;
         let report = registry.shutdown().await;

@@ -1,0 +1,16 @@
+//! Impact assessment from git: what a change touches and what must be re-tested, and why.
+
+mod assessment;
+mod changes;
+mod components;
+mod error;
+mod render;
+
+pub use assessment::{
+    AssessedChange, IMPACT_SCHEMA, ImpactAssessment, ImpactedComponent, RULE_HIGH, RULE_LOW,
+    RULE_MEDIUM, SelectedScenario,
+};
+pub use changes::{Change, ChangeKind, Revisions, changes_since};
+pub use components::{CompiledComponent, compile};
+pub use error::ImpactError;
+pub use render::markdown;
