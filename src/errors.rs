@@ -16,6 +16,9 @@ pub enum Error {
     /// Bad features.
     #[error(transparent)]
     Plan(#[from] PlanError),
+    /// The impact assessment could not be made (no repository, unknown baseline, shallow clone).
+    #[error(transparent)]
+    Impact(#[from] crate::impact::ImpactError),
     /// The evidence package could not be written.
     #[error("evidence package: {0}")]
     Evidence(String),
@@ -28,7 +31,9 @@ impl Error {
     /// The documented exit code for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Usage(_) | Error::Config(_) | Error::Plan(_) => exit_code::INPUT_ERROR,
+            Error::Usage(_) | Error::Config(_) | Error::Plan(_) | Error::Impact(_) => {
+                exit_code::INPUT_ERROR
+            }
             Error::Evidence(_) | Error::Internal(_) => exit_code::INTERNAL_ERROR,
         }
     }

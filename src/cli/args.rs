@@ -45,6 +45,30 @@ pub enum Command {
     /// (expected and actual) is recorded. The package is written under a temporary name and renamed
     /// into place when complete. Exit code 0 when every scenario passed, 1 when any failed.
     Run(RunArgs),
+    /// Assess the impact of the changes since a baseline revision.
+    ///
+    /// Diffs BASELINE..HEAD plus uncommitted changes (with rename detection), maps every changed
+    /// path to the components of qualify.yaml, their requirements and scenarios, applies the
+    /// regression rule of each risk class, and lists the paths no component claims (they need a
+    /// human assessment). Prints Markdown (or JSON); --out also writes impact.json and impact.md.
+    Impact(ImpactArgs),
+}
+
+/// `qualify impact`.
+#[derive(Debug, Args)]
+pub struct ImpactArgs {
+    /// The revision to compare with: a tag, branch or commit (for example the commit of the last
+    /// approved package).
+    #[arg(long, value_name = "REV")]
+    pub baseline: String,
+
+    /// Output format on stdout: human (Markdown) or json.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Also write impact.json and impact.md into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// Selection shared by `list` and `run`.
@@ -111,4 +135,9 @@ pub struct RunArgs {
     /// Progress display.
     #[arg(long, value_enum, default_value_t = Progress::Auto)]
     pub progress: Progress,
+
+    /// Run only what the impact assessment against this baseline revision selects, plus every
+    /// IQ scenario; the assessment goes into the package with the reason for each scenario.
+    #[arg(long, value_name = "REV")]
+    pub impact: Option<String>,
 }

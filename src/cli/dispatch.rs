@@ -23,6 +23,7 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
     match &cli.command {
         Command::List(args) => super::list::list(&config, args, &mut stdout.lock()),
         Command::Run(args) => super::run::run(&config, args),
+        Command::Impact(args) => super::impact::impact(&config, args, &mut stdout.lock()),
     }
 }
 

@@ -2,9 +2,10 @@
 
 mod args;
 mod dispatch;
+mod impact;
 mod list;
 mod run;
 mod select;
 
-pub use args::{Cli, Command, Format, ListArgs, Progress, RunArgs, SelectArgs};
+pub use args::{Cli, Command, Format, ImpactArgs, ListArgs, Progress, RunArgs, SelectArgs};
 pub use dispatch::run;

@@ -1,16 +1,21 @@
 //! `qualify run`: plan, execute, seal, summarise.
 
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
 use super::args::{Progress, RunArgs};
 use super::select::criteria;
 use crate::config::Config;
 use crate::errors::Error;
 use crate::evidence::Status;
 use crate::exit_code;
+use crate::impact::assess_project;
+use crate::plan::Stage;
 use crate::runner::{CampaignOptions, ProgressMode, run_campaign};
 
 /// Runs the campaign; prints the summary; returns the exit code.
 pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
-    let criteria = criteria(&args.select)?;
+    let mut criteria = criteria(&args.select)?;
     let concurrency = args.concurrency.unwrap_or(config.concurrency);
     if concurrency == 0 {
         return Err(Error::Usage("--concurrency must be at least 1".into()));
@@ -27,6 +32,26 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
         Progress::Plain => ProgressMode::Plain,
         Progress::Quiet => ProgressMode::Quiet,
     };
+    let impact = match &args.impact {
+        Some(baseline) => {
+            let (assessment, plan) = assess_project(config, baseline, &evidence_dir)?;
+            // Exactly what the rules select, plus every IQ scenario.
+            let ids: BTreeSet<String> = assessment
+                .scenarios
+                .iter()
+                .map(|s| s.id.clone())
+                .chain(
+                    plan.scenarios
+                        .iter()
+                        .filter(|s| s.stage == Stage::IQ)
+                        .map(|s| s.id.clone()),
+                )
+                .collect();
+            criteria.ids = Some(Arc::new(ids));
+            Some(assessment)
+        }
+        None => None,
+    };
     let outcome = run_campaign(
         config,
         CampaignOptions {
@@ -34,6 +59,7 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
             evidence_dir,
             concurrency,
             progress,
+            impact,
         },
     )?;
     let s = &outcome.results.summary;

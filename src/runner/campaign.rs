@@ -20,6 +20,7 @@ use crate::evidence::{
     write_junit,
 };
 use crate::git::GitRevision;
+use crate::impact::ImpactAssessment;
 use crate::plan::{Criteria, Plan, scenario_id, scenario_tags};
 use crate::steps::{self, QualifyWorld, RunContext};
 
@@ -33,6 +34,8 @@ pub struct CampaignOptions {
     pub concurrency: usize,
     /// Progress display.
     pub progress: ProgressMode,
+    /// The impact assessment of an impact-based campaign; it goes into the package.
+    pub impact: Option<ImpactAssessment>,
 }
 
 /// The outcome of a campaign.
@@ -152,6 +155,10 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
             stage: options.criteria.stage.map(|s| s.to_string()),
             tags: options.criteria.tags.as_ref().map(|t| t.to_string()),
             scenarios: plan.scenarios.len(),
+            impact_baseline: options
+                .impact
+                .as_ref()
+                .map(|i| i.revisions.baseline.clone()),
         },
         feature_digests: &feature_digests,
         outcomes,
@@ -161,6 +168,9 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
     });
 
     results.campaign_problems = campaign_report.problems;
+    if let Some(impact) = &options.impact {
+        annotate_selection(&mut results, impact);
+    }
     results.release_blockers = git.release_blockers();
     results.releasable = results.release_blockers.is_empty();
     let environment = Environment::capture(&EnvInputs {
@@ -177,6 +187,15 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
         .write_json("environment.json", &environment)
         .map_err(evidence)?;
     package.write_json("git.json", &git).map_err(evidence)?;
+    if let Some(impact) = &options.impact {
+        package
+            .write_json("impact.json", impact)
+            .map_err(evidence)?;
+        let md = crate::impact::markdown(impact, &config.dir).map_err(Error::Usage)?;
+        package
+            .write_with("impact.md", |w| w.write_all(md.as_bytes()))
+            .map_err(evidence)?;
+    }
     package
         .write_with("junit.xml", |w| write_junit(&results, w))
         .map_err(evidence)?;
@@ -195,4 +214,19 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
 /// Adapter name → executable path, for the environment record.
 fn adapter_binaries(registry: &AdapterRegistry) -> BTreeMap<String, std::path::PathBuf> {
     registry.executables()
+}
+
+/// Records on each scenario why the impact assessment selected it (IQ scenarios that the rules
+/// did not select run as the mandatory IQ).
+fn annotate_selection(results: &mut RunResults, impact: &ImpactAssessment) {
+    for f in &mut results.features {
+        for s in &mut f.scenarios {
+            s.selected_because = impact
+                .scenarios
+                .iter()
+                .find(|i| i.id == s.id)
+                .map(|i| i.reasons.clone())
+                .unwrap_or_else(|| vec!["mandatory IQ of every impact-based campaign".to_string()]);
+        }
+    }
 }
