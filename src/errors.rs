@@ -3,6 +3,7 @@
 use crate::config::ConfigError;
 use crate::exit_code;
 use crate::plan::PlanError;
+use crate::sign::SignError;
 
 /// Any error that ends a command.
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +17,9 @@ pub enum Error {
     /// Bad features.
     #[error(transparent)]
     Plan(#[from] PlanError),
+    /// A key, the signers registry, or a signing (exit code from [`SignError::exit_code`]).
+    #[error(transparent)]
+    Sign(#[from] SignError),
     /// The evidence package could not be written.
     #[error("evidence package: {0}")]
     Evidence(String),
@@ -29,6 +33,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) | Error::Config(_) | Error::Plan(_) => exit_code::INPUT_ERROR,
+            Error::Sign(e) => e.exit_code(),
             Error::Evidence(_) | Error::Internal(_) => exit_code::INTERNAL_ERROR,
         }
     }

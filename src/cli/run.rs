@@ -1,12 +1,21 @@
 //! `qualify run`: plan, execute, seal, summarise.
 
 use super::args::{Progress, RunArgs};
+use super::key_input::{load_registry, read_key, registry_path};
 use super::select::criteria;
+use super::sign::print_signed;
 use crate::config::Config;
 use crate::errors::Error;
 use crate::evidence::Status;
 use crate::exit_code;
 use crate::runner::{CampaignOptions, ProgressMode, run_campaign};
+use crate::sign::{SignAction, SignRequest, sign_package, signer_for};
+
+fn executed() -> SignAction {
+    SignAction::Meaning {
+        meaning: "executed".into(),
+    }
+}
 
 /// Runs the campaign; prints the summary; returns the exit code.
 pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
@@ -26,6 +35,25 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
         Progress::Auto => ProgressMode::detect(),
         Progress::Plain => ProgressMode::Plain,
         Progress::Quiet => ProgressMode::Quiet,
+    };
+    // Check the key, its passphrase and the signer before anything runs: a wrong passphrase
+    // must not cost a whole campaign.
+    let signing = match &args.sign_key {
+        Some(path) => {
+            let registry = load_registry(&registry_path(config, args.signers.as_deref()))?;
+            let key = read_key(path)?;
+            signer_for(
+                &registry,
+                &key,
+                path,
+                &config.workflow,
+                &executed(),
+                args.role.as_deref(),
+                chrono::Utc::now(),
+            )?;
+            Some((registry, key, path))
+        }
+        None => None,
     };
     let outcome = run_campaign(
         config,
@@ -65,6 +93,34 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
         println!(
             "note: the working tree is dirty or has no git revision: this package is NOT releasable"
         );
+    }
+    if let Some((registry, key, key_path)) = signing {
+        let signed = sign_package(&SignRequest {
+            package_dir: &outcome.package_dir,
+            key: &key,
+            key_path,
+            registry: &registry,
+            workflow: &config.workflow,
+            role: args.role.as_deref(),
+            repo_dir: Some(config.dir.clone()),
+            action: executed(),
+        });
+        match signed {
+            Ok(signed) => print_signed(&signed),
+            Err(e) => {
+                // The package is sealed and stays as it is; say so, and how to sign it later.
+                let err = Error::from(e);
+                eprintln!("{}", err.report());
+                eprintln!(
+                    "the package {} is sealed and intact but NOT signed; sign it with: qualify \
+                     sign {} --meaning executed --key {}",
+                    outcome.package_dir.display(),
+                    outcome.package_dir.display(),
+                    key_path.display()
+                );
+                return Ok(err.exit_code());
+            }
+        }
     }
     Ok(if s.scenarios_failed == 0 {
         exit_code::SUCCESS
