@@ -9,7 +9,9 @@ use crate::errors::Error;
 use crate::evidence::Status;
 use crate::exit_code;
 use crate::runner::{CampaignOptions, ProgressMode, run_campaign};
-use crate::sign::{SignAction, SignRequest, sign_package, signer_for};
+use crate::sign::{
+    SignAction, SignError, SignRequest, SignedMeaning, check_next, sign_package, signer_for,
+};
 
 fn executed() -> SignAction {
     SignAction::Meaning {
@@ -42,7 +44,7 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
         Some(path) => {
             let registry = load_registry(&registry_path(config, args.signers.as_deref()))?;
             let key = read_key(path)?;
-            signer_for(
+            let (signer, role) = signer_for(
                 &registry,
                 &key,
                 path,
@@ -51,6 +53,22 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
                 args.role.as_deref(),
                 chrono::Utc::now(),
             )?;
+            // What the workflow can tell before the package exists (the meaning's place in the
+            // order, the role); open deviations are known only after the run.
+            let next = SignedMeaning {
+                meaning: "executed".into(),
+                signer_id: signer.entry.id.clone(),
+                signer_name: signer.entry.name.clone(),
+                role,
+            };
+            let violations = check_next(&config.workflow, &[], &next, &signer.entry.roles, &[]);
+            if let Some(v) = violations.first() {
+                return Err(SignError::Refused(format!(
+                    "--sign-key: cannot sign `executed` on a new package: {}",
+                    v.message
+                ))
+                .into());
+            }
             Some((registry, key, path))
         }
         None => None,

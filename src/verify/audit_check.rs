@@ -52,8 +52,9 @@ pub fn check_audit(contents: &PackageContents, envelopes: &[CheckedEnvelope]) ->
                 || e.at != m.sealed_at
             {
                 error(format!(
-                    "entry at line {} records sealing with manifest SHA-256 {} at {}, but the \
-                     manifest's is {} sealed at {}",
+                    "entry at line {} records sealing with manifest SHA-256 {} at {}, but \
+                     manifest.json has SHA-256 {} and says sealed at {}: the manifest or this \
+                     entry was changed",
                     line.line,
                     e.sha256.as_deref().unwrap_or("none"),
                     e.at,

@@ -109,6 +109,25 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
     }
     let (envelopes, envelope_findings) = check_envelopes(&contents, registry);
     findings.extend(envelope_findings);
+    // Valid signatures of this package that name another manifest digest: the manifest itself
+    // was changed after signing (every file it lists may still match it).
+    let m = &contents.manifest;
+    if let Some(signed) = envelopes
+        .iter()
+        .filter(|e| e.trusted)
+        .filter_map(|e| e.statement.as_ref())
+        .map(|s| &s.predicate.package)
+        .find(|p| p.id == m.package_id && p.manifest_sha256 != contents.manifest_sha256)
+    {
+        findings.push(Finding::error(
+            Check::Integrity,
+            crate::evidence::MANIFEST_FILE,
+            format!(
+                "changed after signing: the signatures name SHA-256 {}, the file now has {}",
+                signed.manifest_sha256, contents.manifest_sha256
+            ),
+        ));
+    }
     let (ordered, order_findings) = signing_order(&envelopes);
     findings.extend(order_findings);
     let (state, workflow_findings) =
