@@ -225,6 +225,24 @@ impl AuditTrail {
     }
 }
 
+/// Appends `entry` to the trail of the package at `package_dir`, atomically (the file is replaced
+/// by a complete new one), refusing a broken or missing trail. For actions without a signature of
+/// their own, such as a rendering; signatures and closures are appended by `sign`.
+pub fn append_entry(
+    package_dir: &Path,
+    package_id: &str,
+    entry: NewEntry,
+) -> Result<AuditEntry, TrailError> {
+    let path = package_dir.join(TRAIL_FILE);
+    let trail = AuditTrail::read(package_dir, package_id)?.ok_or_else(|| TrailError::Io {
+        path: path.clone(),
+        source: io::Error::new(io::ErrorKind::NotFound, "the package has no audit trail"),
+    })?;
+    let (bytes, chained, _) = trail.appended(&path, entry)?;
+    crate::sign::write_atomic(&path, &bytes).map_err(|source| TrailError::Io { path, source })?;
+    Ok(chained)
+}
+
 /// The line of an entry: compact JSON, fields in declaration order.
 pub fn entry_line(entry: &AuditEntry) -> String {
     // Serializing plain strings and numbers cannot fail.
@@ -328,6 +346,19 @@ mod tests {
         let p = AuditTrail::parse("pkg", &torn).check_chain();
         assert!(p.iter().any(|p| p.message.contains("not an audit entry")));
         assert!(p.iter().any(|p| p.message.contains("final newline")));
+
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("audit")).unwrap();
+        std::fs::write(dir.path().join(TRAIL_FILE), &edited).unwrap();
+        assert!(matches!(
+            append_entry(dir.path(), "pkg", new(AuditAction::Rendered, "report.html")),
+            Err(TrailError::Broken { .. })
+        ));
+        std::fs::write(dir.path().join(TRAIL_FILE), three()).unwrap();
+        let e = append_entry(dir.path(), "pkg", new(AuditAction::Rendered, "report.html")).unwrap();
+        assert_eq!(e.seq, 4);
+        let bytes = std::fs::read(dir.path().join(TRAIL_FILE)).unwrap();
+        assert!(AuditTrail::parse("pkg", &bytes).check_chain().is_empty());
 
         let broken = AuditTrail::parse("pkg", &edited);
         assert!(matches!(

@@ -1,7 +1,7 @@
 //! `qualify deviation close`: a signed disposition for a deviation.
 
 use super::args::{DeviationCloseArgs, DeviationCommand};
-use super::key_input::{absolute, load_registry, read_key, registry_path};
+use super::key_input::{load_registry, package_dir, read_key, registry_path};
 use super::sign::print_signed;
 use crate::config::Config;
 use crate::errors::Error;
@@ -18,7 +18,7 @@ pub fn deviation(config: &Config, command: &DeviationCommand) -> Result<i32, Err
 fn close(config: &Config, args: &DeviationCloseArgs) -> Result<i32, Error> {
     let registry = load_registry(&registry_path(config, args.key.signers.as_deref()))?;
     let key = read_key(&args.key.key)?;
-    let package = absolute(&args.package);
+    let package = package_dir(&args.package)?;
     let signed = sign_package(&SignRequest {
         package_dir: &package,
         key: &key,

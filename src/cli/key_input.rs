@@ -37,3 +37,17 @@ pub fn absolute(path: &Path) -> PathBuf {
             .unwrap_or_else(|_| path.to_path_buf())
     }
 }
+
+/// The package folder given on the command line, made absolute; an input error when it is not a
+/// folder.
+pub fn package_dir(path: &Path) -> Result<PathBuf, Error> {
+    let dir = absolute(path);
+    if dir.is_dir() {
+        Ok(dir)
+    } else {
+        Err(Error::Usage(format!(
+            "{}: no such package folder (give evidence/<package id>)",
+            path.display()
+        )))
+    }
+}

@@ -1,7 +1,7 @@
 //! `qualify sign`: a workflow signature on a sealed package.
 
 use super::args::SignArgs;
-use super::key_input::{absolute, load_registry, read_key, registry_path};
+use super::key_input::{load_registry, package_dir, read_key, registry_path};
 use crate::config::Config;
 use crate::errors::Error;
 use crate::exit_code;
@@ -11,7 +11,7 @@ use crate::sign::{SignAction, SignRequest, sign_package};
 pub fn sign(config: &Config, args: &SignArgs) -> Result<i32, Error> {
     let registry = load_registry(&registry_path(config, args.key.signers.as_deref()))?;
     let key = read_key(&args.key.key)?;
-    let package = absolute(&args.package);
+    let package = package_dir(&args.package)?;
     let signed = sign_package(&SignRequest {
         package_dir: &package,
         key: &key,

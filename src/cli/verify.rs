@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use super::args::{Format, VerifyArgs};
-use super::key_input::absolute;
+use super::key_input::{absolute, package_dir};
 use crate::config::{Config, WorkflowConfig};
 use crate::errors::Error;
 use crate::exit_code;
@@ -37,9 +37,10 @@ pub fn verify(
             )
         }
     };
+    let package = package_dir(&args.package)?;
     let registry = Registry::load(&registry_path);
     let verification = verify_package(
-        &absolute(&args.package),
+        &package,
         &VerifyOptions {
             registry: registry.as_ref(),
             workflow,

@@ -21,9 +21,10 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::atomic::rfc3339;
 use super::error::SignError;
 use super::keys::PublicKey;
 
@@ -196,117 +197,6 @@ impl Registry {
     pub fn by_key_id(&self, key_id: &str) -> Option<&Signer> {
         self.signers.iter().find(|s| s.key_id == key_id)
     }
-
-    /// Appends an entry to the registry file, creating it if missing. The text is appended so
-    /// that comments and layout of a committed file survive; the result is parsed again and the
-    /// file is replaced atomically only when it still reads back with the new entry.
-    pub fn append(path: &Path, entry: &SignerEntry) -> Result<(), SignError> {
-        let existing = match fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(source) => {
-                return Err(SignError::RegistryWrite {
-                    path: path.to_path_buf(),
-                    source,
-                });
-            }
-        };
-        let registry = Registry::parse(path, &existing)?;
-        if let Some(active) = registry
-            .signers
-            .iter()
-            .find(|s| s.entry.id == entry.id && s.entry.revoked_at.is_none())
-        {
-            return Err(SignError::Refused(format!(
-                "signer `{}` already has an active key ({}) in {}; set its revoked_at before \
-                 adding a new key",
-                entry.id,
-                active.key_id,
-                path.display()
-            )));
-        }
-        let block = entry_yaml(entry);
-        let mut appended = if existing.trim().is_empty() {
-            "signers:\n".to_string()
-        } else {
-            existing.clone()
-        };
-        if !appended.ends_with('\n') {
-            appended.push('\n');
-        }
-        appended.push_str(&block);
-        let text = match Registry::parse(path, &appended) {
-            Ok(r) if r.signers.len() == registry.signers.len() + 1 => appended,
-            // The file's layout does not allow appending (e.g. `signers: []` or keys after the
-            // list): write it out whole instead.
-            _ => {
-                let mut all: Vec<SignerEntry> =
-                    registry.signers.into_iter().map(|s| s.entry).collect();
-                all.push(entry.clone());
-                let mut text = "signers:\n".to_string();
-                for e in &all {
-                    text.push_str(&entry_yaml(e));
-                }
-                text
-            }
-        };
-        Registry::parse(path, &text)?;
-        write_atomic(path, text.as_bytes()).map_err(|source| SignError::RegistryWrite {
-            path: path.to_path_buf(),
-            source,
-        })
-    }
-}
-
-/// The YAML block of one entry, as keygen prints and appends it.
-pub fn entry_yaml(entry: &SignerEntry) -> String {
-    let mut out = format!(
-        "  - id: {}\n    name: {}\n    roles: [{}]\n",
-        yaml_scalar(&entry.id),
-        yaml_scalar(&entry.name),
-        entry
-            .roles
-            .iter()
-            .map(|r| yaml_scalar(r))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    if let Some(key_id) = &entry.key_id {
-        out.push_str(&format!("    key_id: {key_id}\n"));
-    }
-    out.push_str("    public_key: |\n");
-    for line in entry.public_key.trim().lines() {
-        out.push_str(&format!("      {line}\n"));
-    }
-    out.push_str(&format!(
-        "    valid_from: {}\n    revoked_at: {}\n",
-        rfc3339(entry.valid_from),
-        entry
-            .revoked_at
-            .map(rfc3339)
-            .unwrap_or_else(|| "null".into())
-    ));
-    out
-}
-
-/// A YAML scalar: plain when safe, else double-quoted JSON (JSON strings are valid YAML).
-fn yaml_scalar(value: &str) -> String {
-    let plain = !value.is_empty()
-        && value
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '_' | '-'))
-        && !value.starts_with([' ', '-'])
-        && !value.ends_with(' ')
-        && !matches!(
-            value.to_ascii_lowercase().as_str(),
-            "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "~"
-        )
-        && value.parse::<f64>().is_err();
-    if plain {
-        value.to_string()
-    } else {
-        serde_json::to_string(value).unwrap_or_else(|_| format!("{value:?}"))
-    }
 }
 
 /// Signer ids and roles: a letter or digit, then letters, digits, `.`, `_`, `-`.
@@ -326,46 +216,12 @@ pub fn check_id(id: &str) -> Result<(), String> {
     }
 }
 
-/// UTC, RFC 3339, seconds (milliseconds when there are any).
-pub(crate) fn rfc3339(t: DateTime<Utc>) -> String {
-    if t.timestamp_subsec_millis() == 0 {
-        t.to_rfc3339_opts(SecondsFormat::Secs, true)
-    } else {
-        t.to_rfc3339_opts(SecondsFormat::Millis, true)
-    }
-}
-
-/// UTC, RFC 3339, always with milliseconds: the form of signing times.
-pub(crate) fn rfc3339_millis(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-/// Replaces `path` with `bytes` atomically (temporary file in the same folder, then rename).
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o666));
-    }
-    let mut temp = builder.prefix(".tmp-").tempfile_in(&dir)?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|e| e.error)?;
-    fs::File::open(&dir)?.sync_all()
-}
-
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::sign::PrivateKey;
+    use crate::sign::{PrivateKey, entry_yaml};
 
     fn entry(id: &str) -> SignerEntry {
         let key = PrivateKey::generate().unwrap();
@@ -378,30 +234,6 @@ mod tests {
             valid_from: Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap(),
             revoked_at: None,
         }
-    }
-
-    #[test]
-    fn append_keeps_comments_and_reads_back() {
-        let tmp = tempfile::tempdir().unwrap();
-        let path = tmp.path().join("signers.yaml");
-        fs::write(&path, "# committed registry\nsigners:\n").unwrap();
-        Registry::append(&path, &entry("jdoe")).unwrap();
-        Registry::append(&path, &entry("asmith")).unwrap();
-        let text = fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with("# committed registry\n"));
-        let reg = Registry::load(&path).unwrap();
-        assert_eq!(reg.signers.len(), 2);
-        assert_eq!(reg.signers[0].entry.name, "Jane Q. Doe: \"QA\"");
-        // A second active key for the same person is refused.
-        let err = Registry::append(&path, &entry("jdoe")).unwrap_err();
-        assert!(
-            err.to_string().contains("already has an active key"),
-            "{err}"
-        );
-        // `signers: []` cannot take an appended block: the file is rewritten whole.
-        fs::write(&path, "signers: []\n").unwrap();
-        Registry::append(&path, &entry("x")).unwrap();
-        assert_eq!(Registry::load(&path).unwrap().signers.len(), 1);
     }
 
     #[test]

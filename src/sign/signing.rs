@@ -6,12 +6,14 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{SubsecRound, Utc};
 
+use super::atomic::{rfc3339_millis, write_atomic};
 use super::dsse::{Envelope, IN_TOTO_PAYLOAD_TYPE};
 use super::error::SignError;
 use super::keys::PrivateKey;
-use super::registry::{Registry, Signer, rfc3339_millis, write_atomic};
+use super::registry::Registry;
+use super::signer_check::signer_for;
 use super::statement::{
     AuditRef, CLOSURE_MEANING, CLOSURE_PREDICATE_TYPE, DeviationDisposition, PackageRef,
     SIGNATURE_PREDICATE_TYPE, STATEMENT_TYPE, SignaturePredicate, SignerRef, Statement, Subject,
@@ -67,77 +69,6 @@ pub struct Signed {
     pub envelope_path: PathBuf,
     /// Its statement.
     pub statement: Statement,
-}
-
-/// The registry entry of `key`, valid now, and the role it signs `action` in. Used before a long
-/// campaign too, so that a wrong key fails before anything runs.
-pub fn signer_for<'r>(
-    registry: &'r Registry,
-    key: &PrivateKey,
-    key_path: &Path,
-    workflow: &WorkflowConfig,
-    action: &SignAction,
-    role: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<(&'r Signer, String), SignError> {
-    let key_id = key.key_id();
-    let signer = registry.by_key_id(&key_id).ok_or_else(|| {
-        SignError::Refused(format!(
-            "unknown key: {} (key id {key_id}) is not in the signers registry {}; add it with \
-             `qualify keygen --signers` or by hand",
-            key_path.display(),
-            registry.path.display()
-        ))
-    })?;
-    signer.validity_at(now).map_err(SignError::Refused)?;
-    let allowed: Vec<String> = match action {
-        SignAction::Meaning { meaning } => match workflow.meaning(meaning) {
-            Some((_, rule)) => rule.roles.clone(),
-            None => {
-                return Err(SignError::Refused(format!(
-                    "meaning `{meaning}` is not part of the workflow ({})",
-                    workflow
-                        .meanings
-                        .iter()
-                        .map(|m| m.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
-            }
-        },
-        SignAction::CloseDeviation { .. } => workflow.deviation_closers.clone(),
-    };
-    let held = &signer.entry.roles;
-    let role = match role {
-        Some(r) => r.to_string(),
-        None => {
-            let usable: Vec<&String> = held.iter().filter(|r| allowed.contains(r)).collect();
-            match usable.as_slice() {
-                [one] => (*one).clone(),
-                [] => {
-                    return Err(SignError::Refused(format!(
-                        "{} ({}) holds the roles {}, none of which may sign this; allowed: {}",
-                        signer.entry.name,
-                        signer.entry.id,
-                        held.join(", "),
-                        allowed.join(", ")
-                    )));
-                }
-                many => {
-                    return Err(SignError::Refused(format!(
-                        "{} ({}) may sign this as {}; choose one with --role",
-                        signer.entry.name,
-                        signer.entry.id,
-                        many.iter()
-                            .map(|r| r.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" or ")
-                    )));
-                }
-            }
-        }
-    };
-    Ok((signer, role))
 }
 
 /// Verifies the package, checks the rules, and signs.
@@ -316,17 +247,9 @@ pub fn sign_package(request: &SignRequest<'_>) -> Result<Signed, SignError> {
         )
         .map_err(|e| SignError::Refused(e.to_string()))?;
 
-    let mut subject: Vec<Subject> = contents
-        .manifest
-        .files
-        .iter()
-        .map(|f| Subject::sha256(&f.path, &f.sha256))
-        .collect();
-    subject.push(Subject::sha256(MANIFEST_FILE, &contents.manifest_sha256));
-    subject.sort_by(|a, b| a.name.cmp(&b.name));
     let statement = Statement {
         statement_type: STATEMENT_TYPE.into(),
-        subject,
+        subject: Subject::of_package(&contents.manifest, &contents.manifest_sha256),
         predicate_type: if deviation.is_some() {
             CLOSURE_PREDICATE_TYPE
         } else {
@@ -363,25 +286,40 @@ pub fn sign_package(request: &SignRequest<'_>) -> Result<Signed, SignError> {
         .map_err(|e| SignError::KeyEncoding(format!("cannot encode the envelope: {e}")))?;
     envelope_bytes.push(b'\n');
 
-    let old_trail = fs::read(&trail_path).map_err(pkg_err(&trail_path))?;
-    write_atomic(&trail_path, &trail_bytes).map_err(pkg_err(&trail_path))?;
-    let written = envelope_path
-        .parent()
-        .map(fs::create_dir_all)
-        .unwrap_or(Ok(()))
-        .and_then(|()| write_atomic(&envelope_path, &envelope_bytes));
-    if let Err(source) = written {
-        // Put the trail back so the package stays as it was.
-        let _ = write_atomic(&trail_path, &old_trail);
-        let _ = fs::remove_file(&envelope_path);
-        return Err(SignError::Package {
-            path: envelope_path,
-            source,
-        });
-    }
+    write_both(&trail_path, &trail_bytes, &envelope_path, &envelope_bytes)?;
     drop(lock);
     Ok(Signed {
         envelope_path,
         statement,
     })
+}
+
+/// Appends the trail, then writes the envelope, each atomically. If the envelope cannot be
+/// written, the previous trail is put back so that the package stays as it was.
+fn write_both(
+    trail_path: &Path,
+    trail_bytes: &[u8],
+    envelope_path: &Path,
+    envelope_bytes: &[u8],
+) -> Result<(), SignError> {
+    let pkg_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| SignError::Package { path, source }
+    };
+    let old_trail = fs::read(trail_path).map_err(pkg_err(trail_path))?;
+    write_atomic(trail_path, trail_bytes).map_err(pkg_err(trail_path))?;
+    let written = envelope_path
+        .parent()
+        .map(fs::create_dir_all)
+        .unwrap_or(Ok(()))
+        .and_then(|()| write_atomic(envelope_path, envelope_bytes));
+    if let Err(source) = written {
+        let _ = write_atomic(trail_path, &old_trail);
+        let _ = fs::remove_file(envelope_path);
+        return Err(SignError::Package {
+            path: envelope_path.to_path_buf(),
+            source,
+        });
+    }
+    Ok(())
 }

@@ -40,6 +40,21 @@ pub struct Subject {
 }
 
 impl Subject {
+    /// The subjects of a package: every file of its manifest and the manifest itself, sorted.
+    pub fn of_package(manifest: &crate::evidence::Manifest, manifest_sha256: &str) -> Vec<Subject> {
+        let mut subjects: Vec<Subject> = manifest
+            .files
+            .iter()
+            .map(|f| Subject::sha256(&f.path, &f.sha256))
+            .collect();
+        subjects.push(Subject::sha256(
+            crate::evidence::MANIFEST_FILE,
+            manifest_sha256,
+        ));
+        subjects.sort_by(|a, b| a.name.cmp(&b.name));
+        subjects
+    }
+
     /// A subject with a SHA-256 digest.
     pub fn sha256(name: &str, sha256: &str) -> Subject {
         Subject {
