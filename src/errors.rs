@@ -3,6 +3,7 @@
 use crate::config::ConfigError;
 use crate::exit_code;
 use crate::plan::PlanError;
+use crate::sign::SignError;
 
 /// Any error that ends a command.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +20,9 @@ pub enum Error {
     /// The impact assessment could not be made (no repository, unknown baseline, shallow clone).
     #[error(transparent)]
     Impact(#[from] crate::impact::ImpactError),
+    /// A key, the signers registry, or a signing (exit code from [`SignError::exit_code`]).
+    #[error(transparent)]
+    Sign(#[from] SignError),
     /// The evidence package could not be written.
     #[error("evidence package: {0}")]
     Evidence(String),
@@ -34,6 +38,7 @@ impl Error {
             Error::Usage(_) | Error::Config(_) | Error::Plan(_) | Error::Impact(_) => {
                 exit_code::INPUT_ERROR
             }
+            Error::Sign(e) => e.exit_code(),
             Error::Evidence(_) | Error::Internal(_) => exit_code::INTERNAL_ERROR,
         }
     }

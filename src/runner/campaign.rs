@@ -175,7 +175,11 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
     results.releasable = results.release_blockers.is_empty();
     let environment = Environment::capture(&EnvInputs {
         project_dir: config.dir.clone(),
-        config_files: vec![config.path.clone(), config.requirements_path.clone()],
+        config_files: [&config.path, &config.requirements_path, &config.signers]
+            .into_iter()
+            .filter(|p| p.exists())
+            .cloned()
+            .collect(),
         feature_files: plan.features.iter().map(|f| f.abs_path.clone()).collect(),
         adapters: adapter_binaries(&ctx.registry),
     });
@@ -202,7 +206,26 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
     package
         .write_with("cucumber.json", |w| write_cucumber_json(&results, w))
         .map_err(evidence)?;
-    let sealed = package.finalize().map_err(evidence)?;
+    // Deviations and the audit trail (src/deviation, src/audit): the register is sealed content;
+    // the trail is written once the manifest digest is known and moves into place with it.
+    let register = crate::deviation::DeviationRegister::from_results(&results);
+    package
+        .write_json(crate::deviation::DEVIATIONS_FILE, &register)
+        .map_err(evidence)?;
+    let sealed = package
+        .finalize_with(|root, manifest, manifest_sha256| {
+            crate::audit::write_run_trail(
+                root,
+                &crate::audit::RunTrailInput {
+                    manifest,
+                    manifest_sha256,
+                    environment: &environment,
+                    results: &results,
+                    register: &register,
+                },
+            )
+        })
+        .map_err(evidence)?;
     drop(work_root);
     Ok(CampaignOutcome {
         results,
