@@ -193,10 +193,14 @@ pub struct DeviationCloseArgs {
 /// `qualify impact`.
 #[derive(Debug, Args)]
 pub struct ImpactArgs {
-    /// The revision to compare with: a tag, branch or commit (for example the commit of the last
-    /// approved package).
+    /// The revision to compare with: a tag, branch or commit. Default: the newest approved
+    /// package's commit (tag qualify/approved/<stage>/<id>) that HEAD descends from.
     #[arg(long, value_name = "REV")]
-    pub baseline: String,
+    pub baseline: Option<String>,
+
+    /// The stage whose approved baseline is the default (IQ, OQ, PQ; default any).
+    #[arg(long, value_name = "STAGE")]
+    pub stage: Option<String>,
 
     /// Output format on stdout: human (Markdown) or json.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -205,6 +209,28 @@ pub struct ImpactArgs {
     /// Also write impact.json and impact.md into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// Record a signed human assessment of this changed path that no component claims (written
+    /// to the assessments folder, to be committed). Needs --rationale and --key.
+    #[arg(long, value_name = "PATH", requires_all = ["rationale", "key"])]
+    pub assess: Option<String>,
+
+    /// Why the change at --assess needs no regression testing.
+    #[arg(long, value_name = "TEXT", requires = "assess")]
+    pub rationale: Option<String>,
+
+    /// The assessor's encrypted private key (passphrase from QUALIFY_KEY_PASSPHRASE or the
+    /// terminal).
+    #[arg(long, value_name = "FILE", requires = "assess")]
+    pub key: Option<PathBuf>,
+
+    /// Signers registry, instead of `signers:` of qualify.yaml.
+    #[arg(long, value_name = "REGISTRY")]
+    pub signers: Option<PathBuf>,
+
+    /// The role to assess in, when the assessor holds several allowed ones.
+    #[arg(long, value_name = "ROLE", requires = "assess")]
+    pub role: Option<String>,
 }
 
 /// Selection shared by `list` and `run`.
