@@ -52,6 +52,14 @@ pub enum Command {
     /// regression rule of each risk class, and lists the paths no component claims (they need a
     /// human assessment). Prints Markdown (or JSON); --out also writes impact.json and impact.md.
     Impact(ImpactArgs),
+    /// The CI release gate: pass only with verified, approved evidence for this revision.
+    ///
+    /// Passes when a package for HEAD's commit (or the same tree) verifies, carries every
+    /// signature of the workflow, has no open deviation, all its scenarios passed, and it covers
+    /// every scenario that the impact assessment from the last approved baseline requires, with no
+    /// changed path left unassessed and a clean working tree. Otherwise lists every reason and
+    /// exits with 4.
+    Gate(GateArgs),
     /// Make an Ed25519 key pair for a signer.
     ///
     /// The private key is written to --out as encrypted PKCS#8 PEM (PBES2: PBKDF2-HMAC-SHA256,
@@ -188,6 +196,27 @@ pub struct DeviationCloseArgs {
     #[command(flatten)]
     /// Key, registry and role.
     pub key: KeyArgs,
+}
+
+/// `qualify gate`.
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// Gate this stage: only its packages (or all-stage ones) count, only its scenarios are
+    /// required.
+    #[arg(long, value_name = "STAGE")]
+    pub stage: Option<String>,
+
+    /// Impact baseline, instead of the newest approved package's commit.
+    #[arg(long, value_name = "REV")]
+    pub baseline: Option<String>,
+
+    /// Folder of evidence packages, instead of `evidence:` of qualify.yaml.
+    #[arg(long, value_name = "DIR")]
+    pub evidence: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 /// `qualify impact`.

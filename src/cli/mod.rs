@@ -3,6 +3,7 @@
 mod args;
 mod deviation;
 mod dispatch;
+mod gate;
 mod impact;
 mod key_input;
 mod keygen;
@@ -13,7 +14,7 @@ mod sign;
 mod verify;
 
 pub use args::{
-    Cli, Command, DeviationCloseArgs, DeviationCommand, Format, ImpactArgs, KeyArgs, KeygenArgs,
-    ListArgs, Progress, RunArgs, SelectArgs, SignArgs, VerifyArgs,
+    Cli, Command, DeviationCloseArgs, DeviationCommand, Format, GateArgs, ImpactArgs, KeyArgs,
+    KeygenArgs, ListArgs, Progress, RunArgs, SelectArgs, SignArgs, VerifyArgs,
 };
 pub use dispatch::run;

@@ -46,7 +46,9 @@ pub fn tag_approved(
     Ok(name)
 }
 
-/// The newest approved baseline for `stage` (`None`: any stage) that HEAD descends from.
+/// The newest approved baseline for `stage` (`None`: any stage) that HEAD strictly descends from.
+/// A tag on HEAD itself is not a baseline for HEAD: the change under assessment is the one since
+/// the previous approval.
 pub fn latest_approved(
     project_dir: &Path,
     stage: Option<&str>,
@@ -78,10 +80,10 @@ pub fn latest_approved(
         else {
             continue;
         };
-        let descends = commit.id() == head.id()
-            || repo
-                .graph_descendant_of(head.id(), commit.id())
-                .unwrap_or(false);
+        // libgit2 does not count a commit as its own descendant: a tag on HEAD is skipped.
+        let descends = repo
+            .graph_descendant_of(head.id(), commit.id())
+            .unwrap_or(false);
         if !descends {
             continue;
         }
