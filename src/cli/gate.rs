@@ -2,23 +2,17 @@
 
 use std::io::Write;
 
-use super::args::{Format, GateArgs};
+use super::args::GateArgs;
+use super::output::emit;
+use super::select::parse_stage;
 use crate::config::Config;
 use crate::errors::Error;
 use crate::exit_code;
 use crate::gate::{GateOptions, gate};
-use crate::plan::Stage;
 
 /// Decides; prints every reason; returns the exit code.
 pub fn run_gate(config: &Config, args: &GateArgs, out: &mut dyn Write) -> Result<i32, Error> {
-    let stage = args
-        .stage
-        .as_deref()
-        .map(|s| {
-            s.parse::<Stage>()
-                .map_err(|e| Error::Usage(format!("--stage: {e}")))
-        })
-        .transpose()?;
+    let stage = parse_stage(args.stage.as_deref())?;
     let evidence_dir = args
         .evidence
         .clone()
@@ -31,18 +25,7 @@ pub fn run_gate(config: &Config, args: &GateArgs, out: &mut dyn Write) -> Result
             evidence_dir,
         },
     )?;
-    let written = match args.format {
-        Format::Human => report.write_human(out),
-        Format::Json => serde_json::to_writer_pretty(&mut *out, &report)
-            .map_err(std::io::Error::other)
-            .and_then(|()| writeln!(out)),
-    };
-    match written {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        other => {
-            other.map_err(|e| Error::Internal(format!("cannot write the gate report: {e}")))?
-        }
-    }
+    emit(out, args.format, &report, |o| report.write_human(o))?;
     Ok(if report.passed {
         exit_code::SUCCESS
     } else {

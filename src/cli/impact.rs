@@ -4,11 +4,11 @@ use std::io::Write;
 
 use super::args::{Format, ImpactArgs};
 use super::key_input::{load_registry, read_key, registry_path};
+use super::select::parse_stage;
 use crate::config::Config;
 use crate::errors::Error;
 use crate::exit_code;
 use crate::impact::{assess_project, latest_approved, markdown, record};
-use crate::plan::Stage;
 
 /// Writes the assessment (after recording a human assessment when asked); returns the exit code.
 pub fn impact(config: &Config, args: &ImpactArgs, out: &mut dyn Write) -> Result<i32, Error> {
@@ -76,13 +76,7 @@ pub fn resolve_baseline(
     if let Some(rev) = given {
         return Ok(rev.to_string());
     }
-    let stage = stage
-        .map(|s| {
-            s.parse::<Stage>()
-                .map(|s| s.to_string())
-                .map_err(|e| Error::Usage(format!("--stage: {e}")))
-        })
-        .transpose()?;
+    let stage = parse_stage(stage)?.map(|s| s.to_string());
     match latest_approved(&config.dir, stage.as_deref()).map_err(Error::Usage)? {
         Some(b) => Ok(b.commit),
         None => Err(Error::Usage(format!(

@@ -8,6 +8,7 @@ mod impact;
 mod key_input;
 mod keygen;
 mod list;
+mod output;
 mod run;
 mod select;
 mod sign;
