@@ -2,6 +2,12 @@
 //! against it, and assertions on exit code, output and the package written.
 #![allow(dead_code)]
 
+pub mod certs;
+pub mod http_server;
+pub mod mosquitto;
+pub mod postgres;
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
