@@ -261,6 +261,7 @@ impl HttpSlot {
             });
         }
         let response = HttpResponse {
+            adapter: self.adapter.clone(),
             method: method.as_str().to_string(),
             url: url.clone(),
             status,

@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 /// One HTTP exchange as steps see it (secrets already redacted).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HttpResponse {
+    /// The adapter that sent the request.
+    pub adapter: String,
     /// Request method.
     pub method: String,
     /// Full request URL.

@@ -51,12 +51,15 @@ async fn send(w: &mut QualifyWorld, name: &str, method: &str, path: &str, body: 
     }
 }
 
+/// The last HTTP response; the step is backed by that adapter's transcript.
 fn last_http(w: &mut QualifyWorld) -> HttpResponse {
-    match &w.state().last {
+    let response = match &w.state().last {
         Some(LastResponse::Http(r)) => r.clone(),
         Some(_) => fail("the last response is not an HTTP response: send an HTTP request first"),
         None => fail("there is no HTTP response yet: send an HTTP request first"),
-    }
+    };
+    w.touched(&response.adapter);
+    response
 }
 
 /// `the response status is CODE`
