@@ -144,6 +144,7 @@ fn results_json_snapshot() {
         ".package_id" => "[package-id]",
         ".started_at" => "[time]",
         ".finished_at" => "[time]",
+        ".release_blockers[]" => "[blocker naming the temporary folder]",
         ".features[].sha256" => "[sha256]",
         ".features[].scenarios[].started_at" => "[time]",
         ".features[].scenarios[].finished_at" => "[time]",
@@ -466,4 +467,53 @@ fn list_output_snapshot() {
             .len(),
         3
     );
+}
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+#[test]
+fn a_package_from_a_dirty_tree_is_not_releasable() {
+    let p = passing_project().file(".gitignore", "evidence/\n");
+    git(p.path(), &["init", "-q", "-b", "main"]);
+    git(p.path(), &["add", "-A"]);
+    git(p.path(), &["commit", "-q", "-m", "fixture"]);
+    let run = p.qualify(&["run", "--progress", "quiet"]).code(0);
+    assert!(!run.stdout.contains("NOT RELEASABLE"), "{}", run.stdout);
+    let pkg = p.packages().pop().unwrap();
+    let results: Value =
+        serde_json::from_str(&std::fs::read_to_string(pkg.join("results.json")).unwrap()).unwrap();
+    assert_eq!(results["releasable"], true);
+    let gitjson: Value =
+        serde_json::from_str(&std::fs::read_to_string(pkg.join("git.json")).unwrap()).unwrap();
+    assert_eq!(gitjson["dirty"], false);
+    assert_eq!(gitjson["branch"], "main");
+    assert!(
+        pkg.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .ends_with(gitjson["short_commit"].as_str().unwrap())
+    );
+
+    std::fs::write(p.path().join("requirements.yaml"), "requirements:\n  - {id: URS-001, title: Echo, risk: high}\n  - {id: URS-002, title: Reject, risk: medium}\n").unwrap();
+    let run = p.qualify(&["run", "--progress", "quiet"]).code(0);
+    assert!(
+        run.stdout.contains("NOT RELEASABLE") && run.stdout.contains("requirements.yaml"),
+        "{}",
+        run.stdout
+    );
+    let newest = p.packages().pop().unwrap();
+    let results: Value =
+        serde_json::from_str(&std::fs::read_to_string(newest.join("results.json")).unwrap())
+            .unwrap();
+    assert_eq!(results["releasable"], false);
+    assert_eq!(p.packages().len(), 2, "the earlier package is kept");
 }

@@ -196,6 +196,8 @@ fn results() -> RunResults {
             steps_skipped: 3,
         },
         campaign_problems: Vec::new(),
+        releasable: true,
+        release_blockers: Vec::new(),
         features: vec![
             FeatureResult {
                 name: "OEE calculation".into(),

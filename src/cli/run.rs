@@ -61,10 +61,8 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
     }
     println!("evidence package: {}", outcome.package_dir.display());
     println!("manifest sha256:  {}", outcome.manifest_digest);
-    if !outcome.releasable {
-        println!(
-            "note: the working tree is dirty or has no git revision: this package is NOT releasable"
-        );
+    for blocker in &outcome.results.release_blockers {
+        println!("NOT RELEASABLE: {blocker}");
     }
     Ok(if s.scenarios_failed == 0 {
         exit_code::SUCCESS

@@ -40,6 +40,11 @@ pub struct RunResults {
     pub finished_at: String,
     /// Counts.
     pub summary: Summary,
+    /// Whether this package may support a release: made from a clean, committed git revision.
+    pub releasable: bool,
+    /// Why not, when `releasable` is false.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub release_blockers: Vec<String>,
     /// Features, sorted by path.
     pub features: Vec<FeatureResult>,
     /// Problems outside any scenario, such as a pooled adapter that had to be killed when the

@@ -41,6 +41,31 @@ impl GitInfo {
     pub fn is_clean_revision(&self) -> bool {
         self.revision().is_some_and(|rev| !rev.dirty)
     }
+
+    /// Why a package made at this revision may not be released; empty when it may.
+    pub fn release_blockers(&self) -> Vec<String> {
+        match self {
+            GitInfo::NoRepository { reason } => {
+                vec![format!("no git revision: {reason}")]
+            }
+            GitInfo::Revision(rev) if rev.dirty => {
+                let mut paths: Vec<&str> = rev
+                    .dirty_paths
+                    .iter()
+                    .take(10)
+                    .map(String::as_str)
+                    .collect();
+                if rev.dirty_paths.len() > 10 {
+                    paths.push("…");
+                }
+                vec![format!(
+                    "the working tree has uncommitted changes ({}); commit them and run again",
+                    paths.join(", ")
+                )]
+            }
+            GitInfo::Revision(_) => Vec::new(),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -94,6 +94,8 @@ pub fn assemble(mut input: AssembleInput<'_>) -> RunResults {
         started_at: rfc3339(input.started),
         finished_at: rfc3339(input.finished),
         summary,
+        releasable: false,
+        release_blockers: Vec::new(),
         features,
         campaign_problems: Vec::new(),
     }
@@ -106,39 +108,30 @@ fn scenario_result(
     summary: &mut Summary,
 ) -> ScenarioResult {
     summary.scenarios += 1;
+    let mut result = ScenarioResult {
+        id: planned.id.clone(),
+        name: planned.name.clone(),
+        line: planned.line,
+        rule: planned.rule.clone(),
+        stage: planned.stage.to_string(),
+        requirements: planned.requirements.clone(),
+        tags: planned.tags.clone(),
+        status: Status::Failed,
+        started_at: None,
+        finished_at: None,
+        duration_ms: 0,
+        adapters: Vec::new(),
+        steps: Vec::new(),
+    };
     let Some(outcome) = outcome else {
         summary.scenarios_failed += 1;
-        return ScenarioResult {
-            id: planned.id.clone(),
-            name: planned.name.clone(),
-            line: planned.line,
-            rule: planned.rule.clone(),
-            stage: planned.stage.to_string(),
-            requirements: planned.requirements.clone(),
-            tags: planned.tags.clone(),
-            status: Status::Failed,
-            started_at: None,
-            finished_at: None,
-            duration_ms: 0,
-            adapters: Vec::new(),
-            steps: vec![StepResult {
-                keyword: String::new(),
-                text: "(scenario did not run)".into(),
-                line: planned.line,
-                background: false,
-                status: Status::Failed,
-                started_at: None,
-                finished_at: None,
-                duration_ms: 0,
-                error: Some("the runner never reported this selected scenario".into()),
-                input: None,
-                output: None,
-                assertions: Vec::new(),
-                attachments: Vec::new(),
-            }],
-        };
+        result.steps.push(synthetic_step(
+            "(scenario did not run)",
+            planned.line,
+            "the runner never reported this selected scenario".into(),
+        ));
+        return result;
     };
-    let mut steps = Vec::new();
     for o in &outcome.steps {
         match o.status {
             Status::Passed => summary.steps_passed += 1,
@@ -153,7 +146,7 @@ fn scenario_result(
             .filter(|a| rec.adapters.iter().any(|name| attachment_of(a, name)))
             .cloned()
             .collect();
-        steps.push(StepResult {
+        result.steps.push(StepResult {
             keyword: o.step.keyword.clone(),
             text: o.step.text.clone(),
             line: o.step.line,
@@ -169,65 +162,54 @@ fn scenario_result(
             attachments,
         });
     }
-    let all_passed = !steps.is_empty() && steps.iter().all(|s| s.status == Status::Passed);
-    let status = if outcome.status == Status::Passed && all_passed && outcome.error.is_none() {
-        Status::Passed
-    } else {
-        Status::Failed
-    };
+    let all_passed =
+        !result.steps.is_empty() && result.steps.iter().all(|s| s.status == Status::Passed);
+    // Failures outside the steps still fail the scenario, and are shown where an auditor looks.
     if let Some(err) = &outcome.error {
-        steps.push(StepResult {
-            keyword: String::new(),
-            text: "(scenario hook)".into(),
-            line: planned.line,
-            background: false,
-            status: Status::Failed,
-            started_at: None,
-            finished_at: outcome.finished.map(rfc3339),
-            duration_ms: 0,
-            error: Some(err.clone()),
-            input: None,
-            output: None,
-            assertions: Vec::new(),
-            attachments: Vec::new(),
-        });
+        result
+            .steps
+            .push(synthetic_step("(scenario hook)", planned.line, err.clone()));
     }
     for e in &record.teardown_errors {
-        steps.push(StepResult {
-            keyword: String::new(),
-            text: "(adapter teardown)".into(),
-            line: planned.line,
-            background: false,
-            status: Status::Failed,
-            started_at: None,
-            finished_at: None,
-            duration_ms: 0,
-            error: Some(e.clone()),
-            input: None,
-            output: None,
-            assertions: Vec::new(),
-            attachments: Vec::new(),
-        });
+        result.steps.push(synthetic_step(
+            "(adapter teardown)",
+            planned.line,
+            e.clone(),
+        ));
     }
-    if status == Status::Passed {
+    let passed = outcome.status == Status::Passed
+        && all_passed
+        && outcome.error.is_none()
+        && record.teardown_errors.is_empty();
+    if passed {
         summary.scenarios_passed += 1;
+        result.status = Status::Passed;
     } else {
         summary.scenarios_failed += 1;
     }
-    ScenarioResult {
-        id: planned.id.clone(),
-        name: planned.name.clone(),
-        line: planned.line,
-        rule: planned.rule.clone(),
-        stage: planned.stage.to_string(),
-        requirements: planned.requirements.clone(),
-        tags: planned.tags.clone(),
-        status,
-        started_at: Some(rfc3339(outcome.started)),
-        finished_at: outcome.finished.map(rfc3339),
-        duration_ms: millis(Some(outcome.started), outcome.finished),
-        adapters: record.adapters,
-        steps,
+    result.started_at = Some(rfc3339(outcome.started));
+    result.finished_at = outcome.finished.map(rfc3339);
+    result.duration_ms = millis(Some(outcome.started), outcome.finished);
+    result.adapters = record.adapters;
+    result
+}
+
+/// A failed pseudo-step that records a failure outside the scenario's own steps.
+fn synthetic_step(text: &str, line: usize, error: String) -> StepResult {
+    StepResult {
+        keyword: String::new(),
+        text: text.into(),
+        line,
+        background: false,
+        status: Status::Failed,
+        started_at: None,
+        finished_at: None,
+        duration_ms: 0,
+        error: Some(error),
+        input: None,
+        output: None,
+        assertions: Vec::new(),
+        attachments: Vec::new(),
     }
 }
 

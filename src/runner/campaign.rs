@@ -43,8 +43,6 @@ pub struct CampaignOutcome {
     pub package_dir: std::path::PathBuf,
     /// SHA-256 of its manifest.
     pub manifest_digest: String,
-    /// Whether the package may be released (clean git tree).
-    pub releasable: bool,
 }
 
 /// Runs the campaign and seals the package.
@@ -162,6 +160,8 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
     });
 
     results.campaign_problems = campaign_report.problems;
+    results.release_blockers = git.release_blockers();
+    results.releasable = results.release_blockers.is_empty();
     let environment = Environment::capture(&EnvInputs {
         project_dir: config.dir.clone(),
         config_files: vec![config.path.clone(), config.requirements_path.clone()],
@@ -188,7 +188,6 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
         results,
         package_dir: sealed.path,
         manifest_digest: sealed.manifest_sha256,
-        releasable: git.is_clean_revision(),
     })
 }
 

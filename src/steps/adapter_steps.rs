@@ -35,10 +35,16 @@ async fn start(w: &mut QualifyWorld, name: &str) -> crate::evidence::AdapterIden
             {
                 state.record.adapters.push(identity.clone());
             }
-            state.vars.set(
-                format!("adapter.{name}"),
+            // `${adapter.NAME.version}`, `${adapter.NAME.sha256}`: what qualify itself measured.
+            let mut all = match state.vars.get("adapter") {
+                Some(Value::Object(m)) => m.clone(),
+                _ => Map::new(),
+            };
+            all.insert(
+                name.to_string(),
                 serde_json::to_value(&identity).unwrap_or(Value::Null),
             );
+            state.vars.set("adapter", Value::Object(all));
             identity
         }
         Err(e) => fail(e.to_string()),

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::args::{capture, table_rows};
 use super::world::QualifyWorld;
-use crate::matching::{compare_rows, normalise_cell, rows_to_json};
+use crate::matching::{cell_to_json, compare_rows, normalise_cell, rows_to_json};
 use crate::runner::fail;
 
 /// `the table "TABLE" on "NAME" contains:` + table
@@ -34,21 +34,13 @@ pub fn insert(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
     })
 }
 
-/// A table cell as an SQL value: `NULL` is NULL, integers and decimals are numbers, else text.
+/// A table cell as an SQL value: read like any data-table cell (`42`, `1.5`, `true`, `null`,
+/// `"quoted text"`, anything else text), and `NULL` is NULL too, as in `returns:` tables.
 fn cell_value(cell: &str) -> Value {
     if cell == "NULL" {
         return Value::Null;
     }
-    if let Ok(i) = cell.parse::<i64>() {
-        return json!(i);
-    }
-    if cell.contains('.')
-        && let Ok(f) = cell.parse::<f64>()
-        && f.is_finite()
-    {
-        return json!(f);
-    }
-    Value::String(cell.to_string())
+    cell_to_json(cell)
 }
 
 async fn run_query(
