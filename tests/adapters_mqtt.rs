@@ -157,7 +157,13 @@ async fn publish_and_match_through_a_real_broker() {
             .unwrap();
     }
     let counted = s
-        .collect_messages("broker", "plant/count", Duration::from_secs(1), &|n| n > 3)
+        .collect_messages(
+            "broker",
+            "plant/count",
+            Duration::from_secs(1),
+            &|_| true,
+            &|n| n > 3,
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -169,9 +175,13 @@ async fn publish_and_match_through_a_real_broker() {
     );
     let started = Instant::now();
     let none = s
-        .collect_messages("broker", "plant/count", Duration::from_millis(300), &|n| {
-            n > 0
-        })
+        .collect_messages(
+            "broker",
+            "plant/count",
+            Duration::from_millis(300),
+            &|_| true,
+            &|n| n > 0,
+        )
         .await
         .unwrap();
     assert!(none.is_empty());

@@ -451,12 +451,13 @@ impl MqttSlot {
         })
     }
 
-    /// Collects (and consumes) the messages on `filter` until `within` has passed or `enough`
-    /// says so for the number collected.
+    /// Collects (and consumes) the messages on `filter` that `accept` takes until `within` has
+    /// passed or `enough` says so for the number collected.
     pub(crate) async fn collect(
         &mut self,
         filter: &str,
         within: Duration,
+        accept: &dyn Fn(&MqttMessage) -> bool,
         enough: &dyn Fn(usize) -> bool,
     ) -> Result<Vec<MqttMessage>, AdapterError> {
         self.ensure_subscribed(filter).await?;
@@ -467,7 +468,7 @@ impl MqttSlot {
             .wait_for(deadline, |messages| {
                 let mut kept = std::collections::VecDeque::with_capacity(messages.len());
                 for m in messages.drain(..) {
-                    if topic_matches(filter, &m.topic) {
+                    if topic_matches(filter, &m.topic) && accept(&m) {
                         got.push(m);
                     } else {
                         kept.push_back(m);

@@ -83,13 +83,15 @@ impl ScenarioAdapters {
         )
     }
 
-    /// Collects and consumes the messages on `filter` until `within` has passed or `enough`
-    /// returns true for the number collected so far.
+    /// Collects and consumes the messages on `filter` that `accept` takes until `within` has
+    /// passed or `enough` returns true for the number collected so far. Messages `accept` refuses
+    /// stay for later steps.
     pub async fn collect_messages(
         &mut self,
         name: &str,
         filter: &str,
         within: Duration,
+        accept: &dyn Fn(&MqttMessage) -> bool,
         enough: &dyn Fn(usize) -> bool,
     ) -> Result<Vec<MqttMessage>, AdapterError> {
         on_slot!(
@@ -98,7 +100,7 @@ impl ScenarioAdapters {
             AdapterKind::Mqtt,
             "receive messages",
             Mqtt,
-            |slot| slot.collect(filter, within, enough)
+            |slot| slot.collect(filter, within, accept, enough)
         )
     }
 

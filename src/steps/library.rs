@@ -138,6 +138,18 @@ fn table() -> Vec<(&'static str, Handler)> {
             handler!(m::count),
         ),
         (
+            concat!(
+                r#"^(exactly|at least|at most) (\d+) messages? on "([^"]+)" from "([^"]+)" arrives? within "#,
+                duration!(),
+                " matching:$"
+            ),
+            handler!(m::count_matching),
+        ),
+        (
+            r#"^I publish each line of the file "([^"]+)" on "([^"]+)"$"#,
+            handler!(m::publish_file),
+        ),
+        (
             r#"^I send an? (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) request to "([^"]+)" on "([^"]+)"$"#,
             handler!(h::send_empty),
         ),
@@ -207,6 +219,8 @@ mod tests {
             "exactly 3 messages on \"a/#\" from \"broker\" arrive within 2 s",
             "at least 1 message on \"a/#\" from \"broker\" arrives within 2 s",
             "at most 0 messages on \"a/#\" from \"broker\" arrive within 100 ms",
+            "exactly 255 messages on \"d\" from \"broker\" arrive within 30 s matching:",
+            "I publish each line of the file \"seq.jsonl\" on \"broker\"",
             "I send a GET request to \"/orders/1\" on \"mes\"",
             "I send a POST request to \"/orders\" on \"mes\" with:",
             "the response status is 201",

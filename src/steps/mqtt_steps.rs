@@ -85,22 +85,27 @@ pub fn arrives(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
 /// `a message on "FILTER" from "NAME" arrives within DURATION matching:` + doc string
 pub fn arrives_matching(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
     Box::pin(async move {
-        let Some(raw) = ctx.step.docstring.as_deref() else {
-            fail(format!(
-                "the step at line {} needs a JSON doc string under it",
-                ctx.step.position.line
-            ))
-        };
-        let text = w.interpolate_json(&docstring_text(raw));
-        let expected: Value = match serde_json::from_str(&text) {
-            Ok(v) => v,
-            Err(e) => fail(format!(
-                "the doc string under line {} is not valid JSON: {e}",
-                ctx.step.position.line
-            )),
-        };
+        let expected = expected_document(w, &ctx);
         expect(w, &ctx, Some(expected)).await;
     })
+}
+
+/// The JSON doc string under the step, variables interpolated.
+fn expected_document(w: &mut QualifyWorld, ctx: &Context) -> Value {
+    let Some(raw) = ctx.step.docstring.as_deref() else {
+        fail(format!(
+            "the step at line {} needs a JSON doc string under it",
+            ctx.step.position.line
+        ))
+    };
+    let text = w.interpolate_json(&docstring_text(raw));
+    match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => fail(format!(
+            "the doc string under line {} is not valid JSON: {e}",
+            ctx.step.position.line
+        )),
+    }
 }
 
 async fn expect(w: &mut QualifyWorld, ctx: &Context, expected: Option<Value>) {
@@ -188,7 +193,7 @@ pub fn none_arrives(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()
         let result = w
             .state()
             .adapters
-            .collect_messages(&name, &filter, within, &|n| n > 0)
+            .collect_messages(&name, &filter, within, &|_| true, &|n| n > 0)
             .await;
         let messages = match result {
             Ok(m) => m,
@@ -211,46 +216,141 @@ pub fn none_arrives(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()
 /// `exactly|at least|at most N messages on "FILTER" from "NAME" arrive within DURATION`
 pub fn count(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
     Box::pin(async move {
-        let bound = capture(w, &ctx, 1);
-        let n_text = capture(w, &ctx, 2);
-        let Ok(n) = n_text.parse::<usize>() else {
-            fail(format!("`{n_text}` is not a message count"))
+        count_messages(w, &ctx, None).await;
+    })
+}
+
+/// `exactly|at least|at most N messages on "FILTER" from "NAME" arrive within DURATION
+/// matching:` + doc string: only messages whose payload matches count (and are consumed).
+pub fn count_matching(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
+    Box::pin(async move {
+        let expected = expected_document(w, &ctx);
+        count_messages(w, &ctx, Some(expected)).await;
+    })
+}
+
+async fn count_messages(w: &mut QualifyWorld, ctx: &Context, expected: Option<Value>) {
+    let bound = capture(w, ctx, 1);
+    let n_text = capture(w, ctx, 2);
+    let Ok(n) = n_text.parse::<usize>() else {
+        fail(format!("`{n_text}` is not a message count"))
+    };
+    let filter = capture(w, ctx, 3);
+    let name = capture(w, ctx, 4);
+    let within = duration(w, ctx, 5);
+    w.touched(&name);
+    w.step_record().input = Some(json!({
+        "adapter": name, "filter": filter, "within_ms": within.as_millis() as u64,
+        "matching": expected,
+    }));
+    // Stop as soon as the outcome is certain: enough for "at least", too many otherwise.
+    let enough = |got: usize| match bound.as_str() {
+        "at least" => got >= n,
+        _ => got > n,
+    };
+    let accept = |m: &MqttMessage| {
+        expected
+            .as_ref()
+            .is_none_or(|doc| match_document(doc, &m.payload).is_empty())
+    };
+    let result = w
+        .state()
+        .adapters
+        .collect_messages(&name, &filter, within, &accept, &enough)
+        .await;
+    let messages = match result {
+        Ok(m) => m,
+        Err(e) => fail(e.to_string()),
+    };
+    let got = messages.len();
+    w.step_record().output = Some(json!({"count": got, "first": summaries(&messages)}));
+    let passed = match bound.as_str() {
+        "exactly" => got == n,
+        "at least" => got >= n,
+        _ => got <= n,
+    };
+    let what = if expected.is_some() {
+        "matching messages"
+    } else {
+        "messages"
+    };
+    w.assert(
+        format!("number of {what} on \"{filter}\" from \"{name}\""),
+        format!("is {bound} (within {})", within_text(within)),
+        json!(n),
+        json!(got),
+        Vec::new(),
+        passed,
+    );
+}
+
+/// `I publish each line of the file "FILE" on "NAME"`: each line is
+/// `{"topic": "...", "payload": ...}`, published with QoS 1 in order; the response becomes
+/// `{"published": n}`.
+pub fn publish_file(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
+    Box::pin(async move {
+        let file = capture(w, &ctx, 1);
+        let name = capture(w, &ctx, 2);
+        let path = {
+            let p = std::path::PathBuf::from(&file);
+            if p.is_absolute() {
+                p
+            } else {
+                w.state().dir.join(p)
+            }
         };
-        let filter = capture(w, &ctx, 3);
-        let name = capture(w, &ctx, 4);
-        let within = duration(w, &ctx, 5);
+        let reader = match std::fs::File::open(&path) {
+            Ok(f) => std::io::BufReader::new(f),
+            Err(e) => fail(format!("cannot open {}: {e}", path.display())),
+        };
         w.touched(&name);
+        let mut published = 0u64;
+        for (i, line) in std::io::BufRead::lines(reader).enumerate() {
+            let line = match line {
+                Ok(l) => l,
+                Err(e) => fail(format!(
+                    "cannot read {} line {}: {e}",
+                    path.display(),
+                    i + 1
+                )),
+            };
+            if line.trim().is_empty() {
+                continue;
+            }
+            let message: Value = match serde_json::from_str(&line) {
+                Ok(v) => v,
+                Err(e) => fail(format!("{} line {}: not JSON: {e}", path.display(), i + 1)),
+            };
+            let (Some(topic), Some(payload)) = (
+                message.get("topic").and_then(Value::as_str),
+                message.get("payload"),
+            ) else {
+                fail(format!(
+                    "{} line {}: expected {{\"topic\": \"...\", \"payload\": ...}}",
+                    path.display(),
+                    i + 1
+                ))
+            };
+            let result = w
+                .state()
+                .adapters
+                .publish(&name, topic, payload, 1, false)
+                .await;
+            if let Err(e) = result {
+                fail(format!("{} line {}: {e}", path.display(), i + 1))
+            }
+            published += 1;
+        }
+        let digest = crate::evidence::sha256_file(&path)
+            .map(|(d, _)| d)
+            .unwrap_or_default();
         w.step_record().input = Some(json!({
-            "adapter": name, "filter": filter, "within_ms": within.as_millis() as u64,
+            "adapter": name, "file": path.display().to_string(), "sha256": digest,
         }));
-        // Stop as soon as the outcome is certain: enough for "at least", too many otherwise.
-        let enough = |got: usize| match bound.as_str() {
-            "at least" => got >= n,
-            _ => got > n,
-        };
-        let result = w
-            .state()
-            .adapters
-            .collect_messages(&name, &filter, within, &enough)
-            .await;
-        let messages = match result {
-            Ok(m) => m,
-            Err(e) => fail(e.to_string()),
-        };
-        let got = messages.len();
-        w.step_record().output = Some(json!({"count": got, "first": summaries(&messages)}));
-        let passed = match bound.as_str() {
-            "exactly" => got == n,
-            "at least" => got >= n,
-            _ => got <= n,
-        };
-        w.assert(
-            format!("number of messages on \"{filter}\" from \"{name}\""),
-            format!("is {bound} (within {})", within_text(within)),
-            json!(n),
-            json!(got),
-            Vec::new(),
-            passed,
-        );
+        let summary = json!({"published": published});
+        w.step_record().output = Some(summary.clone());
+        w.state().last = Some(LastResponse::Process(crate::adapters::Reply::Result(
+            summary,
+        )));
     })
 }
