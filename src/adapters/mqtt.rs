@@ -210,7 +210,21 @@ impl MqttSlot {
         let task = tokio::spawn(drive(eventloop, link.clone()));
         self.live = Some(Live { client, link, task });
         for filter in &config.subscribe {
-            self.subscribe(filter).await?;
+            // A configured subscription is part of the start: without it the scenario could miss
+            // what it is about to provoke, so its failure fails the start for good.
+            if let Err(e) = self.subscribe(filter).await {
+                let error = match e {
+                    AdapterError::SubscriptionRefused { .. }
+                    | AdapterError::InvalidRequest { .. } => {
+                        AdapterError::start_failed(&self.adapter, format!("`subscribe`: {e}"))
+                    }
+                    other => other,
+                };
+                if let Some(live) = &self.live {
+                    live.link.fail(error.to_string());
+                }
+                return Err(error);
+            }
         }
         let identity = AdapterIdentity {
             adapter: self.adapter.clone(),
