@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Once};
 
 use qualify::adapters::{AdapterRegistry, ScenarioAdapters};
-use qualify::config::{AdapterConfig, AdapterKind, Timeouts};
+use qualify::config::{AdapterConfig, AdapterKind, Timeouts, TlsSettings};
 use qualify::evidence::AttachmentStore;
 use serde_json::{Value, json};
+use support::certs::Certs;
 use support::http_server::HttpServer;
 use tempfile::TempDir;
 
@@ -224,5 +225,53 @@ async fn server_errors_timeouts_and_refused_connections_fail_with_evidence() {
         entries
             .iter()
             .any(|e| e["event"] == "error" && e["detail"]["code"] == "adapter_timeout")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_with_the_right_ca_works_and_a_wrong_ca_is_a_tls_error() {
+    let certs_dir = TempDir::new().unwrap();
+    let certs = Certs::make(certs_dir.path());
+    let server = HttpServer::start_tls(TOKEN, &certs.server_cert, &certs.server_key);
+    let with_ca = |ca: &std::path::Path| AdapterConfig {
+        tls: Some(TlsSettings {
+            ca_file: Some(ca.to_path_buf()),
+            ..TlsSettings::default()
+        }),
+        ..http(&server.url(), 5_000)
+    };
+    let (tmp, mut s) = setup(vec![
+        ("trusted", with_ca(&certs.ca)),
+        ("untrusted", with_ca(&certs.other_ca)),
+        ("system", http(&server.url(), 5_000)),
+        (
+            "plain",
+            http(&server.url().replace("https://", "http://"), 2_000),
+        ),
+    ]);
+    let r = s
+        .http("trusted", "GET", "/orders/WO-1", None)
+        .await
+        .unwrap();
+    assert_eq!(r.status, 200);
+    for name in ["untrusted", "system"] {
+        let err = s.http(name, "GET", "/orders/WO-1", None).await.unwrap_err();
+        assert_eq!(err.code(), "adapter_tls_error", "{name}: {err}");
+    }
+    // Plain HTTP to a TLS port: the server hangs up; a step failure with the reason, no crash.
+    let err = s
+        .http("plain", "GET", "/orders/WO-1", None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.code(), "adapter_connection_failed" | "adapter_timeout"),
+        "{err}"
+    );
+    s.finish().await;
+    let entries = transcript(&tmp, "untrusted");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["event"] == "error" && e["detail"]["code"] == "adapter_tls_error")
     );
 }

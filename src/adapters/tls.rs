@@ -106,23 +106,38 @@ pub(crate) fn client_config(
     Ok(Arc::new(config))
 }
 
-/// Whether an error chain comes from TLS (a rustls error somewhere in its sources).
+/// Variant names of `rustls::Error` as its `Debug` output shows them.
+const RUSTLS_ERRORS: [&str; 8] = [
+    "InvalidCertificate(",
+    "AlertReceived(",
+    "PeerIncompatible(",
+    "PeerMisbehaved(",
+    "NoCertificatesPresented",
+    "InvalidCertRevocationList(",
+    "HandshakeNotComplete",
+    "InappropriateHandshakeMessage",
+];
+
+/// Whether an error chain comes from TLS (a rustls error somewhere in it). Some libraries keep
+/// the cause out of `source()` (hyper-util's connect errors), so besides walking the chain this
+/// looks for rustls's error variants in the chain's `Debug` form.
 pub(crate) fn is_tls_error(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut current = Some(error);
     while let Some(e) = current {
-        if e.downcast_ref::<rustls::Error>().is_some() {
+        if e.is::<rustls::Error>() {
             return true;
         }
         if let Some(io) = e.downcast_ref::<std::io::Error>()
             && io
                 .get_ref()
-                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+                .is_some_and(|inner| inner.is::<rustls::Error>())
         {
             return true;
         }
         current = e.source();
     }
-    false
+    let debug = format!("{error:?}");
+    RUSTLS_ERRORS.iter().any(|variant| debug.contains(variant))
 }
 
 /// An error and its sources as one line (`a: b: c`), for messages that must say why.
@@ -137,4 +152,26 @@ pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
         current = e.source();
     }
     parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tls_errors_are_recognised_through_wrappers() {
+        let rustls_error =
+            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let wrapped = std::io::Error::new(std::io::ErrorKind::InvalidData, rustls_error);
+        assert!(is_tls_error(&wrapped));
+        let twice = std::io::Error::other(wrapped);
+        assert!(is_tls_error(&twice), "found by its Debug form");
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert!(!is_tls_error(&refused));
+        assert_eq!(
+            error_chain(&std::io::Error::other("outer")),
+            "outer",
+            "no source, no repetition"
+        );
+    }
 }

@@ -10,14 +10,28 @@ pub struct HttpServer {
     child: Child,
     /// Its port on 127.0.0.1.
     pub port: u16,
+    tls: bool,
 }
 
 impl HttpServer {
     /// Starts the API; `/api/secure` accepts `Bearer <token>`.
     pub fn start(token: &str) -> Self {
+        Self::launch(token, None)
+    }
+
+    /// Starts the API over HTTPS with this certificate and key.
+    pub fn start_tls(token: &str, cert: &Path, key: &Path) -> Self {
+        Self::launch(token, Some((cert, key)))
+    }
+
+    fn launch(token: &str, tls: Option<(&Path, &Path)>) -> Self {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/http/server.py");
-        let mut child = Command::new("python3")
-            .arg(&script)
+        let mut command = Command::new("python3");
+        command.arg(&script);
+        if let Some((cert, key)) = tls {
+            command.arg(cert).arg(key);
+        }
+        let mut child = command
             .env("QUALIFY_TEST_TOKEN", token)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -33,12 +47,17 @@ impl HttpServer {
             let _ = child.kill();
             panic!("the fixture HTTP server did not print its port (got {line:?})")
         });
-        Self { child, port }
+        Self {
+            child,
+            port,
+            tls: tls.is_some(),
+        }
     }
 
-    /// `http://127.0.0.1:PORT/api`.
+    /// `http://127.0.0.1:PORT/api` (`https://` when serving TLS).
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}/api", self.port)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://127.0.0.1:{}/api", self.port)
     }
 
     /// Stops it (requests then fail to connect).
