@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::args::{Cli, Command};
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::errors::Error;
 
 /// Runs the command; prints errors to stderr; returns the process exit code.
@@ -18,11 +18,30 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 fn dispatch(cli: Cli) -> Result<i32, Error> {
-    let config = load_config(&cli.config)?;
     let stdout = std::io::stdout();
+    match &cli.command {
+        // A key belongs to a person, not to a project.
+        Command::Keygen(args) => return super::keygen::keygen(args, &mut stdout.lock()),
+        // An auditor may verify a package without the project's qualify.yaml.
+        Command::Verify(args) => {
+            let config = match Config::load(&cli.config) {
+                Ok(config) => Some(config),
+                Err(ConfigError::NotFound { .. }) => None,
+                Err(e) => return Err(e.into()),
+            };
+            return super::verify::verify(config.as_ref(), args, &mut stdout.lock());
+        }
+        _ => {}
+    }
+    let config = load_config(&cli.config)?;
     match &cli.command {
         Command::List(args) => super::list::list(&config, args, &mut stdout.lock()),
         Command::Run(args) => super::run::run(&config, args),
+        Command::Impact(args) => super::impact::impact(&config, args, &mut stdout.lock()),
+        Command::Gate(args) => super::gate::run_gate(&config, args, &mut stdout.lock()),
+        Command::Sign(args) => super::sign::sign(&config, args),
+        Command::Deviation(command) => super::deviation::deviation(&config, command),
+        Command::Keygen(_) | Command::Verify(_) => Err(Error::Internal("unreachable".into())),
     }
 }
 

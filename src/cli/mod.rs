@@ -1,10 +1,20 @@
 //! The command line: arguments, their validation, and one module per subcommand.
 
 mod args;
+mod deviation;
 mod dispatch;
+mod gate;
+mod impact;
+mod key_input;
+mod keygen;
 mod list;
 mod run;
 mod select;
+mod sign;
+mod verify;
 
-pub use args::{Cli, Command, Format, ListArgs, Progress, RunArgs, SelectArgs};
+pub use args::{
+    Cli, Command, DeviationCloseArgs, DeviationCommand, Format, GateArgs, ImpactArgs, KeyArgs,
+    KeygenArgs, ListArgs, Progress, RunArgs, SelectArgs, SignArgs, VerifyArgs,
+};
 pub use dispatch::run;

@@ -9,7 +9,9 @@ use super::adapter::AdapterConfig;
 use super::adapter_check::check_adapter;
 use super::component::Component;
 use super::error::{ConfigError, line_of_key};
+use super::impact::ImpactConfig;
 use super::requirements::Requirements;
+use super::workflow::WorkflowConfig;
 
 /// Descriptive fields shown in reports.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -52,6 +54,12 @@ struct RawConfig {
     adapters: BTreeMap<String, AdapterConfig>,
     #[serde(default)]
     components: Vec<Component>,
+    #[serde(default = "default_signers")]
+    signers: PathBuf,
+    #[serde(default)]
+    workflow: WorkflowConfig,
+    #[serde(default)]
+    impact: ImpactConfig,
 }
 
 fn default_version() -> u32 {
@@ -65,6 +73,9 @@ fn default_evidence() -> PathBuf {
 }
 fn default_requirements() -> PathBuf {
     PathBuf::from("requirements.yaml")
+}
+fn default_signers() -> PathBuf {
+    PathBuf::from("signers.yaml")
 }
 
 /// A loaded, checked project configuration with paths resolved against the config's folder.
@@ -90,6 +101,14 @@ pub struct Config {
     pub adapters: BTreeMap<String, AdapterConfig>,
     /// Components for impact assessment.
     pub components: Vec<Component>,
+    /// The signers registry (absolute; it need not exist until something is signed).
+    pub signers: PathBuf,
+    /// The signature workflow.
+    pub workflow: WorkflowConfig,
+    /// Impact assessment settings.
+    pub impact: ImpactConfig,
+    /// The folder of signed human assessments (absolute).
+    pub assessments_dir: PathBuf,
 }
 
 impl Config {
@@ -159,8 +178,13 @@ impl Config {
                 }
             }
         }
+        raw.workflow.check().map_err(|m| invalid("workflow", m))?;
         Ok(Self {
             path: path.to_path_buf(),
+            signers: dir.join(&raw.signers),
+            workflow: raw.workflow,
+            assessments_dir: dir.join(&raw.impact.assessments),
+            impact: raw.impact,
             features: dir.join(&raw.features),
             evidence: dir.join(&raw.evidence),
             requirements_path,

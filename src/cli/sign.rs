@@ -1,0 +1,78 @@
+//! `qualify sign`: a workflow signature on a sealed package.
+
+use super::args::SignArgs;
+use super::key_input::{load_registry, package_dir, read_key, registry_path};
+use crate::config::Config;
+use crate::errors::Error;
+use crate::exit_code;
+use crate::sign::{SignAction, SignRequest, sign_package};
+
+/// Signs; prints the manifestation; returns the exit code.
+pub fn sign(config: &Config, args: &SignArgs) -> Result<i32, Error> {
+    let registry = load_registry(&registry_path(config, args.key.signers.as_deref()))?;
+    let key = read_key(&args.key.key)?;
+    let package = package_dir(&args.package)?;
+    let signed = sign_package(&SignRequest {
+        package_dir: &package,
+        key: &key,
+        key_path: &args.key.key,
+        registry: &registry,
+        workflow: &config.workflow,
+        role: args.key.role.as_deref(),
+        repo_dir: Some(config.dir.clone()),
+        action: SignAction::Meaning {
+            meaning: args.meaning.clone(),
+        },
+    })?;
+    print_signed(&signed);
+    if config
+        .workflow
+        .meanings
+        .last()
+        .is_some_and(|m| m.name == args.meaning)
+    {
+        tag_approved_baseline(
+            config,
+            &package,
+            &signed.statement.predicate.package.manifest_sha256,
+        );
+    }
+    Ok(exit_code::SUCCESS)
+}
+
+/// Records an approved package as the next impact baseline: a git tag on its commit. A failure
+/// here does not undo the signature; it is reported so that the tag can be made by hand.
+fn tag_approved_baseline(config: &Config, package: &std::path::Path, manifest_sha256: &str) {
+    let read = |name: &str| -> Option<serde_json::Value> {
+        serde_json::from_str(&std::fs::read_to_string(package.join(name)).ok()?).ok()
+    };
+    let (Some(git), Some(results)) = (read("git.json"), read("results.json")) else {
+        eprintln!(
+            "warning: cannot read git.json/results.json of the package: no baseline tag made"
+        );
+        return;
+    };
+    let Some(commit) = git["commit"].as_str() else {
+        eprintln!("warning: the package names no git commit: no approved baseline tag made");
+        return;
+    };
+    let stage = results["selection"]["stage"].as_str().unwrap_or("ALL");
+    let id = results["package_id"].as_str().unwrap_or_default();
+    let message = format!("qualify: package {id} approved\nmanifest sha256 {manifest_sha256}\n");
+    match crate::impact::tag_approved(&config.dir, stage, id, commit, &message) {
+        Ok(tag) => println!(
+            "approved baseline: tag {tag} on {commit}; publish it with `git push origin 'refs/tags/qualify/*'`"
+        ),
+        Err(e) => eprintln!("warning: approved baseline tag not made: {e}"),
+    }
+}
+
+/// Prints the manifestation of a signature just made.
+pub fn print_signed(signed: &crate::sign::Signed) {
+    let p = &signed.statement.predicate;
+    println!(
+        "signed {} as `{}`: {} ({}, {}) at {} UTC",
+        p.package.id, p.meaning, p.signer.name, p.signer.id, p.signer.role, p.signed_at
+    );
+    println!("signature: {}", signed.envelope_path.display());
+}
