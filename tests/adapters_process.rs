@@ -26,12 +26,11 @@ fn timeouts() -> Timeouts {
 
 fn process(command: &[&str], isolation: Isolation, timeouts: Timeouts) -> AdapterConfig {
     AdapterConfig {
-        kind: AdapterKind::Process,
         command: command.iter().map(|s| s.to_string()).collect(),
         env: BTreeMap::new(),
         isolation,
         timeouts,
-        database: None,
+        ..AdapterConfig::new(AdapterKind::Process)
     }
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use qualify::adapters::{AdapterRegistry, QueryRows, ScenarioAdapters};
-use qualify::config::{AdapterConfig, AdapterKind, Isolation, Timeouts};
+use qualify::config::{AdapterConfig, AdapterKind, Timeouts};
 use qualify::evidence::{AttachmentStore, sha256_file};
 use rusqlite::Connection;
 use serde_json::{Value, json};
@@ -13,15 +13,12 @@ use tempfile::TempDir;
 
 fn sql(database: &str, request_ms: u64) -> AdapterConfig {
     AdapterConfig {
-        kind: AdapterKind::Sql,
-        command: Vec::new(),
-        env: Default::default(),
-        isolation: Isolation::Process,
         timeouts: Timeouts {
             request_ms,
             ..Timeouts::default()
         },
         database: Some(PathBuf::from(database)),
+        ..AdapterConfig::new(AdapterKind::Sql)
     }
 }
 

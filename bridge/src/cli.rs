@@ -10,13 +10,16 @@ use crate::protocol::serve;
 use crate::safeguards::Safeguards;
 
 /// Usage text.
-pub const USAGE: &str = "usage: qualify-bridge [--config FILE] [--db FILE]
+pub const USAGE: &str = "usage: qualify-bridge [--config FILE] [--db FILE] [--mqtt URL]
 
 Speaks the qualify process adapter protocol (JSON lines) on stdin/stdout.
   --config FILE  bridge configuration, YAML or JSON (default: the built-in copy of
                  bridge/config/bridge.yaml)
   --db FILE      SQLite database playing the MES (default: mes.db, relative to the
-                 working folder, and to the new folder on every reset)";
+                 working folder, and to the new folder on every reset)
+  --mqtt URL     MQTT mode: take Sparkplug B telemetry from the broker at URL
+                 (mqtt://host:port, subscribing to spBv1.0/#) and publish every decision on
+                 qualify-bridge/decisions; stdin/stdout then carry control requests only";
 
 /// Parsed arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +28,8 @@ pub struct BridgeArgs {
     pub config: Option<PathBuf>,
     /// `--db`.
     pub db: PathBuf,
+    /// `--mqtt`: the broker URL for MQTT mode.
+    pub mqtt: Option<String>,
 }
 
 /// What the command line asks for.
@@ -44,6 +49,7 @@ impl Command {
         let mut parsed = BridgeArgs {
             config: None,
             db: PathBuf::from("mes.db"),
+            mqtt: None,
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -54,6 +60,7 @@ impl Command {
                     parsed.config = Some(args.next().ok_or("--config needs a file")?.into())
                 }
                 "--db" => parsed.db = args.next().ok_or("--db needs a file")?.into(),
+                "--mqtt" => parsed.mqtt = Some(args.next().ok_or("--mqtt needs a URL")?),
                 other => return Err(format!("unexpected argument {other:?}")),
             }
         }
@@ -103,6 +110,13 @@ fn run(args: BridgeArgs, safeguards: Safeguards) -> Result<(), String> {
         safeguards,
     };
     let mut bridge = Bridge::start(options).map_err(|err| chain(&err))?;
+    if let Some(url) = &args.mqtt {
+        let served = crate::mqtt::serve_mqtt(&mut bridge, url);
+        if served.is_err() {
+            bridge.shutdown();
+        }
+        return served;
+    }
     let stdin = io::stdin().lock();
     let stdout = io::stdout().lock();
     serve(stdin, stdout, &mut bridge).map_err(|err| format!("protocol i/o failed: {err}"))
@@ -134,16 +148,27 @@ mod tests {
             parse(&[]),
             Ok(Command::Serve(BridgeArgs {
                 config: None,
-                db: "mes.db".into()
+                db: "mes.db".into(),
+                mqtt: None,
             }))
         );
         assert_eq!(
             parse(&["--db", "x.db", "--config", "c.yaml"]),
             Ok(Command::Serve(BridgeArgs {
                 config: Some("c.yaml".into()),
-                db: "x.db".into()
+                db: "x.db".into(),
+                mqtt: None,
             }))
         );
+        assert_eq!(
+            parse(&["--mqtt", "mqtt://127.0.0.1:1883"]),
+            Ok(Command::Serve(BridgeArgs {
+                config: None,
+                db: "mes.db".into(),
+                mqtt: Some("mqtt://127.0.0.1:1883".into()),
+            }))
+        );
+        assert!(parse(&["--mqtt"]).is_err());
         assert_eq!(parse(&["--help"]), Ok(Command::Help));
         assert!(parse(&["--db"]).is_err());
         assert!(parse(&["--verbose"]).is_err());

@@ -17,6 +17,7 @@ pub mod gates;
 pub mod job_order;
 pub mod master_data;
 pub mod metrics;
+pub mod mqtt;
 pub mod observation;
 pub mod oee;
 pub mod opcua;

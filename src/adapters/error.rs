@@ -32,7 +32,7 @@ pub enum AdapterError {
     WrongKind {
         /// Adapter name.
         adapter: String,
-        /// `process` or `sql`.
+        /// `process`, `sql`, `mqtt` or `http`.
         actual: &'static str,
         /// What the step tried to do.
         operation: &'static str,
@@ -49,7 +49,7 @@ pub enum AdapterError {
 
     /// The program could not be started, or its `hello` answer was unusable.
     #[error(
-        "adapter \"{adapter}\" could not be started: {reason}; check `command` (and `database` for sql adapters) in qualify.yaml"
+        "adapter \"{adapter}\" could not be started: {reason}; check its settings in qualify.yaml (`command`, `database`, `url`, `tls`, the environment variables it names)"
     )]
     StartFailed {
         /// Adapter name.
@@ -158,6 +158,97 @@ pub enum AdapterError {
         timeout_ms: u64,
     },
 
+    /// A network adapter could not reach its server (refused, unreachable, name not resolved).
+    #[error(
+        "adapter \"{adapter}\" could not connect to {endpoint}: {reason}; check that the server is running and `url` in qualify.yaml"
+    )]
+    ConnectionFailed {
+        /// Adapter name.
+        adapter: String,
+        /// The server as configured (never with credentials).
+        endpoint: String,
+        /// The OS or protocol error.
+        reason: String,
+    },
+
+    /// The server refused the credentials.
+    #[error(
+        "adapter \"{adapter}\": {endpoint} refused the credentials: {reason}; check the user name and the environment variable named by `password_env` / `bearer_token_env`"
+    )]
+    AuthFailed {
+        /// Adapter name.
+        adapter: String,
+        /// The server.
+        endpoint: String,
+        /// What the server said.
+        reason: String,
+    },
+
+    /// The TLS handshake failed (unknown CA, wrong host name, expired certificate, ...).
+    #[error(
+        "adapter \"{adapter}\": TLS with {endpoint} failed: {reason}; check `tls.ca_file` (the CA that signed the server's certificate) and that the URL's host is named in the certificate"
+    )]
+    Tls {
+        /// Adapter name.
+        adapter: String,
+        /// The server.
+        endpoint: String,
+        /// The TLS error.
+        reason: String,
+    },
+
+    /// An established connection broke (broker or database stopped, network gone).
+    #[error(
+        "adapter \"{adapter}\" lost its connection to {endpoint}: {reason}; it is not reconnected within a scenario (messages may have been missed), the next scenario connects anew"
+    )]
+    ConnectionLost {
+        /// Adapter name.
+        adapter: String,
+        /// The server.
+        endpoint: String,
+        /// What was observed.
+        reason: String,
+    },
+
+    /// A network operation (connect, publish acknowledgement, HTTP exchange) took too long.
+    #[error(
+        "adapter \"{adapter}\": no answer within {timeout_ms} ms to {operation}; check the server, or raise `timeouts` in qualify.yaml if it is legitimately slow"
+    )]
+    NetworkTimeout {
+        /// Adapter name.
+        adapter: String,
+        /// What was waited for.
+        operation: String,
+        /// The limit that elapsed.
+        timeout_ms: u64,
+    },
+
+    /// An HTTP server answered with a 5xx status: the system under test failed.
+    #[error("adapter \"{adapter}\": {method} {url} answered {status} (server error); body: {body}")]
+    HttpServerError {
+        /// Adapter name.
+        adapter: String,
+        /// Request method.
+        method: String,
+        /// Request URL.
+        url: String,
+        /// Status code.
+        status: u16,
+        /// The start of the response body.
+        body: String,
+    },
+
+    /// The broker refused a subscription (an ACL, an invalid filter).
+    #[error(
+        "adapter \"{adapter}\": the broker refused the subscription to \"{filter}\"; check the broker's access control for this user"
+    )]
+    SubscriptionRefused {
+        /// Adapter name.
+        adapter: String,
+        /// The topic filter.
+        filter: String,
+    },
+
     /// Traffic could not be written to the evidence package: what is not recorded is not evidence.
     #[error(
         "could not write the evidence file {path} for adapter \"{adapter}\": {error}; check free disk space and permissions of the output folder"
@@ -187,6 +278,13 @@ impl AdapterError {
             Self::FailedEarlier { .. } => "adapter_failed_earlier",
             Self::Sql { .. } => "sql_error",
             Self::Evidence { .. } => "evidence_write_failed",
+            Self::ConnectionFailed { .. } => "adapter_connection_failed",
+            Self::AuthFailed { .. } => "adapter_auth_failed",
+            Self::Tls { .. } => "adapter_tls_error",
+            Self::ConnectionLost { .. } => "adapter_connection_lost",
+            Self::NetworkTimeout { .. } => "adapter_timeout",
+            Self::HttpServerError { .. } => "http_server_error",
+            Self::SubscriptionRefused { .. } => "mqtt_subscription_refused",
         }
     }
 
@@ -204,7 +302,14 @@ impl AdapterError {
             | Self::FailedEarlier { adapter, .. }
             | Self::Sql { adapter, .. }
             | Self::SqlTimeout { adapter, .. }
-            | Self::Evidence { adapter, .. } => adapter,
+            | Self::Evidence { adapter, .. }
+            | Self::ConnectionFailed { adapter, .. }
+            | Self::AuthFailed { adapter, .. }
+            | Self::Tls { adapter, .. }
+            | Self::ConnectionLost { adapter, .. }
+            | Self::NetworkTimeout { adapter, .. }
+            | Self::HttpServerError { adapter, .. }
+            | Self::SubscriptionRefused { adapter, .. } => adapter,
         }
     }
 

@@ -7,16 +7,22 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::http::HttpSlot;
+use super::mqtt::MqttSlot;
+use super::postgres::PostgresSlot;
 use super::process_slot::{ProcessSlot, StartContext};
 use super::sql::SqlSlot;
 use super::transcript::close_all;
 use super::{AdapterError, AdapterRegistry, FinishReport, QueryRows, Reply};
-use crate::config::{AdapterConfig, AdapterKind};
+use crate::config::{AdapterConfig, AdapterKind, SqlDriver};
 use crate::evidence::{AdapterIdentity, AttachmentStore};
 
-enum Slot {
+pub(super) enum Slot {
     Process(ProcessSlot),
     Sql(SqlSlot),
+    Postgres(PostgresSlot),
+    Mqtt(MqttSlot),
+    Http(HttpSlot),
 }
 
 impl Slot {
@@ -24,6 +30,9 @@ impl Slot {
         match self {
             Self::Process(p) => p.identity(),
             Self::Sql(s) => s.identity(),
+            Self::Postgres(s) => s.identity(),
+            Self::Mqtt(s) => s.identity(),
+            Self::Http(s) => s.identity(),
         }
     }
 }
@@ -34,7 +43,7 @@ pub struct ScenarioAdapters {
     scenario_dir: PathBuf,
     store: AttachmentStore,
     slug: String,
-    slots: BTreeMap<String, Slot>,
+    pub(super) slots: BTreeMap<String, Slot>,
     /// Adapters that failed in this scenario: code and first line of the failure.
     failures: BTreeMap<String, (&'static str, String)>,
 }
@@ -60,6 +69,8 @@ fn is_sticky(error: &AdapterError) -> bool {
             | AdapterError::InvalidRequest { .. }
             | AdapterError::Sql { .. }
             | AdapterError::SqlTimeout { .. }
+            | AdapterError::HttpServerError { .. }
+            | AdapterError::SubscriptionRefused { .. }
     )
 }
 
@@ -111,7 +122,14 @@ impl ScenarioAdapters {
                 AdapterKind::Process => {
                     Slot::Process(ProcessSlot::new(name, &self.store, &self.slug)?)
                 }
-                AdapterKind::Sql => Slot::Sql(SqlSlot::new(name, &self.store, &self.slug)?),
+                AdapterKind::Sql => match config.driver {
+                    SqlDriver::Sqlite => Slot::Sql(SqlSlot::new(name, &self.store, &self.slug)?),
+                    SqlDriver::Postgres => {
+                        Slot::Postgres(PostgresSlot::new(name, &self.store, &self.slug)?)
+                    }
+                },
+                AdapterKind::Mqtt => Slot::Mqtt(MqttSlot::new(name, &self.store, &self.slug)?),
+                AdapterKind::Http => Slot::Http(HttpSlot::new(name, &self.store, &self.slug)?),
             };
             self.slots.insert(name.to_string(), slot);
         }
@@ -125,6 +143,9 @@ impl ScenarioAdapters {
         match self.slots.get_mut(name) {
             Some(Slot::Process(slot)) => slot.start(&ctx).await,
             Some(Slot::Sql(slot)) => slot.start(config, &self.scenario_dir).await,
+            Some(Slot::Postgres(slot)) => slot.start(config).await,
+            Some(Slot::Mqtt(slot)) => slot.start(config, self.registry.config_dir()).await,
+            Some(Slot::Http(slot)) => slot.start(config, self.registry.config_dir()).await,
             None => Err(AdapterError::start_failed(
                 name,
                 "the adapter slot disappeared",
@@ -169,6 +190,7 @@ impl ScenarioAdapters {
         self.start(name).await?;
         let result = match self.slots.get_mut(name) {
             Some(Slot::Sql(slot)) => slot.query(sql).await,
+            Some(Slot::Postgres(slot)) => slot.query(sql).await,
             _ => Err(AdapterError::start_failed(
                 name,
                 "the adapter was not started",
@@ -192,6 +214,7 @@ impl ScenarioAdapters {
         self.start(name).await?;
         let result = match self.slots.get_mut(name) {
             Some(Slot::Sql(slot)) => slot.insert(table, columns, rows).await,
+            Some(Slot::Postgres(slot)) => slot.insert(table, columns, rows).await,
             _ => Err(AdapterError::start_failed(
                 name,
                 "the adapter was not started",
@@ -223,6 +246,9 @@ impl ScenarioAdapters {
         match self.slots.get(name) {
             Some(Slot::Process(slot)) => slot.paths(),
             Some(Slot::Sql(slot)) => slot.paths(),
+            Some(Slot::Postgres(slot)) => slot.paths(),
+            Some(Slot::Mqtt(slot)) => slot.paths(),
+            Some(Slot::Http(slot)) => slot.paths(),
             None => Vec::new(),
         }
     }
@@ -240,6 +266,9 @@ impl ScenarioAdapters {
                     report.problems.extend(problems);
                 }
                 Slot::Sql(slot) => writers.push(slot.finish().await),
+                Slot::Postgres(slot) => writers.push(slot.finish().await),
+                Slot::Mqtt(slot) => writers.extend(slot.finish().await),
+                Slot::Http(slot) => writers.push(slot.finish()),
             }
         }
         report.attachments = close_all(writers, &mut report.problems).await;
@@ -264,7 +293,7 @@ impl ScenarioAdapters {
         Ok(config)
     }
 
-    fn expect_kind(
+    pub(super) fn expect_kind(
         &self,
         name: &str,
         kind: AdapterKind,
@@ -274,19 +303,15 @@ impl ScenarioAdapters {
         if config.kind == kind {
             return Ok(());
         }
-        let actual = match config.kind {
-            AdapterKind::Process => "process",
-            AdapterKind::Sql => "sql",
-        };
         Err(AdapterError::WrongKind {
             adapter: name.to_string(),
-            actual,
+            actual: config.kind.as_str(),
             operation,
         })
     }
 
     /// Records a failure that makes the adapter unusable and discards its process.
-    async fn fail(&mut self, name: &str, error: AdapterError) -> AdapterError {
+    pub(super) async fn fail(&mut self, name: &str, error: AdapterError) -> AdapterError {
         if is_sticky(&error) && !self.failures.contains_key(name) {
             let failure = match &error {
                 AdapterError::FailedEarlier { code, summary, .. } => (*code, summary.clone()),

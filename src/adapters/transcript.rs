@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::AdapterError;
+use super::secrets::Secrets;
 use crate::evidence::{AttachmentRef, AttachmentStore, AttachmentWriter};
 
 /// An open JSON-lines transcript file.
@@ -19,6 +20,8 @@ pub(crate) struct Transcript {
     writer: AttachmentWriter,
     /// Set after the first write error: later writes fail too, so a gap never goes unnoticed.
     broken: bool,
+    /// Values replaced by `[redacted]` in every entry (passwords, tokens).
+    secrets: Secrets,
 }
 
 #[derive(Serialize)]
@@ -63,7 +66,13 @@ impl Transcript {
             adapter: adapter.to_string(),
             writer,
             broken: false,
+            secrets: Secrets::default(),
         })
+    }
+
+    /// Redacts these secrets from every later entry.
+    pub(crate) fn set_secrets(&mut self, secrets: Secrets) {
+        self.secrets = secrets;
     }
 
     /// Path relative to the package root.
@@ -125,9 +134,13 @@ impl Transcript {
                 "an earlier write to this file failed",
             ))
         } else {
-            serde_json::to_writer(&mut self.writer, entry)
+            serde_json::to_string(entry)
                 .map_err(std::io::Error::from)
-                .and_then(|()| self.writer.write_all(b"\n"))
+                .and_then(|line| {
+                    let line = self.secrets.redact(&line);
+                    self.writer.write_all(line.as_bytes())?;
+                    self.writer.write_all(b"\n")
+                })
         };
         result.map_err(|error| {
             self.broken = true;

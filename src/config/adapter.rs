@@ -5,14 +5,43 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use super::tls::TlsSettings;
+
 /// Which kind of adapter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AdapterKind {
     /// A long-running child process speaking JSON lines (docs/adapter-protocol.md).
     Process,
-    /// A SQL database (SQLite).
+    /// A SQL database: an SQLite file or a PostgreSQL server (`driver`).
     Sql,
+    /// An MQTT broker (IIoT telemetry, Sparkplug B topic namespace).
+    Mqtt,
+    /// A REST endpoint (an MES API).
+    Http,
+}
+
+impl AdapterKind {
+    /// The kind as written in qualify.yaml.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Process => "process",
+            Self::Sql => "sql",
+            Self::Mqtt => "mqtt",
+            Self::Http => "http",
+        }
+    }
+}
+
+/// Which database a `sql` adapter talks to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqlDriver {
+    /// An SQLite file (`database`), the default.
+    #[default]
+    Sqlite,
+    /// A PostgreSQL server (`url`, password from `password_env`).
+    Postgres,
 }
 
 /// How scenarios are kept apart when they use the same process adapter.
@@ -30,7 +59,9 @@ pub enum Isolation {
     Shared,
 }
 
-/// Time limits for a process adapter, in milliseconds.
+/// Time limits for an adapter, in milliseconds. For network adapters `start_ms` bounds connecting
+/// (and the TLS handshake), `request_ms` one request, publish acknowledgement or statement, and
+/// `shutdown_ms` the orderly disconnect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Timeouts {
@@ -55,11 +86,12 @@ impl Default for Timeouts {
 /// One adapter as written in `qualify.yaml` (`adapters: { name: {...} }`).
 ///
 /// A flat struct rather than a tagged enum so that serde_yaml keeps line and column in its errors;
-/// [`AdapterConfig::validate`](crate::config) checks the fields each kind needs.
+/// `Config::load` checks which fields each kind needs and takes (see docs/configuration.md).
+/// Secrets are never written here: they are named by the environment variable that holds them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdapterConfig {
-    /// `process` or `sql`.
+    /// `process`, `sql`, `mqtt` or `http`.
     pub kind: AdapterKind,
     /// process: program and arguments. A relative program path containing `/` is resolved
     /// against the config file's folder; a bare name is looked up on `PATH`.
@@ -78,4 +110,59 @@ pub struct AdapterConfig {
     /// folder, so a database created there by a process adapter is the one queried.
     #[serde(default)]
     pub database: Option<PathBuf>,
+    /// sql: `sqlite` (default) or `postgres`.
+    #[serde(default)]
+    pub driver: SqlDriver,
+    /// mqtt: the broker (`mqtt://host:1883`, `mqtts://host:8883`); http: the base URL;
+    /// sql with `driver: postgres`: the connection string (URL or `key=value` form), without a
+    /// password.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// mqtt: user name for the broker.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// mqtt, postgres: the environment variable that holds the password. The password itself is
+    /// never written to evidence.
+    #[serde(default)]
+    pub password_env: Option<String>,
+    /// mqtt: client id prefix; each connection appends `-<pid>-<n>` so that concurrent scenarios
+    /// do not take over each other's session (default `qualify-<adapter>`).
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// mqtt: topic filters subscribed as soon as the connection is up, before any step runs.
+    #[serde(default)]
+    pub subscribe: Vec<String>,
+    /// mqtt, http: TLS settings (a private CA, a client certificate).
+    #[serde(default)]
+    pub tls: Option<TlsSettings>,
+    /// http: headers sent with every request (not secret: they are recorded as evidence).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// http: the environment variable that holds a bearer token, sent as
+    /// `Authorization: Bearer ...` and redacted from evidence.
+    #[serde(default)]
+    pub bearer_token_env: Option<String>,
+}
+
+impl AdapterConfig {
+    /// An adapter of `kind` with every other field at its default; set the fields the kind needs.
+    pub fn new(kind: AdapterKind) -> Self {
+        Self {
+            kind,
+            command: Vec::new(),
+            env: BTreeMap::new(),
+            isolation: Isolation::default(),
+            timeouts: Timeouts::default(),
+            database: None,
+            driver: SqlDriver::default(),
+            url: None,
+            username: None,
+            password_env: None,
+            client_id: None,
+            subscribe: Vec::new(),
+            tls: None,
+            headers: BTreeMap::new(),
+            bearer_token_env: None,
+        }
+    }
 }

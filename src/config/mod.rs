@@ -1,19 +1,24 @@
 //! Project configuration: `qualify.yaml`, the requirements file, adapters and components.
 
 mod adapter;
+mod adapter_check;
+mod broker;
 mod component;
 mod error;
 mod impact;
 mod project;
 mod read;
 mod requirements;
+mod tls;
 mod workflow;
 
-pub use adapter::{AdapterConfig, AdapterKind, Isolation, Timeouts};
+pub use adapter::{AdapterConfig, AdapterKind, Isolation, SqlDriver, Timeouts};
+pub use broker::BrokerAddress;
 pub use component::Component;
 pub use error::ConfigError;
 pub use impact::ImpactConfig;
 pub use project::{Config, ProjectInfo};
 pub(crate) use read::read_text;
 pub use requirements::{Requirement, Requirements, Risk};
+pub use tls::TlsSettings;
 pub use workflow::{MeaningRule, WorkflowConfig};

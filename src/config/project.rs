@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::adapter::{AdapterConfig, AdapterKind};
+use super::adapter::AdapterConfig;
+use super::adapter_check::check_adapter;
 use super::component::Component;
 use super::error::{ConfigError, line_of_key};
 use super::impact::ImpactConfig;
@@ -201,40 +202,4 @@ impl Config {
         let rel = path.strip_prefix(&self.dir).unwrap_or(path);
         rel.to_string_lossy().replace('\\', "/")
     }
-}
-
-fn check_adapter(name: &str, adapter: &AdapterConfig) -> Result<(), String> {
-    match adapter.kind {
-        AdapterKind::Process => {
-            if adapter.command.is_empty() {
-                return Err(format!(
-                    "adapter `{name}` (kind process) needs `command`: the program and its arguments"
-                ));
-            }
-            if adapter.database.is_some() {
-                return Err(format!(
-                    "adapter `{name}` (kind process) does not take `database`"
-                ));
-            }
-        }
-        AdapterKind::Sql => {
-            if adapter.database.is_none() {
-                return Err(format!(
-                    "adapter `{name}` (kind sql) needs `database`: the SQLite file, relative to the scenario folder"
-                ));
-            }
-            if !adapter.command.is_empty() {
-                return Err(format!(
-                    "adapter `{name}` (kind sql) does not take `command`"
-                ));
-            }
-        }
-    }
-    let t = adapter.timeouts;
-    if t.start_ms == 0 || t.request_ms == 0 || t.shutdown_ms == 0 {
-        return Err(format!(
-            "adapter `{name}`: timeouts must be greater than 0 ms"
-        ));
-    }
-    Ok(())
 }

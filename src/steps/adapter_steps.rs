@@ -7,6 +7,7 @@ use futures::future::LocalBoxFuture;
 use serde_json::{Map, Value, json};
 
 use super::args::{capture, json_argument};
+use super::last_response::LastResponse;
 use super::world::QualifyWorld;
 use crate::adapters::Reply;
 use crate::runner::fail;
@@ -99,7 +100,7 @@ async fn send(w: &mut QualifyWorld, name: &str, kind: &str, body: Value) {
     match result {
         Ok(reply) => {
             w.step_record().output = Some(reply_output(&reply));
-            w.state().last = Some(reply);
+            w.state().last = Some(LastResponse::Process(reply));
         }
         Err(e) => {
             w.state().last = None;
@@ -168,7 +169,7 @@ pub fn send_file(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
             "adapter": name, "kind": kind, "file": path.display().to_string(), "sha256": digest,
         }));
         w.step_record().output = Some(summary.clone());
-        w.state().last = Some(Reply::Result(summary));
+        w.state().last = Some(LastResponse::Process(Reply::Result(summary)));
     })
 }
 

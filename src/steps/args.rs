@@ -109,9 +109,50 @@ pub fn json_literal(text: &str) -> Value {
     }
 }
 
+/// A duration from a number and a unit (`500 ms`, `2 s`, `1.5 seconds`); at most a day, so a
+/// typo cannot hang a campaign for years.
+pub fn parse_duration(number: &str, unit: &str) -> Result<std::time::Duration, String> {
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{number}` is not a number"))?;
+    let seconds = if unit.starts_with("ms") || unit.starts_with("milli") {
+        value / 1000.0
+    } else {
+        value
+    };
+    if !seconds.is_finite() || !(0.0..=86_400.0).contains(&seconds) {
+        return Err(format!(
+            "{number} {unit} is not a duration between 0 and 24 hours"
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
+/// Captures `i` (number) and `i + 1` (unit) as a duration; fails the step on nonsense.
+pub fn duration(w: &mut QualifyWorld, ctx: &Context, i: usize) -> std::time::Duration {
+    let number = capture(w, ctx, i);
+    let unit = capture(w, ctx, i + 1);
+    match parse_duration(&number, &unit) {
+        Ok(d) => d,
+        Err(e) => fail(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::docstring_text;
+    use super::{docstring_text, parse_duration};
+    use std::time::Duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("500", "ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(
+            parse_duration("1.5", "seconds"),
+            Ok(Duration::from_millis(1500))
+        );
+        assert_eq!(parse_duration("2", "s"), Ok(Duration::from_secs(2)));
+        assert!(parse_duration("100000", "s").is_err());
+    }
 
     #[test]
     fn strips_content_type_and_indent() {

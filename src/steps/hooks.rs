@@ -79,6 +79,17 @@ pub fn after<'a>(
             dir,
             ..
         } = state;
+        // Adapters started implicitly by their first step are recorded as well as those started
+        // by `the adapter "NAME" is started`.
+        for identity in adapters.identities() {
+            if !record
+                .adapters
+                .iter()
+                .any(|a| a.adapter == identity.adapter)
+            {
+                record.adapters.push(identity);
+            }
+        }
         let report = adapters.finish().await;
         record.attachments = report.attachments;
         record.teardown_errors = report.problems;

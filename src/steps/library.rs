@@ -6,7 +6,10 @@ use futures::future::LocalBoxFuture;
 use regex::Regex;
 
 use super::world::QualifyWorld;
-use super::{adapter_steps as a, file_steps as f, response_steps as r, sql_steps as s};
+use super::{
+    adapter_steps as a, file_steps as f, http_steps as h, mqtt_steps as m, response_steps as r,
+    sql_steps as s,
+};
 
 type Handler = cucumber::Step<QualifyWorld>;
 
@@ -19,6 +22,14 @@ macro_rules! handler {
         }
         h as Handler
     }};
+}
+
+/// The pattern of a duration in step text: a number and a unit (`500 ms`, `2 s`, `1.5 seconds`);
+/// two capture groups.
+macro_rules! duration {
+    () => {
+        r"(\d+(?:\.\d+)?) ?(ms|milliseconds?|s|seconds?)"
+    };
 }
 
 /// (pattern, handler) for every step.
@@ -86,6 +97,75 @@ fn table() -> Vec<(&'static str, Handler)> {
             r#"^the file "([^"]+)" has SHA-256 "([^"]+)"$"#,
             handler!(f::has_sha256),
         ),
+        (
+            r#"^I publish (a retained message )?to "([^"]+)" on "([^"]+)"(?: with QoS ([0-2]))?:$"#,
+            handler!(m::publish),
+        ),
+        (
+            r#"^I subscribe to "([^"]+)" on "([^"]+)"$"#,
+            handler!(m::subscribe),
+        ),
+        (
+            concat!(
+                r#"^a message on "([^"]+)" from "([^"]+)" arrives within "#,
+                duration!(),
+                "$"
+            ),
+            handler!(m::arrives),
+        ),
+        (
+            concat!(
+                r#"^a message on "([^"]+)" from "([^"]+)" arrives within "#,
+                duration!(),
+                " matching:$"
+            ),
+            handler!(m::arrives_matching),
+        ),
+        (
+            concat!(
+                r#"^no message on "([^"]+)" from "([^"]+)" arrives within "#,
+                duration!(),
+                "$"
+            ),
+            handler!(m::none_arrives),
+        ),
+        (
+            concat!(
+                r#"^(exactly|at least|at most) (\d+) messages? on "([^"]+)" from "([^"]+)" arrives? within "#,
+                duration!(),
+                "$"
+            ),
+            handler!(m::count),
+        ),
+        (
+            concat!(
+                r#"^(exactly|at least|at most) (\d+) messages? on "([^"]+)" from "([^"]+)" arrives? within "#,
+                duration!(),
+                " matching:$"
+            ),
+            handler!(m::count_matching),
+        ),
+        (
+            r#"^I publish each line of the file "([^"]+)" on "([^"]+)"$"#,
+            handler!(m::publish_file),
+        ),
+        (
+            r#"^I send an? (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) request to "([^"]+)" on "([^"]+)"$"#,
+            handler!(h::send_empty),
+        ),
+        (
+            r#"^I send an? (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) request to "([^"]+)" on "([^"]+)" with:$"#,
+            handler!(h::send_with),
+        ),
+        (r#"^the response status is (\d{3})$"#, handler!(h::status)),
+        (
+            r#"^the response header "([^"]+)" equals "([^"]*)"$"#,
+            handler!(h::header),
+        ),
+        (
+            concat!(r#"^the response time is under "#, duration!(), "$"),
+            handler!(h::time_under),
+        ),
     ]
 }
 
@@ -130,6 +210,22 @@ mod tests {
             "the query \"SELECT 1\" on \"mes\" returns no rows",
             "the query \"SELECT 1\" on \"mes\" returns 3 rows",
             "the file \"x\" has SHA-256 \"abc\"",
+            "I publish to \"spBv1.0/L1/DDATA/e1/p1\" on \"broker\":",
+            "I publish a retained message to \"a/b\" on \"broker\" with QoS 2:",
+            "I subscribe to \"qualify/#\" on \"broker\"",
+            "a message on \"a/+\" from \"broker\" arrives within 2 s",
+            "a message on \"a/+\" from \"broker\" arrives within 500 ms matching:",
+            "no message on \"a/#\" from \"broker\" arrives within 1.5 seconds",
+            "exactly 3 messages on \"a/#\" from \"broker\" arrive within 2 s",
+            "at least 1 message on \"a/#\" from \"broker\" arrives within 2 s",
+            "at most 0 messages on \"a/#\" from \"broker\" arrive within 100 ms",
+            "exactly 255 messages on \"d\" from \"broker\" arrive within 30 s matching:",
+            "I publish each line of the file \"seq.jsonl\" on \"broker\"",
+            "I send a GET request to \"/orders/1\" on \"mes\"",
+            "I send a POST request to \"/orders\" on \"mes\" with:",
+            "the response status is 201",
+            "the response header \"content-type\" equals \"application/json\"",
+            "the response time is under 500 ms",
         ];
         let res: Vec<Regex> = table()
             .iter()

@@ -5,7 +5,10 @@ mod args;
 mod context;
 mod file_steps;
 mod hooks;
+mod http_steps;
+mod last_response;
 mod library;
+mod mqtt_steps;
 mod record;
 mod response_steps;
 mod sql_steps;
@@ -13,6 +16,7 @@ mod world;
 
 pub use context::{ActiveRun, RunContext};
 pub use hooks::{after, before, slug};
+pub use last_response::LastResponse;
 pub use library::collection;
 pub use record::{ScenarioRecord, StepRecord};
 pub use world::{QualifyWorld, ScenarioState};

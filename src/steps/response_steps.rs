@@ -6,11 +6,11 @@ use serde_json::{Value, json};
 
 use super::args::{capture, docstring_text, json_literal};
 use super::world::QualifyWorld;
-use crate::adapters::Reply;
 use crate::matching::{JsonPath, Tolerance, json_equals, match_document, parse_number};
 use crate::runner::fail;
 
-/// The last response as a document: the `result`, or the `error` object of a rejection.
+/// The last response as a document: the `result` or the `error` object of a rejection, an HTTP
+/// body, or a matched message's payload.
 fn last_document(w: &mut QualifyWorld) -> Value {
     match &w.state().last {
         Some(reply) => reply.document(),
@@ -30,10 +30,7 @@ fn field(w: &mut QualifyWorld, path_text: &str) -> (JsonPath, Option<Value>) {
 
 fn outcome(w: &mut QualifyWorld) -> Value {
     match &w.state().last {
-        Some(Reply::Result(_)) => json!({"outcome": "result"}),
-        Some(Reply::Rejected { code, message, .. }) => {
-            json!({"outcome": "rejected", "code": code, "message": message})
-        }
+        Some(last) => last.outcome(),
         None => fail("there is no response yet: send a request first"),
     }
 }

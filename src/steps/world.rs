@@ -9,8 +9,9 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::context::RunContext;
+use super::last_response::LastResponse;
 use super::record::{ScenarioRecord, StepRecord};
-use crate::adapters::{Reply, ScenarioAdapters};
+use crate::adapters::ScenarioAdapters;
 use crate::evidence::{Assertion, Mismatch};
 use crate::matching::Variables;
 use crate::runner::fail;
@@ -27,8 +28,8 @@ pub struct ScenarioState {
     pub adapters: ScenarioAdapters,
     /// `${...}` variables.
     pub vars: Variables,
-    /// The last response of a process adapter.
-    pub last: Option<Reply>,
+    /// The last response: of a process adapter, an HTTP request or a matched MQTT message.
+    pub last: Option<LastResponse>,
     /// Evidence recorded so far.
     pub record: ScenarioRecord,
     /// Line of the step being executed.

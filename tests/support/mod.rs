@@ -2,6 +2,12 @@
 //! against it, and assertions on exit code, output and the package written.
 #![allow(dead_code)]
 
+pub mod certs;
+pub mod http_server;
+pub mod mosquitto;
+pub mod postgres;
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -77,10 +83,16 @@ impl Project {
 
     /// Runs `qualify ARGS` in the project folder.
     pub fn qualify(&self, args: &[&str]) -> Run {
+        self.qualify_with_env(args, &[])
+    }
+
+    /// Runs `qualify ARGS` in the project folder with extra environment variables.
+    pub fn qualify_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_qualify"))
             .args(args)
             .current_dir(self.dir.path())
             .env_remove("CI")
+            .envs(env.iter().copied())
             .output()
             .expect("run qualify");
         Run {

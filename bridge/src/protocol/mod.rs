@@ -5,4 +5,4 @@ mod message;
 mod server;
 
 pub use message::{MalformedRequest, PROTOCOL_VERSION, Request, failure_line, success_line};
-pub use server::{Identity, Service, serve};
+pub use server::{Identity, Service, respond, serve};

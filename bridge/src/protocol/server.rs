@@ -39,32 +39,8 @@ pub fn serve<R: BufRead, W: Write>(
 ) -> io::Result<()> {
     for line in input.lines() {
         let line = line?;
-        if line.trim().is_empty() {
+        let Some((response, stop)) = respond(&line, service) else {
             continue;
-        }
-        let request = match Request::parse(&line) {
-            Ok(request) => request,
-            Err(malformed) => {
-                eprintln!("malformed request: {}", malformed.rejection.message);
-                writeln!(
-                    output,
-                    "{}",
-                    failure_line(&malformed.id, &malformed.rejection)
-                )?;
-                output.flush()?;
-                continue;
-            }
-        };
-        let (response, stop) = match request.kind.as_str() {
-            "hello" => (success_line(&request.id, hello(&service.identity())), false),
-            "shutdown" => {
-                service.shutdown();
-                (success_line(&request.id, json!({})), true)
-            }
-            kind => match service.handle(kind, &request.body) {
-                Ok(result) => (success_line(&request.id, result), false),
-                Err(rejection) => (failure_line(&request.id, &rejection), false),
-            },
         };
         writeln!(output, "{response}")?;
         output.flush()?;
@@ -74,6 +50,32 @@ pub fn serve<R: BufRead, W: Write>(
     }
     service.shutdown();
     Ok(())
+}
+
+/// The answer to one request line, and whether it was `shutdown` (after which nothing more is
+/// read). Blank lines get no answer.
+pub fn respond(line: &str, service: &mut dyn Service) -> Option<(String, bool)> {
+    if line.trim().is_empty() {
+        return None;
+    }
+    let request = match Request::parse(line) {
+        Ok(request) => request,
+        Err(malformed) => {
+            eprintln!("malformed request: {}", malformed.rejection.message);
+            return Some((failure_line(&malformed.id, &malformed.rejection), false));
+        }
+    };
+    Some(match request.kind.as_str() {
+        "hello" => (success_line(&request.id, hello(&service.identity())), false),
+        "shutdown" => {
+            service.shutdown();
+            (success_line(&request.id, json!({})), true)
+        }
+        kind => match service.handle(kind, &request.body) {
+            Ok(result) => (success_line(&request.id, result), false),
+            Err(rejection) => (failure_line(&request.id, &rejection), false),
+        },
+    })
 }
 
 fn hello(identity: &Identity) -> Value {
