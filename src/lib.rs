@@ -14,5 +14,6 @@ pub mod exit_code;
 pub mod git;
 pub mod matching;
 pub mod plan;
+pub mod render;
 pub mod runner;
 pub mod steps;

@@ -3,8 +3,9 @@
 mod args;
 mod dispatch;
 mod list;
+mod render;
 mod run;
 mod select;
 
-pub use args::{Cli, Command, Format, ListArgs, Progress, RunArgs, SelectArgs};
+pub use args::{Cli, Command, Format, ListArgs, Progress, RenderArgs, RunArgs, SelectArgs};
 pub use dispatch::run;

@@ -10,6 +10,6 @@ mod requirements;
 pub use adapter::{AdapterConfig, AdapterKind, Isolation, Timeouts};
 pub use component::Component;
 pub use error::ConfigError;
-pub use project::{Config, ProjectInfo};
+pub use project::{Config, ProjectInfo, ReportSettings};
 pub(crate) use read::read_text;
 pub use requirements::{Requirement, Requirements, Risk};

@@ -51,6 +51,18 @@ struct RawConfig {
     adapters: BTreeMap<String, AdapterConfig>,
     #[serde(default)]
     components: Vec<Component>,
+    #[serde(default)]
+    report: ReportSettings,
+}
+
+/// `report:` in qualify.yaml: how reports are rendered.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSettings {
+    /// The project's own HTML template (tera), relative to the config's folder; the built-in
+    /// `templates/report.html.tera` when absent. See docs/reports.md.
+    #[serde(default)]
+    pub template: Option<PathBuf>,
 }
 
 fn default_version() -> u32 {
@@ -89,6 +101,8 @@ pub struct Config {
     pub adapters: BTreeMap<String, AdapterConfig>,
     /// Components for impact assessment.
     pub components: Vec<Component>,
+    /// The project's HTML report template (absolute), if it has one.
+    pub report_template: Option<PathBuf>,
 }
 
 impl Config {
@@ -167,6 +181,7 @@ impl Config {
             concurrency,
             adapters: raw.adapters,
             components: raw.components,
+            report_template: raw.report.template.map(|t| dir.join(t)),
             project: raw.project,
             dir,
         })
