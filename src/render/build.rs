@@ -344,7 +344,14 @@ fn evidence_of(sc: &ScenarioResult) -> Vec<String> {
             seen.insert(a.path.clone(), a.sha256.clone());
         }
     }
-    seen.into_iter().map(|(p, d)| format!("{p} {d}")).collect()
+    // The matrix names each file and the first 16 hex digits of its digest; the scenario
+    // section gives the full digests.
+    seen.into_iter()
+        .map(|(p, d)| {
+            let name = p.rsplit('/').next().unwrap_or(&p);
+            format!("{name} {}…", d.get(..16).unwrap_or(&d))
+        })
+        .collect()
 }
 
 fn requirements(state: &PackageState, scenarios: &[&ScenarioResult]) -> Vec<RequirementRow> {

@@ -79,7 +79,9 @@ fn context(l: &mut Layout, r: &Report) {
     l.table(&kv(&r.feature_descriptions));
     l.heading("4. Environment", 2);
     l.table(&kv(&r.environment));
-    let mut t = Table::new(&[0.14, 0.38, 0.48]);
+    // 7 pt lets a whole SHA-256 fit on one line.
+    let mut t = Table::new(&[0.12, 0.31, 0.57]);
+    t.size = 7.0;
     t.header = header(&["Role", "Path", "SHA-256"]);
     t.rows = r
         .environment_files
@@ -97,12 +99,12 @@ fn context(l: &mut Layout, r: &Report) {
 
 fn matrix(l: &mut Layout, r: &Report) {
     l.heading("5. Requirement traceability matrix", 2);
-    let mut t = Table::new(&[0.11, 0.2, 0.13, 0.56]);
+    let mut t = Table::new(&[0.13, 0.2, 0.13, 0.54]);
     t.header = header(&[
         "Requirement",
         "Title",
         "Result",
-        "Scenarios and evidence (attachment SHA-256)",
+        "Scenarios; evidence: attachment and SHA-256 (first 16 digits, in full in section 6)",
     ]);
     t.size = 7.5;
     t.rows = r
@@ -112,8 +114,8 @@ fn matrix(l: &mut Layout, r: &Report) {
             let mut scen = String::new();
             for s in &req.scenarios {
                 scen.push_str(&format!("{} {} ({})\n", s.status, s.name, s.id));
-                for e in &s.evidence {
-                    scen.push_str(&format!("   {e}\n"));
+                if !s.evidence.is_empty() {
+                    scen.push_str(&format!("   evidence: {}\n", s.evidence.join(", ")));
                 }
             }
             if scen.is_empty() {

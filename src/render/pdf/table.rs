@@ -5,6 +5,8 @@ use super::layout::{BLACK, CONTENT_W, Layout, MARGIN, Rgb3, TOP};
 use super::wrap::wrap;
 
 const PAD: f32 = 3.0;
+/// Rows up to this height (points) are never split across pages.
+const KEEP_WHOLE: f32 = 110.0;
 const BORDER: Rgb3 = (0.6, 0.6, 0.6);
 const HEADER_FILL: Rgb3 = (0.9, 0.9, 0.9);
 
@@ -137,14 +139,22 @@ impl Table {
         } else {
             self.wrap_row(layout, &self.header).lines as f32 * lh + 2.0 * PAD
         };
-        layout.ensure(header_h + lh + 2.0 * PAD);
-        self.draw_header(layout);
         let full_page = TOP - super::layout::BOTTOM - header_h;
+        // Never leave a header alone at the bottom of a page: keep it with the first row (or as
+        // much of it as a page holds).
+        let first = self
+            .rows
+            .first()
+            .map(|row| self.wrap_row(layout, row).lines as f32 * lh + 2.0 * PAD)
+            .unwrap_or(0.0);
+        layout.ensure(header_h + first.min(KEEP_WHOLE).max(lh + 2.0 * PAD));
+        self.draw_header(layout);
         for row in &self.rows {
             let wrapped = self.wrap_row(layout, row);
             let height = wrapped.lines as f32 * lh + 2.0 * PAD;
-            // A row that fits on a fresh page is not split: it moves to the next page whole.
-            if height > layout.room() && height <= full_page {
+            // A short row is not split: it moves to the next page whole. A tall one continues on
+            // the next page rather than leaving most of this one empty.
+            if height > layout.room() && height <= full_page.min(KEEP_WHOLE) {
                 layout.new_page();
                 self.draw_header(layout);
             }
