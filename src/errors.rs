@@ -3,6 +3,7 @@
 use crate::config::ConfigError;
 use crate::exit_code;
 use crate::plan::PlanError;
+use crate::sign::SignError;
 
 /// Any error that ends a command.
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +17,12 @@ pub enum Error {
     /// Bad features.
     #[error(transparent)]
     Plan(#[from] PlanError),
+    /// The impact assessment could not be made (no repository, unknown baseline, shallow clone).
+    #[error(transparent)]
+    Impact(#[from] crate::impact::ImpactError),
+    /// A key, the signers registry, or a signing (exit code from [`SignError::exit_code`]).
+    #[error(transparent)]
+    Sign(#[from] SignError),
     /// The evidence package could not be written.
     #[error("evidence package: {0}")]
     Evidence(String),
@@ -28,7 +35,10 @@ impl Error {
     /// The documented exit code for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Usage(_) | Error::Config(_) | Error::Plan(_) => exit_code::INPUT_ERROR,
+            Error::Usage(_) | Error::Config(_) | Error::Plan(_) | Error::Impact(_) => {
+                exit_code::INPUT_ERROR
+            }
+            Error::Sign(e) => e.exit_code(),
             Error::Evidence(_) | Error::Internal(_) => exit_code::INTERNAL_ERROR,
         }
     }

@@ -6,14 +6,19 @@
 #![warn(missing_docs)]
 
 pub mod adapters;
+pub mod audit;
 pub mod cli;
 pub mod config;
+pub mod deviation;
 pub mod errors;
 pub mod evidence;
 pub mod exit_code;
 pub mod git;
+pub mod impact;
 pub mod matching;
 pub mod plan;
 pub mod render;
 pub mod runner;
+pub mod sign;
 pub mod steps;
+pub mod verify;

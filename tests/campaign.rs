@@ -469,23 +469,12 @@ fn list_output_snapshot() {
     );
 }
 
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let ok = std::process::Command::new("git")
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
-        .args(args)
-        .current_dir(dir)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "git {args:?}");
-}
-
 #[test]
 fn a_package_from_a_dirty_tree_is_not_releasable() {
     let p = passing_project().file(".gitignore", "evidence/\n");
-    git(p.path(), &["init", "-q", "-b", "main"]);
-    git(p.path(), &["add", "-A"]);
-    git(p.path(), &["commit", "-q", "-m", "fixture"]);
+    support::git(p.path(), &["init", "-q", "-b", "main"]);
+    support::git(p.path(), &["add", "-A"]);
+    support::git(p.path(), &["commit", "-q", "-m", "fixture"]);
     let run = p.qualify(&["run", "--progress", "quiet"]).code(0);
     assert!(!run.stdout.contains("NOT RELEASABLE"), "{}", run.stdout);
     let pkg = p.packages().pop().unwrap();

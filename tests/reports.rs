@@ -223,3 +223,37 @@ fn render_refuses_a_folder_that_is_not_a_package() {
         run.stderr
     );
 }
+
+#[test]
+fn verify_rejects_a_sealed_report_that_does_not_render_from_the_content() {
+    let (p, pkg) = package();
+    // Alter the report and make the manifest agree, as a forger who controls the files would:
+    // only rendering the content again shows that the report misstates it.
+    let html = pkg.join("report.html");
+    let text = std::fs::read_to_string(&html)
+        .unwrap()
+        .replace("Overall status: FAILED", "Overall status: PASSED");
+    std::fs::write(&html, &text).unwrap();
+    let manifest_path = pkg.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    for entry in manifest["files"].as_array_mut().unwrap() {
+        if entry["path"] == "report.html" {
+            entry["sha256"] = qualify::evidence::sha256_hex(text.as_bytes()).into();
+            entry["size"] = text.len().into();
+        }
+    }
+    std::fs::write(
+        &manifest_path,
+        serde_json::to_vec_pretty(&manifest).unwrap(),
+    )
+    .unwrap();
+    let run = p.qualify(&["verify", pkg.to_str().unwrap()]);
+    let out = format!("{}{}", run.stdout, run.stderr);
+    assert_eq!(run.output.status.code(), Some(3), "{out}");
+    assert!(
+        out.contains("report.html") && out.contains("does not match the package's content"),
+        "{out}"
+    );
+    assert!(!out.contains("report.pdf: does not match"), "{out}");
+}

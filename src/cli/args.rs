@@ -45,6 +45,34 @@ pub enum Command {
     /// (expected and actual) is recorded. The package is written under a temporary name and renamed
     /// into place when complete. Exit code 0 when every scenario passed, 1 when any failed.
     Run(RunArgs),
+    /// Assess the impact of the changes since a baseline revision.
+    ///
+    /// Diffs BASELINE..HEAD plus uncommitted changes (with rename detection), maps every changed
+    /// path to the components of qualify.yaml, their requirements and scenarios, applies the
+    /// regression rule of each risk class, and lists the paths no component claims (they need a
+    /// human assessment). Prints Markdown (or JSON); --out also writes impact.json and impact.md.
+    Impact(ImpactArgs),
+    /// Make an Ed25519 key pair for a signer.
+    ///
+    /// The private key is written to --out as encrypted PKCS#8 PEM (PBES2: PBKDF2-HMAC-SHA256,
+    /// AES-256-CBC), mode 0600, never over an existing file. The passphrase comes from the
+    /// environment variable QUALIFY_KEY_PASSPHRASE, else it is asked for twice on the terminal.
+    /// The public entry for the signers registry is printed, and appended to --signers when given.
+    Keygen(KeygenArgs),
+    /// Sign a sealed package with a meaning of the workflow (executed, reviewed, approved).
+    ///
+    /// Before signing, the package is verified and the workflow checked: the meaning's order,
+    /// the signer's role, distinct signers, no approval while a deviation is open. The signature is
+    /// a DSSE envelope written to signatures/ in the package, recorded in its audit trail.
+    Sign(SignArgs),
+    /// Verify a package: files, signatures, signers, workflow, audit trail, deviations, git commit.
+    ///
+    /// Every problem names the file or signature and the reason. Exit code 0 when the package
+    /// verifies (warnings such as open deviations allowed), 3 when it does not.
+    Verify(VerifyArgs),
+    /// Work with the deviations of a package (every failed step of a run opens one).
+    #[command(subcommand)]
+    Deviation(DeviationCommand),
     /// Render a package's report (report.html and report.pdf) from the package alone.
     ///
     /// By default the rendition shows the package as it stands now: bound to its manifest digest,
@@ -73,6 +101,138 @@ pub struct RenderArgs {
     /// compare it with the package's own report.html and report.pdf.
     #[arg(long)]
     pub sealed: bool,
+}
+
+/// `qualify deviation ...`.
+#[derive(Debug, Subcommand)]
+pub enum DeviationCommand {
+    /// Close a deviation with a signed disposition.
+    ///
+    /// The disposition is signed like a workflow signature (DSSE envelope in
+    /// deviations/closures/<ID>.dsse.json) by a role allowed to close deviations
+    /// (workflow.deviation_closers; default validation-lead, quality-assurance).
+    Close(DeviationCloseArgs),
+}
+
+/// The signing key and the registry, shared by `sign` and `deviation close`.
+#[derive(Debug, Args)]
+pub struct KeyArgs {
+    /// The encrypted private key (PKCS#8 PEM, as written by `qualify keygen`). It must not be
+    /// readable by other users. Passphrase: QUALIFY_KEY_PASSPHRASE, else asked on the terminal.
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+
+    /// Signers registry, instead of `signers:` of qualify.yaml (default signers.yaml).
+    #[arg(long, value_name = "REGISTRY")]
+    pub signers: Option<PathBuf>,
+
+    /// The role to sign in, when the signer holds several that may sign this.
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<String>,
+}
+
+/// `qualify keygen`.
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// The signer's id in the registry (letters, digits, `.`, `_`, `-`), e.g. jdoe.
+    #[arg(long, value_name = "ID")]
+    pub id: String,
+
+    /// The printed name shown in every signature, e.g. "Jane Doe".
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+
+    /// A role the signer holds (repeat, or separate with commas): validation-engineer, ci,
+    /// validation-lead, quality-assurance, or the roles of your workflow.
+    #[arg(
+        long = "role",
+        value_name = "ROLE",
+        required = true,
+        value_delimiter = ','
+    )]
+    pub roles: Vec<String>,
+
+    /// Where to write the encrypted private key. Never overwritten.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+
+    /// Append the public entry to this signers registry (created if missing).
+    #[arg(long, value_name = "REGISTRY")]
+    pub signers: Option<PathBuf>,
+
+    /// Start of the key's validity (RFC 3339, UTC), default now.
+    #[arg(long, value_name = "TIME")]
+    pub valid_from: Option<String>,
+}
+
+/// `qualify sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The package folder (evidence/<id>).
+    #[arg(value_name = "PKG")]
+    pub package: PathBuf,
+
+    /// What the signature means: a meaning of the workflow (default executed, reviewed,
+    /// approved).
+    #[arg(long, value_name = "MEANING")]
+    pub meaning: String,
+
+    #[command(flatten)]
+    /// Key, registry and role.
+    pub key: KeyArgs,
+}
+
+/// `qualify verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The package folder (evidence/<id>).
+    #[arg(value_name = "PKG")]
+    pub package: PathBuf,
+
+    /// Signers registry, instead of `signers:` of qualify.yaml (default signers.yaml).
+    #[arg(long, value_name = "REGISTRY")]
+    pub signers: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// `qualify deviation close`.
+#[derive(Debug, Args)]
+pub struct DeviationCloseArgs {
+    /// The package folder (evidence/<id>).
+    #[arg(value_name = "PKG")]
+    pub package: PathBuf,
+
+    /// The deviation id, e.g. DEV-001 (`qualify verify PKG` lists them).
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// What was decided and why (root cause, impact, corrective action).
+    #[arg(long, value_name = "TEXT")]
+    pub disposition: String,
+
+    #[command(flatten)]
+    /// Key, registry and role.
+    pub key: KeyArgs,
+}
+
+/// `qualify impact`.
+#[derive(Debug, Args)]
+pub struct ImpactArgs {
+    /// The revision to compare with: a tag, branch or commit (for example the commit of the last
+    /// approved package).
+    #[arg(long, value_name = "REV")]
+    pub baseline: String,
+
+    /// Output format on stdout: human (Markdown) or json.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Also write impact.json and impact.md into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// Selection shared by `list` and `run`.
@@ -139,4 +299,22 @@ pub struct RunArgs {
     /// Progress display.
     #[arg(long, value_enum, default_value_t = Progress::Auto)]
     pub progress: Progress,
+
+    /// Run only what the impact assessment against this baseline revision selects, plus every
+    /// IQ scenario; the assessment goes into the package with the reason for each scenario.
+    #[arg(long, value_name = "REV")]
+    pub impact: Option<String>,
+
+    /// Sign the package as `executed` with this key right after sealing. The key and its
+    /// passphrase are checked before any scenario runs.
+    #[arg(long, value_name = "FILE")]
+    pub sign_key: Option<PathBuf>,
+
+    /// Signers registry for --sign-key, instead of `signers:` of qualify.yaml.
+    #[arg(long, value_name = "REGISTRY", requires = "sign_key")]
+    pub signers: Option<PathBuf>,
+
+    /// The role to sign `executed` in, when the signer holds several that may.
+    #[arg(long, value_name = "ROLE", requires = "sign_key")]
+    pub role: Option<String>,
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::args::{Cli, Command};
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 use crate::errors::Error;
 
 /// Runs the command; prints errors to stderr; returns the process exit code.
@@ -18,22 +18,40 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 fn dispatch(cli: Cli) -> Result<i32, Error> {
-    if let Command::Render(args) = &cli.command {
-        // A package renders from its own files; qualify.yaml only contributes a template, and
-        // only when there is one.
-        let config = if cli.config.is_file() {
-            Some(load_config(&cli.config)?)
-        } else {
-            None
-        };
-        return super::render::render(config.as_ref(), args);
+    let stdout = std::io::stdout();
+    match &cli.command {
+        // A key belongs to a person, not to a project.
+        Command::Keygen(args) => return super::keygen::keygen(args, &mut stdout.lock()),
+        // An auditor may verify a package without the project's qualify.yaml.
+        Command::Verify(args) => {
+            let config = match Config::load(&cli.config) {
+                Ok(config) => Some(config),
+                Err(ConfigError::NotFound { .. }) => None,
+                Err(e) => return Err(e.into()),
+            };
+            return super::verify::verify(config.as_ref(), args, &mut stdout.lock());
+        }
+        // A package renders from its own files; qualify.yaml only contributes a template.
+        Command::Render(args) => {
+            let config = match Config::load(&cli.config) {
+                Ok(config) => Some(config),
+                Err(ConfigError::NotFound { .. }) => None,
+                Err(e) => return Err(e.into()),
+            };
+            return super::render::render(config.as_ref(), args);
+        }
+        _ => {}
     }
     let config = load_config(&cli.config)?;
-    let stdout = std::io::stdout();
     match &cli.command {
         Command::List(args) => super::list::list(&config, args, &mut stdout.lock()),
         Command::Run(args) => super::run::run(&config, args),
-        Command::Render(_) => Err(Error::Internal("render is dispatched above".into())),
+        Command::Impact(args) => super::impact::impact(&config, args, &mut stdout.lock()),
+        Command::Sign(args) => super::sign::sign(&config, args),
+        Command::Deviation(command) => super::deviation::deviation(&config, command),
+        Command::Keygen(_) | Command::Verify(_) | Command::Render(_) => {
+            Err(Error::Internal("unreachable".into()))
+        }
     }
 }
 

@@ -1,11 +1,20 @@
 //! The command line: arguments, their validation, and one module per subcommand.
 
 mod args;
+mod deviation;
 mod dispatch;
+mod impact;
+mod key_input;
+mod keygen;
 mod list;
 mod render;
 mod run;
 mod select;
+mod sign;
+mod verify;
 
-pub use args::{Cli, Command, Format, ListArgs, Progress, RenderArgs, RunArgs, SelectArgs};
+pub use args::{
+    Cli, Command, DeviationCloseArgs, DeviationCommand, Format, ImpactArgs, KeyArgs, KeygenArgs,
+    ListArgs, Progress, RenderArgs, RunArgs, SelectArgs, SignArgs, VerifyArgs,
+};
 pub use dispatch::run;

@@ -1,16 +1,32 @@
 //! `qualify run`: plan, execute, seal, summarise.
 
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
 use super::args::{Progress, RunArgs};
+use super::key_input::{load_registry, read_key, registry_path};
 use super::select::criteria;
+use super::sign::print_signed;
 use crate::config::Config;
 use crate::errors::Error;
 use crate::evidence::Status;
 use crate::exit_code;
+use crate::impact::assess_project;
+use crate::plan::Stage;
 use crate::runner::{CampaignOptions, ProgressMode, run_campaign};
+use crate::sign::{
+    SignAction, SignError, SignRequest, SignedMeaning, check_next, sign_package, signer_for,
+};
+
+fn executed() -> SignAction {
+    SignAction::Meaning {
+        meaning: "executed".into(),
+    }
+}
 
 /// Runs the campaign; prints the summary; returns the exit code.
 pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
-    let criteria = criteria(&args.select)?;
+    let mut criteria = criteria(&args.select)?;
     let concurrency = args.concurrency.unwrap_or(config.concurrency);
     if concurrency == 0 {
         return Err(Error::Usage("--concurrency must be at least 1".into()));
@@ -27,6 +43,61 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
         Progress::Plain => ProgressMode::Plain,
         Progress::Quiet => ProgressMode::Quiet,
     };
+    let impact = match &args.impact {
+        Some(baseline) => {
+            let (assessment, plan) = assess_project(config, baseline, &evidence_dir)?;
+            // Exactly what the rules select, plus every IQ scenario.
+            let ids: BTreeSet<String> = assessment
+                .scenarios
+                .iter()
+                .map(|s| s.id.clone())
+                .chain(
+                    plan.scenarios
+                        .iter()
+                        .filter(|s| s.stage == Stage::IQ)
+                        .map(|s| s.id.clone()),
+                )
+                .collect();
+            criteria.ids = Some(Arc::new(ids));
+            Some(assessment)
+        }
+        None => None,
+    };
+    // Check the key, its passphrase and the signer before anything runs: a wrong passphrase
+    // must not cost a whole campaign.
+    let signing = match &args.sign_key {
+        Some(path) => {
+            let registry = load_registry(&registry_path(config, args.signers.as_deref()))?;
+            let key = read_key(path)?;
+            let (signer, role) = signer_for(
+                &registry,
+                &key,
+                path,
+                &config.workflow,
+                &executed(),
+                args.role.as_deref(),
+                chrono::Utc::now(),
+            )?;
+            // What the workflow can tell before the package exists (the meaning's place in the
+            // order, the role); open deviations are known only after the run.
+            let next = SignedMeaning {
+                meaning: "executed".into(),
+                signer_id: signer.entry.id.clone(),
+                signer_name: signer.entry.name.clone(),
+                role,
+            };
+            let violations = check_next(&config.workflow, &[], &next, &signer.entry.roles, &[]);
+            if let Some(v) = violations.first() {
+                return Err(SignError::Refused(format!(
+                    "--sign-key: cannot sign `executed` on a new package: {}",
+                    v.message
+                ))
+                .into());
+            }
+            Some((registry, key, path))
+        }
+        None => None,
+    };
     let outcome = run_campaign(
         config,
         CampaignOptions {
@@ -34,6 +105,7 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
             evidence_dir,
             concurrency,
             progress,
+            impact,
         },
     )?;
     let s = &outcome.results.summary;
@@ -63,6 +135,34 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
     println!("manifest sha256:  {}", outcome.manifest_digest);
     for blocker in &outcome.results.release_blockers {
         println!("NOT RELEASABLE: {blocker}");
+    }
+    if let Some((registry, key, key_path)) = signing {
+        let signed = sign_package(&SignRequest {
+            package_dir: &outcome.package_dir,
+            key: &key,
+            key_path,
+            registry: &registry,
+            workflow: &config.workflow,
+            role: args.role.as_deref(),
+            repo_dir: Some(config.dir.clone()),
+            action: executed(),
+        });
+        match signed {
+            Ok(signed) => print_signed(&signed),
+            Err(e) => {
+                // The package is sealed and stays as it is; say so, and how to sign it later.
+                let err = Error::from(e);
+                eprintln!("{}", err.report());
+                eprintln!(
+                    "the package {} is sealed and intact but NOT signed; sign it with: qualify \
+                     sign {} --meaning executed --key {}",
+                    outcome.package_dir.display(),
+                    outcome.package_dir.display(),
+                    key_path.display()
+                );
+                return Ok(err.exit_code());
+            }
+        }
     }
     Ok(if s.scenarios_failed == 0 {
         exit_code::SUCCESS

@@ -22,5 +22,9 @@ pub fn criteria(args: &SelectArgs) -> Result<Criteria, Error> {
                 .map_err(|e| Error::Usage(format!("--tags: {e}")))
         })
         .transpose()?;
-    Ok(Criteria { stage, tags })
+    Ok(Criteria {
+        stage,
+        tags,
+        ids: None,
+    })
 }

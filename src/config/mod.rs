@@ -6,6 +6,7 @@ mod error;
 mod project;
 mod read;
 mod requirements;
+mod workflow;
 
 pub use adapter::{AdapterConfig, AdapterKind, Isolation, Timeouts};
 pub use component::Component;
@@ -13,3 +14,4 @@ pub use error::ConfigError;
 pub use project::{Config, ProjectInfo, ReportSettings};
 pub(crate) use read::read_text;
 pub use requirements::{Requirement, Requirements, Risk};
+pub use workflow::{MeaningRule, WorkflowConfig};

@@ -9,6 +9,7 @@ use super::adapter::{AdapterConfig, AdapterKind};
 use super::component::Component;
 use super::error::{ConfigError, line_of_key};
 use super::requirements::Requirements;
+use super::workflow::WorkflowConfig;
 
 /// Descriptive fields shown in reports.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -51,6 +52,10 @@ struct RawConfig {
     adapters: BTreeMap<String, AdapterConfig>,
     #[serde(default)]
     components: Vec<Component>,
+    #[serde(default = "default_signers")]
+    signers: PathBuf,
+    #[serde(default)]
+    workflow: WorkflowConfig,
     #[serde(default)]
     report: ReportSettings,
 }
@@ -77,6 +82,9 @@ fn default_evidence() -> PathBuf {
 fn default_requirements() -> PathBuf {
     PathBuf::from("requirements.yaml")
 }
+fn default_signers() -> PathBuf {
+    PathBuf::from("signers.yaml")
+}
 
 /// A loaded, checked project configuration with paths resolved against the config's folder.
 #[derive(Debug, Clone)]
@@ -101,6 +109,10 @@ pub struct Config {
     pub adapters: BTreeMap<String, AdapterConfig>,
     /// Components for impact assessment.
     pub components: Vec<Component>,
+    /// The signers registry (absolute; it need not exist until something is signed).
+    pub signers: PathBuf,
+    /// The signature workflow.
+    pub workflow: WorkflowConfig,
     /// The project's HTML report template (absolute), if it has one.
     pub report_template: Option<PathBuf>,
 }
@@ -172,8 +184,11 @@ impl Config {
                 }
             }
         }
+        raw.workflow.check().map_err(|m| invalid("workflow", m))?;
         Ok(Self {
             path: path.to_path_buf(),
+            signers: dir.join(&raw.signers),
+            workflow: raw.workflow,
             features: dir.join(&raw.features),
             evidence: dir.join(&raw.evidence),
             requirements_path,

@@ -34,6 +34,23 @@ pub struct Requirement {
     pub text: String,
 }
 
+impl Risk {
+    /// `high`, `medium` or `low`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::High => "high",
+            Risk::Medium => "medium",
+            Risk::Low => "low",
+        }
+    }
+}
+
+impl std::fmt::Display for Risk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RequirementsFile {

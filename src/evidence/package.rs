@@ -209,6 +209,18 @@ impl PackageWriter {
     /// everything to the disk, and renames the staging folder to `evidence_dir/<id>`. On error the
     /// staging folder stays where it is.
     pub fn finalize(self) -> Result<SealedPackage, PackageError> {
+        self.finalize_with(|_, _, _| Ok(()))
+    }
+
+    /// Like [`PackageWriter::finalize`], and calls `after_manifest(root, manifest,
+    /// manifest_sha256)` once the manifest is written, before anything is flushed and renamed.
+    /// Files it writes are not listed in the manifest but move into place with the package in the
+    /// same rename: this is how the audit trail, which must name the manifest digest, is part of
+    /// the package from the first moment it exists. An error leaves the staging folder in place.
+    pub fn finalize_with<F>(self, after_manifest: F) -> Result<SealedPackage, PackageError>
+    where
+        F: FnOnce(&Path, &Manifest, &str) -> io::Result<()>,
+    {
         let seal_err = |path: &Path| {
             let path = path.to_path_buf();
             move |source| PackageError::Seal { path, source }
@@ -254,6 +266,14 @@ impl PackageWriter {
         let manifest_path = self.staging.join(MANIFEST_FILE);
         self.write_manifest(&bytes)
             .map_err(seal_err(&manifest_path))?;
+        after_manifest(&self.staging, &manifest, &sha256_hex(&bytes))
+            .map_err(seal_err(&self.staging))?;
+        // Folders the callback created must be flushed too.
+        for entry in walk(&self.staging).map_err(seal_err(&self.staging))? {
+            if entry.kind == EntryKind::Dir && !dirs.contains(&entry.path) {
+                dirs.push(entry.path);
+            }
+        }
 
         // Deepest folders first, the root last, so every name is durable before the rename.
         for dir in dirs.iter().rev().chain(std::iter::once(&self.staging)) {

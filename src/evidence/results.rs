@@ -71,6 +71,9 @@ pub struct Selection {
     pub tags: Option<String>,
     /// Number of scenarios selected.
     pub scenarios: usize,
+    /// The baseline revision of an impact-based campaign (`qualify run --impact REV`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact_baseline: Option<String>,
 }
 
 /// Counts over the run.
@@ -124,6 +127,9 @@ pub struct ScenarioResult {
     pub requirements: Vec<String>,
     /// All tags, merged from feature, rule, scenario and examples, without `@`.
     pub tags: Vec<String>,
+    /// In an impact-based campaign: why the assessment selected this scenario.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub selected_because: Vec<String>,
     /// Overall outcome.
     pub status: Status,
     /// UTC start (RFC 3339).

@@ -5,4 +5,4 @@ mod info;
 mod revision;
 
 pub use info::GitInfo;
-pub use revision::GitRevision;
+pub use revision::{GitRevision, open_failure_reason};

@@ -51,7 +51,7 @@ impl GitRevision {
 }
 
 fn read(path: &Path, evidence_dir: Option<&Path>) -> Result<GitRevision, String> {
-    let repo = Repository::discover(path).map_err(|e| open_failure(path, &e))?;
+    let repo = Repository::discover(path).map_err(|e| open_failure_reason(path, &e))?;
     let location = repo
         .workdir()
         .unwrap_or_else(|| repo.path())
@@ -110,7 +110,7 @@ fn read(path: &Path, evidence_dir: Option<&Path>) -> Result<GitRevision, String>
 }
 
 /// Explains why no repository could be opened at `path`, and what to do.
-fn open_failure(path: &Path, error: &git2::Error) -> String {
+pub fn open_failure_reason(path: &Path, error: &git2::Error) -> String {
     let shown = path.display();
     match error.code() {
         ErrorCode::NotFound => format!(
@@ -373,7 +373,7 @@ mod tests {
             git2::ErrorClass::Config,
             "repository path '/srv/project/.git' is not owned by current user",
         );
-        let reason = open_failure(Path::new("/srv/project/features"), &error);
+        let reason = open_failure_reason(Path::new("/srv/project/features"), &error);
         assert!(
             reason.contains("git config --global --add safe.directory /srv/project`"),
             "{reason}"

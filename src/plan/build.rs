@@ -83,7 +83,7 @@ impl Plan {
         let total_scenarios = all.len();
         let scenarios = all
             .into_iter()
-            .filter(|(_, tags)| criteria.selects(tags))
+            .filter(|(s, tags)| criteria.selects(&s.id, tags))
             .map(|(s, _)| s)
             .collect();
         Ok(Plan {
@@ -285,6 +285,19 @@ fn parse_problem(rel: &str, err: &gherkin::ParseFileError) -> PlanProblem {
             }
         }
     }
+}
+
+/// The id of a scenario as the runner sees it: the feature's path relative to `project_dir`
+/// (canonicalised, `/` separators) and the scenario's line. Matches [`PlannedScenario::id`].
+pub fn scenario_id(project_dir: &Path, feature: &Feature, scenario: &Scenario) -> String {
+    let path = feature.path.as_deref().unwrap_or(Path::new("<unknown>"));
+    let canon = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let rel = canon.strip_prefix(project_dir).unwrap_or(&canon);
+    format!(
+        "{}:{}",
+        rel.to_string_lossy().replace('\\', "/"),
+        scenario.position.line
+    )
 }
 
 /// Absolute path of a feature given its project-relative path.

@@ -9,7 +9,7 @@ mod stage;
 mod tag_expr;
 mod tags;
 
-pub use build::{Plan, PlannedFeature, feature_abs, scenario_tags};
+pub use build::{Plan, PlannedFeature, feature_abs, scenario_id, scenario_tags};
 pub use criteria::Criteria;
 pub use error::{PlanError, PlanProblem};
 pub use scenario::PlannedScenario;

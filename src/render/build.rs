@@ -261,7 +261,7 @@ fn generated_at(state: &PackageState) -> String {
         for (_, st) in state.signatures.iter().chain(&state.closures) {
             times.push(text(st, &["predicate", "signed_at"]));
         }
-        for e in state.audit.iter().flatten() {
+        for e in state.audit.iter().flatten().filter(|e| !is_rendering(e)) {
             times.push(text(e, &["at"]));
         }
         for t in times {
@@ -293,15 +293,28 @@ fn approvals(state: &PackageState) -> (Vec<Approval>, Vec<String>) {
             }
         })
         .collect();
-    let pending = match state.kind {
-        RenditionKind::Sealed => vec![
+    let meanings: Vec<String> = state
+        .project
+        .as_ref()
+        .map(|p| p.workflow_meanings.clone())
+        .unwrap_or_default();
+    let unsigned: Vec<&String> = meanings
+        .iter()
+        .filter(|m| !approvals.iter().any(|a| &a.meaning == *m))
+        .collect();
+    let mut pending: Vec<String> = unsigned
+        .iter()
+        .map(|m| format!("{m}: pending, not signed"))
+        .collect();
+    match state.kind {
+        RenditionKind::Sealed => pending.push(
             "Signatures are added after sealing and cannot appear in the rendition sealed inside the package: every meaning is pending here. `qualify render` shows the signatures present; `qualify verify` checks them.".to_string(),
-        ],
+        ),
         RenditionKind::Current if approvals.is_empty() => {
-            vec!["No signature in this package yet: every meaning is pending.".to_string()]
+            pending.push("No signature in this package yet: every meaning is pending.".to_string())
         }
-        RenditionKind::Current => Vec::new(),
-    };
+        RenditionKind::Current => {}
+    }
     (approvals, pending)
 }
 
@@ -541,6 +554,7 @@ fn audit(state: &PackageState) -> (Vec<AuditRow>, String) {
     };
     let rows: Vec<AuditRow> = entries
         .iter()
+        .filter(|e| !is_rendering(e))
         .map(|e| match e {
             Value::Object(_) => AuditRow {
                 seq: text(e, &["seq"]),
@@ -562,11 +576,18 @@ fn audit(state: &PackageState) -> (Vec<AuditRow>, String) {
             },
         })
         .collect();
+    // A rendition cannot list its own rendering without changing with every rendering, so
+    // rendering entries are left out, and the note does not count them.
     let note = format!(
-        "{} entries; `qualify verify` checks the hash chain.",
+        "{} entries; entries that record renderings of this report are not listed. `qualify verify` checks the hash chain.",
         rows.len()
     );
     (rows, note)
+}
+
+/// An audit entry recording a rendering of the report.
+fn is_rendering(entry: &Value) -> bool {
+    text(entry, &["action"]) == "rendered"
 }
 
 fn verification(state: &PackageState, digest: &str) -> Vec<String> {

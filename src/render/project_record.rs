@@ -21,6 +21,10 @@ pub struct ProjectRecord {
     pub project: ProjectInfo,
     /// Every requirement of the requirements file, in file order: covered or not.
     pub requirements: Vec<RequirementRecord>,
+    /// The meanings of the signature workflow, in signing order, so reports can show which are
+    /// still pending.
+    #[serde(default)]
+    pub workflow_meanings: Vec<String>,
 }
 
 /// One requirement as recorded.
@@ -53,6 +57,12 @@ impl ProjectRecord {
             schema: PROJECT_SCHEMA.into(),
             project: config.project.clone(),
             requirements,
+            workflow_meanings: config
+                .workflow
+                .meanings
+                .iter()
+                .map(|m| m.name.clone())
+                .collect(),
         }
     }
 }

@@ -116,6 +116,7 @@ fn scenario_result(
         stage: planned.stage.to_string(),
         requirements: planned.requirements.clone(),
         tags: planned.tags.clone(),
+        selected_because: Vec::new(),
         status: Status::Failed,
         started_at: None,
         finished_at: None,

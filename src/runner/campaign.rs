@@ -20,7 +20,8 @@ use crate::evidence::{
     write_junit,
 };
 use crate::git::GitRevision;
-use crate::plan::{Criteria, Plan, scenario_tags};
+use crate::impact::ImpactAssessment;
+use crate::plan::{Criteria, Plan, scenario_id, scenario_tags};
 use crate::render::{PACKAGE_TEMPLATE, PROJECT_FILE, ProjectRecord, RenditionKind, render_package};
 use crate::steps::{self, QualifyWorld, RunContext};
 
@@ -34,6 +35,8 @@ pub struct CampaignOptions {
     pub concurrency: usize,
     /// Progress display.
     pub progress: ProgressMode,
+    /// The impact assessment of an impact-based campaign; it goes into the package.
+    pub impact: Option<ImpactAssessment>,
 }
 
 /// The outcome of a campaign.
@@ -117,10 +120,11 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
     )
     .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default());
     let features_dir = config.features.clone();
+    let project_dir = config.dir.clone();
     let (writer, campaign_report) = runtime.block_on(async move {
         let w = cuke
             .filter_run(features_dir, move |f, r, s| {
-                criteria.selects(&scenario_tags(f, r, s))
+                criteria.selects(&scenario_id(&project_dir, f, s), &scenario_tags(f, r, s))
             })
             .await;
         let report = registry.shutdown().await;
@@ -152,6 +156,10 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
             stage: options.criteria.stage.map(|s| s.to_string()),
             tags: options.criteria.tags.as_ref().map(|t| t.to_string()),
             scenarios: plan.scenarios.len(),
+            impact_baseline: options
+                .impact
+                .as_ref()
+                .map(|i| i.revisions.baseline.clone()),
         },
         feature_digests: &feature_digests,
         outcomes,
@@ -161,11 +169,18 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
     });
 
     results.campaign_problems = campaign_report.problems;
+    if let Some(impact) = &options.impact {
+        annotate_selection(&mut results, impact);
+    }
     results.release_blockers = git.release_blockers();
     results.releasable = results.release_blockers.is_empty();
     let environment = Environment::capture(&EnvInputs {
         project_dir: config.dir.clone(),
-        config_files: vec![config.path.clone(), config.requirements_path.clone()],
+        config_files: [&config.path, &config.requirements_path, &config.signers]
+            .into_iter()
+            .filter(|p| p.exists())
+            .cloned()
+            .collect(),
         feature_files: plan.features.iter().map(|f| f.abs_path.clone()).collect(),
         adapters: adapter_binaries(&ctx.registry),
     });
@@ -177,14 +192,43 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
         .write_json("environment.json", &environment)
         .map_err(evidence)?;
     package.write_json("git.json", &git).map_err(evidence)?;
+    if let Some(impact) = &options.impact {
+        package
+            .write_json("impact.json", impact)
+            .map_err(evidence)?;
+        let md = crate::impact::markdown(impact, &config.dir).map_err(Error::Usage)?;
+        package
+            .write_with("impact.md", |w| w.write_all(md.as_bytes()))
+            .map_err(evidence)?;
+    }
     package
         .write_with("junit.xml", |w| write_junit(&results, w))
         .map_err(evidence)?;
     package
         .write_with("cucumber.json", |w| write_cucumber_json(&results, w))
         .map_err(evidence)?;
+    // Deviations and the audit trail (src/deviation, src/audit): the register is sealed content;
+    // the trail is written once the manifest digest is known and moves into place with it.
+    let register = crate::deviation::DeviationRegister::from_results(&results);
+    package
+        .write_json(crate::deviation::DEVIATIONS_FILE, &register)
+        .map_err(evidence)?;
+    // The report last, so that it describes every other sealed file.
     write_report(config, &package)?;
-    let sealed = package.finalize().map_err(evidence)?;
+    let sealed = package
+        .finalize_with(|root, manifest, manifest_sha256| {
+            crate::audit::write_run_trail(
+                root,
+                &crate::audit::RunTrailInput {
+                    manifest,
+                    manifest_sha256,
+                    environment: &environment,
+                    results: &results,
+                    register: &register,
+                },
+            )
+        })
+        .map_err(evidence)?;
     drop(work_root);
     Ok(CampaignOutcome {
         results,
@@ -225,4 +269,19 @@ fn write_report(config: &Config, package: &PackageWriter) -> Result<(), Error> {
 /// Adapter name → executable path, for the environment record.
 fn adapter_binaries(registry: &AdapterRegistry) -> BTreeMap<String, std::path::PathBuf> {
     registry.executables()
+}
+
+/// Records on each scenario why the impact assessment selected it (IQ scenarios that the rules
+/// did not select run as the mandatory IQ).
+fn annotate_selection(results: &mut RunResults, impact: &ImpactAssessment) {
+    for f in &mut results.features {
+        for s in &mut f.scenarios {
+            s.selected_because = impact
+                .scenarios
+                .iter()
+                .find(|i| i.id == s.id)
+                .map(|i| i.reasons.clone())
+                .unwrap_or_else(|| vec!["mandatory IQ of every impact-based campaign".to_string()]);
+        }
+    }
 }

@@ -12,6 +12,7 @@ use cucumber::{Event, parser};
 use super::event::{PlannedStep, Reporter, RunEvent};
 use super::failure::panic_message;
 use crate::evidence::Status;
+use crate::plan::scenario_id;
 use crate::steps::QualifyWorld;
 
 #[derive(Default)]
@@ -52,13 +53,6 @@ impl EventWriter {
         }
     }
 
-    fn feature_rel(&self, feature: &gherkin::Feature) -> String {
-        let path = feature.path.as_deref().unwrap_or(Path::new("<unknown>"));
-        let canon = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        let rel = canon.strip_prefix(&self.project_dir).unwrap_or(&canon);
-        rel.to_string_lossy().replace('\\', "/")
-    }
-
     fn scenario(
         &mut self,
         feature: &gherkin::Feature,
@@ -67,7 +61,7 @@ impl EventWriter {
         ev: &RetryableScenario<QualifyWorld>,
         at: SystemTime,
     ) {
-        let id = format!("{}:{}", self.feature_rel(feature), scenario.position.line);
+        let id = scenario_id(&self.project_dir, feature, scenario);
         match &ev.event {
             Scenario::Started => {
                 let mut steps: Vec<PlannedStep> = Vec::new();

@@ -29,13 +29,7 @@ pub fn before<'a>(
     w: &'a mut QualifyWorld,
 ) -> LocalBoxFuture<'a, ()> {
     Box::pin(async move {
-        let path = feature
-            .path
-            .as_deref()
-            .unwrap_or(std::path::Path::new("<unknown>"));
-        let canon = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        let rel = w.ctx.config.relative(&canon);
-        let id = format!("{rel}:{}", scenario.position.line);
+        let id = crate::plan::scenario_id(&w.ctx.config.dir, feature, scenario);
         let slug = slug(&id);
         let dir = w.ctx.work_root.join(&slug);
         if let Err(e) = std::fs::create_dir_all(&dir) {

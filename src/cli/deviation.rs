@@ -1,0 +1,37 @@
+//! `qualify deviation close`: a signed disposition for a deviation.
+
+use super::args::{DeviationCloseArgs, DeviationCommand};
+use super::key_input::{load_registry, package_dir, read_key, registry_path};
+use super::sign::print_signed;
+use crate::config::Config;
+use crate::errors::Error;
+use crate::exit_code;
+use crate::sign::{SignAction, SignRequest, sign_package};
+
+/// Runs a deviation subcommand.
+pub fn deviation(config: &Config, command: &DeviationCommand) -> Result<i32, Error> {
+    match command {
+        DeviationCommand::Close(args) => close(config, args),
+    }
+}
+
+fn close(config: &Config, args: &DeviationCloseArgs) -> Result<i32, Error> {
+    let registry = load_registry(&registry_path(config, args.key.signers.as_deref()))?;
+    let key = read_key(&args.key.key)?;
+    let package = package_dir(&args.package)?;
+    let signed = sign_package(&SignRequest {
+        package_dir: &package,
+        key: &key,
+        key_path: &args.key.key,
+        registry: &registry,
+        workflow: &config.workflow,
+        role: args.key.role.as_deref(),
+        repo_dir: Some(config.dir.clone()),
+        action: SignAction::CloseDeviation {
+            id: args.id.clone(),
+            disposition: args.disposition.clone(),
+        },
+    })?;
+    print_signed(&signed);
+    Ok(exit_code::SUCCESS)
+}

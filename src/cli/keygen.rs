@@ -1,0 +1,93 @@
+//! `qualify keygen`: a new Ed25519 key pair for a signer.
+
+use std::io::Write;
+
+use chrono::{DateTime, SubsecRound, Utc};
+
+use super::args::KeygenArgs;
+use super::key_input::absolute;
+use crate::errors::Error;
+use crate::exit_code;
+use crate::sign::{PrivateKey, Registry, SignerEntry, check_id, entry_yaml, new_passphrase};
+
+/// Makes the key, writes it, prints (and optionally registers) the public entry.
+pub fn keygen(args: &KeygenArgs, out: &mut dyn Write) -> Result<i32, Error> {
+    check_id(&args.id).map_err(|e| Error::Usage(format!("--id: {e}")))?;
+    if args.name.trim().is_empty() {
+        return Err(Error::Usage("--name: the printed name is empty".into()));
+    }
+    let mut roles = Vec::new();
+    for role in &args.roles {
+        let role = role.trim();
+        check_id(role).map_err(|e| Error::Usage(format!("--role: {e}")))?;
+        if !roles.iter().any(|r| r == role) {
+            roles.push(role.to_string());
+        }
+    }
+    let valid_from = match &args.valid_from {
+        Some(text) => DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| {
+                Error::Usage(format!("--valid-from {text:?}: not an RFC 3339 time: {e}"))
+            })?,
+        None => Utc::now().trunc_subsecs(0),
+    };
+    if args.out.exists() {
+        return Err(crate::sign::SignError::KeyExists {
+            path: args.out.clone(),
+        }
+        .into());
+    }
+    let registry = args.signers.as_deref().map(absolute);
+    if let Some(path) = &registry
+        && path.exists()
+    {
+        // Fail on a broken or conflicting registry before a passphrase is asked for.
+        let existing = Registry::load(path)?;
+        if let Some(active) = existing
+            .signers
+            .iter()
+            .find(|s| s.entry.id == args.id && s.entry.revoked_at.is_none())
+        {
+            return Err(Error::Usage(format!(
+                "signer `{}` already has an active key ({}) in {}; set its revoked_at before \
+                 adding a new key",
+                args.id,
+                active.key_id,
+                path.display()
+            )));
+        }
+    }
+    let passphrase = new_passphrase()?;
+    let key = PrivateKey::generate()?;
+    key.write_encrypted(&args.out, &passphrase)?;
+    let entry = SignerEntry {
+        id: args.id.clone(),
+        name: args.name.trim().to_string(),
+        roles,
+        key_id: Some(key.key_id()),
+        public_key: key.public_key().to_pem(),
+        valid_from,
+        revoked_at: None,
+    };
+    if let Some(path) = &registry
+        && let Err(e) = Registry::append(path, &entry)
+    {
+        // The key is useless without its entry; do not leave it behind.
+        let _ = std::fs::remove_file(&args.out);
+        return Err(e.into());
+    }
+    let written = (|| {
+        writeln!(out, "{}", entry_yaml(&entry).trim_end())?;
+        out.flush()
+    })();
+    written.map_err(|e| Error::Internal(format!("cannot print the entry: {e}")))?;
+    eprintln!("private key written to {} (mode 0600)", args.out.display());
+    match &registry {
+        Some(path) => eprintln!("public entry appended to {}", path.display()),
+        None => eprintln!(
+            "add the entry above to the signers registry (or run with --signers REGISTRY)"
+        ),
+    }
+    Ok(exit_code::SUCCESS)
+}

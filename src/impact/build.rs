@@ -1,0 +1,31 @@
+//! Making an assessment for a project: plan everything, diff, map.
+
+use std::path::Path;
+
+use super::assessment::ImpactAssessment;
+use super::changes::changes_since;
+use super::components::compile;
+use super::error::ImpactError;
+use crate::config::Config;
+use crate::plan::{Criteria, Plan};
+
+/// Assesses the changes from `baseline` to the working tree of the project of `config`, leaving
+/// out the evidence folder `evidence_dir`.
+pub fn assess_project(
+    config: &Config,
+    baseline: &str,
+    evidence_dir: &Path,
+) -> Result<(ImpactAssessment, Plan), crate::errors::Error> {
+    let plan = Plan::build(config, &Criteria::default())?;
+    let components = compile(&config.components, &config.requirements).map_err(impact_error)?;
+    let (revisions, changes) =
+        changes_since(&config.dir, baseline, evidence_dir).map_err(impact_error)?;
+    Ok((
+        ImpactAssessment::assess(config, &plan, &components, revisions, changes),
+        plan,
+    ))
+}
+
+fn impact_error(e: ImpactError) -> crate::errors::Error {
+    crate::errors::Error::Impact(e)
+}

@@ -1,0 +1,18 @@
+//! Impact assessment from git: what a change touches and what must be re-tested, and why.
+
+mod assessment;
+mod build;
+mod changes;
+mod components;
+mod error;
+mod render;
+
+pub use assessment::{
+    AssessedChange, IMPACT_SCHEMA, ImpactAssessment, ImpactedComponent, RULE_HIGH, RULE_LOW,
+    RULE_MEDIUM, SelectedScenario,
+};
+pub use build::assess_project;
+pub use changes::{Change, ChangeKind, Revisions, changes_since};
+pub use components::{CompiledComponent, compile};
+pub use error::ImpactError;
+pub use render::markdown;

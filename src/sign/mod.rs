@@ -1,0 +1,29 @@
+//! Electronic signatures: Ed25519 keys in encrypted PKCS#8 files, the signers registry, DSSE
+//! envelopes carrying in-toto statements, the workflow rules, and signing a package.
+
+mod atomic;
+mod dsse;
+mod error;
+mod keys;
+mod passphrase;
+mod registry;
+mod registry_append;
+mod signer_check;
+mod signing;
+mod statement;
+mod workflow;
+
+pub(crate) use atomic::write_atomic;
+pub use dsse::{Envelope, EnvelopeSignature, IN_TOTO_PAYLOAD_TYPE, decode_base64, pae};
+pub use error::SignError;
+pub use keys::{PBKDF2_ITERATIONS, PrivateKey, PublicKey, check_private_mode};
+pub use passphrase::{MIN_PASSPHRASE_CHARS, PASSPHRASE_ENV, new_passphrase, passphrase_for};
+pub use registry::{Registry, Signer, SignerEntry, check_id};
+pub use registry_append::entry_yaml;
+pub use signer_check::signer_for;
+pub use signing::{SignAction, SignRequest, Signed, sign_package};
+pub use statement::{
+    AuditRef, CLOSURE_MEANING, CLOSURE_PREDICATE_TYPE, DeviationDisposition, FileRef, PackageRef,
+    SIGNATURE_PREDICATE_TYPE, STATEMENT_TYPE, SignaturePredicate, SignerRef, Statement, Subject,
+};
+pub use workflow::{Rule, SignedMeaning, Violation, check_closer, check_next};

@@ -1,0 +1,181 @@
+//! The signed payload: an in-toto Statement v1 whose subjects are the package's content files and
+//! whose predicate is the Part 11 signature manifestation. Documented field by field in
+//! `docs/signatures.md`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// `_type` of an in-toto Statement v1.
+pub const STATEMENT_TYPE: &str = "https://in-toto.io/Statement/v1";
+/// `predicateType` of a workflow signature (executed, reviewed, approved, ...).
+pub const SIGNATURE_PREDICATE_TYPE: &str = "urn:qualify:predicate:signature:v1";
+/// `predicateType` of a signed deviation disposition.
+pub const CLOSURE_PREDICATE_TYPE: &str = "urn:qualify:predicate:deviation-closure:v1";
+/// The `meaning` of a deviation closure (never a workflow meaning).
+pub const CLOSURE_MEANING: &str = "deviation-closed";
+
+/// An in-toto Statement v1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Statement {
+    /// Always [`STATEMENT_TYPE`].
+    #[serde(rename = "_type")]
+    pub statement_type: String,
+    /// The files signed, with their digests.
+    pub subject: Vec<Subject>,
+    /// [`SIGNATURE_PREDICATE_TYPE`] or [`CLOSURE_PREDICATE_TYPE`].
+    #[serde(rename = "predicateType")]
+    pub predicate_type: String,
+    /// The manifestation.
+    pub predicate: SignaturePredicate,
+}
+
+/// One signed file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subject {
+    /// Package-relative path, `/` separators.
+    pub name: String,
+    /// `{"sha256": "<hex>"}`.
+    pub digest: BTreeMap<String, String>,
+}
+
+impl Subject {
+    /// The subjects of a package: every file of its manifest and the manifest itself, sorted.
+    pub fn of_package(manifest: &crate::evidence::Manifest, manifest_sha256: &str) -> Vec<Subject> {
+        let mut subjects: Vec<Subject> = manifest
+            .files
+            .iter()
+            .map(|f| Subject::sha256(&f.path, &f.sha256))
+            .collect();
+        subjects.push(Subject::sha256(
+            crate::evidence::MANIFEST_FILE,
+            manifest_sha256,
+        ));
+        subjects.sort_by(|a, b| a.name.cmp(&b.name));
+        subjects
+    }
+
+    /// A subject with a SHA-256 digest.
+    pub fn sha256(name: &str, sha256: &str) -> Subject {
+        Subject {
+            name: name.to_string(),
+            digest: BTreeMap::from([("sha256".to_string(), sha256.to_string())]),
+        }
+    }
+}
+
+/// The signature manifestation (21 CFR 11.50) and what binds it to the package (11.70).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignaturePredicate {
+    /// Who signed.
+    pub signer: SignerRef,
+    /// What the signature means (`executed`, `reviewed`, `approved`, or `deviation-closed`).
+    pub meaning: String,
+    /// The statement the signer put their name to.
+    pub statement: String,
+    /// When, in UTC (RFC 3339, milliseconds).
+    pub signed_at: String,
+    /// SHA-256 of the signer's raw public key, hex.
+    pub key_id: String,
+    /// The package signed.
+    pub package: PackageRef,
+    /// The commit the package was made from (`git.json`), `null` without one.
+    pub git_commit: Option<String>,
+    /// Every envelope of the package that existed when this one was made, in signing order.
+    pub earlier_signatures: Vec<FileRef>,
+    /// This signature's entry in the audit trail.
+    pub audit_entry: AuditRef,
+    /// For a deviation closure: which deviation, and the disposition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deviation: Option<DeviationDisposition>,
+}
+
+/// The signer as named in the registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignerRef {
+    /// Registry id.
+    pub id: String,
+    /// Printed name.
+    pub name: String,
+    /// The role signed in.
+    pub role: String,
+}
+
+/// The package a signature belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackageRef {
+    /// Package id.
+    pub id: String,
+    /// SHA-256 of `manifest.json`.
+    pub manifest_sha256: String,
+}
+
+/// A file of the package by path and digest.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FileRef {
+    /// Package-relative path.
+    pub path: String,
+    /// SHA-256 of its bytes.
+    pub sha256: String,
+}
+
+/// An audit trail entry by position and digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRef {
+    /// 1-based sequence number.
+    pub seq: u64,
+    /// SHA-256 of the entry's line (without the newline).
+    pub sha256: String,
+}
+
+/// A signed disposition of a deviation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviationDisposition {
+    /// Deviation id (`DEV-001`).
+    pub id: String,
+    /// What was decided and why.
+    pub disposition: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statement_serializes_with_in_toto_field_names() {
+        let statement = Statement {
+            statement_type: STATEMENT_TYPE.into(),
+            subject: vec![Subject::sha256("results.json", "ab")],
+            predicate_type: SIGNATURE_PREDICATE_TYPE.into(),
+            predicate: SignaturePredicate {
+                signer: SignerRef {
+                    id: "jdoe".into(),
+                    name: "Jane Doe".into(),
+                    role: "validation-lead".into(),
+                },
+                meaning: "reviewed".into(),
+                statement: "I reviewed it".into(),
+                signed_at: "2025-01-01T00:00:00.000Z".into(),
+                key_id: "k".into(),
+                package: PackageRef {
+                    id: "p".into(),
+                    manifest_sha256: "m".into(),
+                },
+                git_commit: None,
+                earlier_signatures: vec![],
+                audit_entry: AuditRef {
+                    seq: 4,
+                    sha256: "e".into(),
+                },
+                deviation: None,
+            },
+        };
+        let json = serde_json::to_value(&statement).unwrap();
+        assert_eq!(json["_type"], STATEMENT_TYPE);
+        assert_eq!(json["predicateType"], SIGNATURE_PREDICATE_TYPE);
+        assert_eq!(json["subject"][0]["digest"]["sha256"], "ab");
+        assert!(json["predicate"].get("deviation").is_none());
+        let back: Statement = serde_json::from_value(json).unwrap();
+        assert_eq!(back, statement);
+    }
+}

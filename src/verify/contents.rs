@@ -1,0 +1,191 @@
+//! [`PackageContents`]: a package read for verification: the manifest and its digest, the
+//! integrity problems, the sealed records (deviations, git, environment), the audit trail and the
+//! signature envelopes that live outside the manifest.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::finding::{Check, Finding};
+use crate::audit::{AuditTrail, TRAIL_FILE};
+use crate::deviation::{CLOSURES_DIR, DEVIATIONS_FILE, DeviationRegister};
+use crate::evidence::{Environment, MANIFEST_FILE, Manifest, ManifestProblem, sha256_file};
+use crate::git::GitInfo;
+use crate::sign::{Envelope, Statement};
+
+/// Folder of the workflow signatures inside a package.
+pub const SIGNATURES_DIR: &str = "signatures";
+
+/// Which area an envelope was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvelopeKind {
+    /// `signatures/`: a workflow signature.
+    Signature,
+    /// `deviations/closures/`: a signed deviation disposition.
+    Closure,
+}
+
+/// An envelope file of the package.
+#[derive(Debug, Clone)]
+pub struct StoredEnvelope {
+    /// Package-relative path.
+    pub path: String,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    /// Its area.
+    pub kind: EnvelopeKind,
+    /// The envelope and its statement, or why they cannot be read.
+    pub parsed: Result<(Envelope, Statement), String>,
+}
+
+/// A package as read from disk.
+#[derive(Debug)]
+pub struct PackageContents {
+    /// The package folder.
+    pub dir: PathBuf,
+    /// The manifest.
+    pub manifest: Manifest,
+    /// SHA-256 of `manifest.json`.
+    pub manifest_sha256: String,
+    /// Differences between the manifest and the files (the unsealed areas left out).
+    pub integrity: Vec<ManifestProblem>,
+    /// The deviation register, or why it cannot be read.
+    pub register: Result<DeviationRegister, String>,
+    /// `git.json`, or why it cannot be read.
+    pub git: Result<GitInfo, String>,
+    /// `environment.json`, or why it cannot be read.
+    pub environment: Result<Environment, String>,
+    /// The audit trail, or why it cannot be read.
+    pub trail: Result<AuditTrail, String>,
+    /// Envelopes in `signatures/` and `deviations/closures/`, sorted by path.
+    pub envelopes: Vec<StoredEnvelope>,
+}
+
+/// Where a file not listed in the manifest may legitimately live, and how it is checked.
+fn unsealed_area(path: &str) -> Option<Option<EnvelopeKind>> {
+    if path == TRAIL_FILE {
+        Some(None)
+    } else if path.starts_with(&format!("{SIGNATURES_DIR}/")) {
+        Some(Some(EnvelopeKind::Signature))
+    } else if path.starts_with(&format!("{CLOSURES_DIR}/")) {
+        Some(Some(EnvelopeKind::Closure))
+    } else {
+        None
+    }
+}
+
+impl PackageContents {
+    /// Reads the package at `dir`. Fails only when the manifest itself cannot be read, since
+    /// nothing can be verified without it.
+    pub fn load(dir: &Path) -> Result<PackageContents, Finding> {
+        let manifest = Manifest::load(dir)
+            .map_err(|e| Finding::error(Check::Package, MANIFEST_FILE, error_chain(&e)))?;
+        let manifest_sha256 = sha256_file(&dir.join(MANIFEST_FILE))
+            .map(|(d, _)| d)
+            .map_err(|e| Finding::error(Check::Package, MANIFEST_FILE, e.to_string()))?;
+
+        let mut integrity = Vec::new();
+        let mut envelopes = Vec::new();
+        let mut trail_present = false;
+        for problem in manifest.verify_files(dir) {
+            let ManifestProblem::Added { path } = &problem else {
+                integrity.push(problem);
+                continue;
+            };
+            if path.starts_with(&format!("{}/", crate::render::RENDITIONS_DIR)) {
+                // Derived renditions, checked by rendering again (rendition_check).
+                continue;
+            }
+            match unsealed_area(path) {
+                None => integrity.push(problem),
+                Some(None) => trail_present = true,
+                Some(Some(kind)) => envelopes.push(read_envelope(dir, path, kind)),
+            }
+        }
+        let trail = if trail_present {
+            fs::read(dir.join(TRAIL_FILE))
+                .map(|bytes| AuditTrail::parse(&manifest.package_id, &bytes))
+                .map_err(|e| format!("cannot read it: {e}"))
+        } else {
+            Err("missing: the package has no audit trail".into())
+        };
+        let sealed = |rel: &str| -> Result<Vec<u8>, String> {
+            if !manifest.files.iter().any(|f| f.path == rel) {
+                return Err("not in the manifest".into());
+            }
+            fs::read(dir.join(rel)).map_err(|e| format!("cannot read it: {e}"))
+        };
+        let register = sealed(DEVIATIONS_FILE).and_then(|_| DeviationRegister::load(dir));
+        let git = sealed("git.json").and_then(|b| {
+            serde_json::from_slice::<GitInfo>(&b).map_err(|e| format!("not a git record: {e}"))
+        });
+        let environment = sealed("environment.json").and_then(|b| {
+            serde_json::from_slice::<Environment>(&b)
+                .map_err(|e| format!("not an environment record: {e}"))
+        });
+        Ok(PackageContents {
+            dir: dir.to_path_buf(),
+            manifest,
+            manifest_sha256,
+            integrity,
+            register,
+            git,
+            environment,
+            trail,
+            envelopes,
+        })
+    }
+
+    /// The commit of `git.json`, when there is one.
+    pub fn git_commit(&self) -> Option<&str> {
+        self.git
+            .as_ref()
+            .ok()
+            .and_then(|g| g.revision())
+            .map(|r| r.commit.as_str())
+    }
+}
+
+fn read_envelope(dir: &Path, path: &str, kind: EnvelopeKind) -> StoredEnvelope {
+    let full = dir.join(path);
+    let parsed = match fs::symlink_metadata(&full) {
+        Ok(m) if m.is_file() => fs::read(&full).map_err(|e| format!("cannot read it: {e}")),
+        Ok(_) => Err("not a regular file".into()),
+        Err(e) => Err(format!("cannot read it: {e}")),
+    };
+    let sha256 = match &parsed {
+        Ok(bytes) => crate::evidence::sha256_hex(bytes),
+        Err(_) => String::new(),
+    };
+    let parsed = parsed.and_then(|bytes| {
+        let envelope: Envelope =
+            serde_json::from_slice(&bytes).map_err(|e| format!("not a DSSE envelope: {e}"))?;
+        if envelope.payload_type != crate::sign::IN_TOTO_PAYLOAD_TYPE {
+            return Err(format!(
+                "payloadType is {:?}, expected {:?}",
+                envelope.payload_type,
+                crate::sign::IN_TOTO_PAYLOAD_TYPE
+            ));
+        }
+        let payload = envelope.payload_bytes()?;
+        let statement: Statement = serde_json::from_slice(&payload)
+            .map_err(|e| format!("the payload is not a qualify signature statement: {e}"))?;
+        Ok((envelope, statement))
+    });
+    StoredEnvelope {
+        path: path.to_string(),
+        sha256,
+        kind,
+        parsed,
+    }
+}
+
+/// An error with its causes, on one line.
+pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        out.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    out
+}

@@ -1,0 +1,135 @@
+//! [`VerifyReport`]: the outcome of `qualify verify`, for people and for machines.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::finding::{Finding, Severity};
+
+/// Identifier and version of the JSON report.
+pub const VERIFY_SCHEMA: &str = "qualify.verify/v1";
+
+/// A signature as the report lists it (its Part 11 manifestation).
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureSummary {
+    /// Envelope path.
+    pub path: String,
+    /// Meaning (`executed`, ..., or `deviation-closed`).
+    pub meaning: String,
+    /// Printed name.
+    pub name: String,
+    /// Registry id.
+    pub signer_id: String,
+    /// Role signed in.
+    pub role: String,
+    /// UTC time of signing.
+    pub signed_at: String,
+    /// Key id.
+    pub key_id: String,
+    /// Whether the Ed25519 signature verified with a registry key.
+    pub valid: bool,
+    /// For closures, the deviation closed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deviation: Option<String>,
+}
+
+/// A deviation and whether it is closed.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviationSummary {
+    /// Deviation id.
+    pub id: String,
+    /// `open` or `closed`.
+    pub status: String,
+    /// One-line description.
+    pub summary: String,
+    /// The closure envelope, when closed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_by: Option<String>,
+}
+
+/// The whole outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    /// Always [`VERIFY_SCHEMA`].
+    pub schema: String,
+    /// The package folder as given.
+    pub package: String,
+    /// The package id from the manifest (empty when the manifest is unreadable).
+    pub package_id: String,
+    /// SHA-256 of `manifest.json` (empty when unreadable).
+    pub manifest_sha256: String,
+    /// True when there is no error finding.
+    pub verified: bool,
+    /// Signatures in signing order.
+    pub signatures: Vec<SignatureSummary>,
+    /// Deviations in register order.
+    pub deviations: Vec<DeviationSummary>,
+    /// Findings, errors first.
+    pub findings: Vec<Finding>,
+}
+
+impl VerifyReport {
+    /// Number of error findings.
+    pub fn errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
+    }
+
+    /// Writes the report for people.
+    pub fn write_human(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "package   {} ({})", self.package_id, self.package)?;
+        writeln!(out, "manifest  sha256 {}", self.manifest_sha256)?;
+        if self.signatures.is_empty() {
+            writeln!(out, "signatures: none")?;
+        } else {
+            writeln!(out, "signatures:")?;
+            for s in &self.signatures {
+                let what = match &s.deviation {
+                    Some(d) => format!("closed {d}"),
+                    None => s.meaning.clone(),
+                };
+                writeln!(
+                    out,
+                    "  {:<8} {:<18} {} ({}, {}) at {}  {}",
+                    if s.valid { "valid" } else { "INVALID" },
+                    what,
+                    s.name,
+                    s.signer_id,
+                    s.role,
+                    s.signed_at,
+                    s.path
+                )?;
+            }
+        }
+        if !self.deviations.is_empty() {
+            writeln!(out, "deviations:")?;
+            for d in &self.deviations {
+                writeln!(out, "  {:<6} {}", d.status, d.summary)?;
+            }
+        }
+        for f in &self.findings {
+            writeln!(out, "{f}")?;
+        }
+        let warnings = self.findings.len() - self.errors();
+        if self.verified {
+            writeln!(
+                out,
+                "VERIFIED: {} ({} warning{})",
+                self.package_id,
+                warnings,
+                if warnings == 1 { "" } else { "s" }
+            )
+        } else {
+            writeln!(
+                out,
+                "VERIFICATION FAILED: {} error{}, {} warning{}",
+                self.errors(),
+                if self.errors() == 1 { "" } else { "s" },
+                warnings,
+                if warnings == 1 { "" } else { "s" }
+            )
+        }
+    }
+}

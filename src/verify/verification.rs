@@ -1,0 +1,206 @@
+//! [`verify_package`]: every check on one package, in one pass.
+
+use std::path::{Path, PathBuf};
+
+use super::audit_check::check_audit;
+use super::contents::{PackageContents, error_chain};
+use super::finding::{Check, Finding, Severity};
+use super::git_check::check_git;
+use super::report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
+use super::sequence::signing_order;
+use super::signatures::check_envelopes;
+use super::workflow_check::{WorkflowState, replay};
+use crate::config::WorkflowConfig;
+use crate::deviation::DEVIATIONS_FILE;
+use crate::sign::{FileRef, Registry, SignError};
+
+/// What a package is verified against.
+pub struct VerifyOptions<'a> {
+    /// The signers registry, or why it could not be loaded.
+    pub registry: Result<&'a Registry, &'a SignError>,
+    /// The workflow rules.
+    pub workflow: &'a WorkflowConfig,
+    /// A folder inside the git repository the package's commit must belong to.
+    pub repo_dir: Option<PathBuf>,
+}
+
+/// A verification: the report, and the state `sign` builds on.
+#[derive(Debug)]
+pub struct Verification {
+    /// The report.
+    pub report: VerifyReport,
+    /// The package as read (absent when its manifest cannot be read).
+    pub contents: Option<PackageContents>,
+    /// Workflow state after replaying the valid signatures.
+    pub state: WorkflowState,
+    /// Every envelope in signing order, as the next signature must list them.
+    pub earlier: Vec<FileRef>,
+}
+
+/// Verifies the package at `dir`.
+pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
+    let mut report = VerifyReport {
+        schema: VERIFY_SCHEMA.into(),
+        package: dir.display().to_string(),
+        package_id: String::new(),
+        manifest_sha256: String::new(),
+        verified: false,
+        signatures: Vec::new(),
+        deviations: Vec::new(),
+        findings: Vec::new(),
+    };
+    let contents = match PackageContents::load(dir) {
+        Ok(c) => c,
+        Err(finding) => {
+            report.findings.push(finding);
+            return Verification {
+                report,
+                contents: None,
+                state: WorkflowState::default(),
+                earlier: Vec::new(),
+            };
+        }
+    };
+    report.package_id = contents.manifest.package_id.clone();
+    report.manifest_sha256 = contents.manifest_sha256.clone();
+    let mut findings = Vec::new();
+
+    let folder = dir.file_name().map(|n| n.to_string_lossy().into_owned());
+    if folder.as_deref() != Some(contents.manifest.package_id.as_str()) {
+        findings.push(Finding::warning(
+            Check::Package,
+            dir.display().to_string(),
+            format!(
+                "the folder is not named after the package id {}",
+                contents.manifest.package_id
+            ),
+        ));
+    }
+    for problem in &contents.integrity {
+        findings.push(Finding::error(
+            Check::Integrity,
+            problem.path(),
+            problem_reason(problem),
+        ));
+    }
+    match &contents.register {
+        Err(reason) => findings.push(Finding::error(
+            Check::Deviation,
+            DEVIATIONS_FILE,
+            reason.clone(),
+        )),
+        Ok(r) if r.package_id != contents.manifest.package_id => findings.push(Finding::error(
+            Check::Deviation,
+            DEVIATIONS_FILE,
+            format!("belongs to package {}", r.package_id),
+        )),
+        Ok(_) => {}
+    }
+
+    let registry = options.registry.ok();
+    if let Err(e) = options.registry
+        && !contents.envelopes.is_empty()
+    {
+        findings.push(Finding::error(
+            Check::Signer,
+            "signers registry",
+            error_chain(e),
+        ));
+    }
+    let (envelopes, envelope_findings) = check_envelopes(&contents, registry);
+    findings.extend(envelope_findings);
+    // Valid signatures of this package that name another manifest digest: the manifest itself
+    // was changed after signing (every file it lists may still match it).
+    let m = &contents.manifest;
+    if let Some(signed) = envelopes
+        .iter()
+        .filter(|e| e.trusted)
+        .filter_map(|e| e.statement.as_ref())
+        .map(|s| &s.predicate.package)
+        .find(|p| p.id == m.package_id && p.manifest_sha256 != contents.manifest_sha256)
+    {
+        findings.push(Finding::error(
+            Check::Integrity,
+            crate::evidence::MANIFEST_FILE,
+            format!(
+                "changed after signing: the signatures name SHA-256 {}, the file now has {}",
+                signed.manifest_sha256, contents.manifest_sha256
+            ),
+        ));
+    }
+    let (ordered, order_findings) = signing_order(&envelopes);
+    findings.extend(order_findings);
+    let (state, workflow_findings) =
+        replay(options.workflow, contents.register.as_ref().ok(), &ordered);
+    findings.extend(workflow_findings);
+    findings.extend(check_audit(&contents, &envelopes));
+    findings.extend(check_git(&contents, options.repo_dir.as_deref()));
+    findings.extend(super::rendition_check::check_renditions(&contents));
+
+    if let Ok(register) = &contents.register {
+        for d in &register.deviations {
+            let closed_by = state.closed.get(&d.id).cloned();
+            if closed_by.is_none() {
+                findings.push(Finding::warning(
+                    Check::Deviation,
+                    &d.id,
+                    format!("open: {}; it blocks approval until closed", d.summary()),
+                ));
+            }
+            report.deviations.push(DeviationSummary {
+                id: d.id.clone(),
+                status: if closed_by.is_some() {
+                    "closed"
+                } else {
+                    "open"
+                }
+                .into(),
+                summary: d.summary(),
+                closed_by,
+            });
+        }
+    }
+    report.signatures = ordered
+        .iter()
+        .filter_map(|e| {
+            let p = &e.statement.as_ref()?.predicate;
+            Some(SignatureSummary {
+                path: e.path.clone(),
+                meaning: p.meaning.clone(),
+                name: p.signer.name.clone(),
+                signer_id: p.signer.id.clone(),
+                role: p.signer.role.clone(),
+                signed_at: p.signed_at.clone(),
+                key_id: p.key_id.clone(),
+                valid: e.trusted,
+                deviation: p.deviation.as_ref().map(|d| d.id.clone()),
+            })
+        })
+        .collect();
+    let earlier = ordered
+        .iter()
+        .map(|e| FileRef {
+            path: e.path.clone(),
+            sha256: e.sha256.clone(),
+        })
+        .collect();
+    // Envelopes that could not be read at all are reported but absent from `ordered`; the next
+    // signature must not silently leave them out.
+    findings.sort_by_key(|f| f.severity);
+    report.verified = !findings.iter().any(|f| f.severity == Severity::Error);
+    report.findings = findings;
+    Verification {
+        report,
+        contents: Some(contents),
+        state,
+        earlier,
+    }
+}
+
+fn problem_reason(problem: &crate::evidence::ManifestProblem) -> String {
+    let full = problem.to_string();
+    // The Display form starts with the path, which the finding names already.
+    full.strip_prefix(&format!("{}: ", problem.path()))
+        .map(str::to_string)
+        .unwrap_or(full)
+}
