@@ -174,17 +174,7 @@ pub(crate) fn build(state: &PackageState) -> Report {
         })
         .collect();
     let deviations = deviations(state);
-    let impact = match &state.impact {
-        Some(Value::Object(map)) => map
-            .iter()
-            .map(|(k, v)| field(k, json_text(v).trim_matches('"').to_string()))
-            .collect(),
-        Some(other) => vec![field("Impact assessment", json_text(other))],
-        None => vec![field(
-            "Impact assessment",
-            "No impact assessment in this package.",
-        )],
-    };
+    let impact = impact(state);
     let (audit, audit_note) = audit(state);
     let s = &r.summary;
     let summary = vec![
@@ -454,6 +444,9 @@ fn scenario_section(sc: &ScenarioResult) -> ScenarioSection {
     if let Some(rule) = &sc.rule {
         facts.push(field("Rule", rule.clone()));
     }
+    if !sc.selected_because.is_empty() {
+        facts.push(field("Selected because", sc.selected_because.join("\n")));
+    }
     let steps = sc
         .steps
         .iter()
@@ -583,6 +576,91 @@ fn audit(state: &PackageState) -> (Vec<AuditRow>, String) {
         rows.len()
     );
     (rows, note)
+}
+
+/// The impact assessment (`impact.json`, written by `qualify run --impact`), summarised.
+fn impact(state: &PackageState) -> Vec<Field> {
+    let Some(a) = &state.impact else {
+        return vec![field(
+            "Impact assessment",
+            "No impact assessment in this package.",
+        )];
+    };
+    let list = |key: &str, f: &dyn Fn(&Value) -> String| -> String {
+        let items: Vec<String> = a
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|v| v.iter().map(f).collect())
+            .unwrap_or_default();
+        if items.is_empty() {
+            "none".into()
+        } else {
+            items.join("\n")
+        }
+    };
+    let plain = |v: &Value| json_text(v).trim_matches('"').to_string();
+    vec![
+        field(
+            "Revisions",
+            format!(
+                "baseline {} ({}) → {}{}",
+                text(a, &["revisions", "baseline"]),
+                text(a, &["revisions", "baseline_commit"]),
+                text(a, &["revisions", "head_commit"]),
+                if a.pointer("/revisions/includes_working_tree") == Some(&Value::Bool(true)) {
+                    " plus uncommitted changes"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        field(
+            "Changed paths",
+            list("changes", &|c| {
+                let components: Vec<String> = c
+                    .get("components")
+                    .and_then(Value::as_array)
+                    .map(|v| v.iter().map(plain).collect())
+                    .unwrap_or_default();
+                let mut line = format!("{} {}", text(c, &["kind"]), text(c, &["path"]));
+                let old = text(c, &["old_path"]);
+                if !old.is_empty() {
+                    line.push_str(&format!(" (from {old})"));
+                }
+                if !components.is_empty() {
+                    line.push_str(&format!(" → {}", components.join(", ")));
+                }
+                if c.get("needs_human_assessment") == Some(&Value::Bool(true)) {
+                    line.push_str(" (needs a human assessment)");
+                }
+                line
+            }),
+        ),
+        field(
+            "Impacted components",
+            list("components", &|c| {
+                format!(
+                    "{} (risk {}): {}",
+                    text(c, &["id"]),
+                    text(c, &["risk"]),
+                    text(c, &["rule"])
+                )
+            }),
+        ),
+        field("Requirements at stake", list("requirements", &plain)),
+        field(
+            "Regression scope",
+            format!(
+                "{} scenarios",
+                a.get("scenarios")
+                    .and_then(Value::as_array)
+                    .map(Vec::len)
+                    .unwrap_or(0)
+            ),
+        ),
+        field("Deleted feature files", list("deleted_features", &plain)),
+        field("Paths without a component", list("unclaimed_paths", &plain)),
+    ]
 }
 
 /// An audit entry recording a rendering of the report.
