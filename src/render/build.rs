@@ -202,6 +202,10 @@ pub(crate) fn build(state: &PackageState) -> Report {
             s.scenarios, system
         ),
         "NOT RELEASABLE" => "All scenarios passed, but the package cannot support a release: it is not tied to a clean, committed revision (see the reasons on the cover).".to_string(),
+        _ if !deviations.is_empty() && deviations.iter().all(|d| !d.disposition.starts_with("open")) => format!(
+            "{} of {} scenarios failed. Every deviation has a signed disposition (section 7); the conclusion on the requirements they cover rests on those dispositions.",
+            s.scenarios_failed, s.scenarios
+        ),
         _ => format!(
             "{} of {} scenarios failed. The system is not shown to meet the requirements covered by them until each deviation is dispositioned.",
             s.scenarios_failed, s.scenarios

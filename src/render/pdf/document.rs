@@ -44,27 +44,23 @@ fn cover(l: &mut Layout, r: &Report) {
 fn approvals(l: &mut Layout, r: &Report) {
     l.heading("2. Approvals", 2);
     if !r.approvals.is_empty() {
-        let mut t = Table::new(&[0.17, 0.12, 0.12, 0.19, 0.40]);
-        t.header = header(&[
-            "Printed name",
-            "Role",
-            "Meaning",
-            "Date and time (UTC)",
-            "Key fingerprint",
-        ]);
-        t.rows = r
-            .approvals
-            .iter()
-            .map(|a| {
-                vec![
-                    Cell::plain(a.name.clone()),
-                    Cell::plain(a.role.clone()),
-                    Cell::plain(a.meaning.clone()),
-                    Cell::plain(a.signed_at.clone()),
-                    Cell::plain(a.key.clone()),
-                ]
-            })
-            .collect();
+        // The fingerprint gets a full-width row of its own, so that nothing in the table has
+        // to break inside a word.
+        let mut t = Table::new(&[0.25, 0.25, 0.2, 0.3]);
+        t.header = header(&["Printed name", "Role", "Meaning", "Date and time (UTC)"]);
+        for a in &r.approvals {
+            t.rows.push(vec![
+                Cell::bold(a.name.clone()),
+                Cell::plain(a.role.clone()),
+                Cell::plain(a.meaning.clone()),
+                Cell::plain(a.signed_at.clone()),
+            ]);
+            t.rows.push(vec![Cell::coloured(
+                format!("Key fingerprint {} — {}", a.key, a.file),
+                GREY,
+                false,
+            )]);
+        }
         l.table(&t);
     }
     for p in &r.approvals_pending {
@@ -221,7 +217,7 @@ fn closing(l: &mut Layout, r: &Report) {
     l.table(&kv(&r.impact));
     l.heading("Audit trail", 3);
     if !r.audit.is_empty() {
-        let mut t = Table::new(&[0.06, 0.2, 0.16, 0.14, 0.44]);
+        let mut t = Table::new(&[0.05, 0.23, 0.15, 0.16, 0.41]);
         t.header = header(&["#", "UTC", "Who", "Action", "What and why"]);
         t.rows = r
             .audit
