@@ -13,6 +13,7 @@ pub mod deviation;
 pub mod errors;
 pub mod evidence;
 pub mod exit_code;
+pub mod gate;
 pub mod git;
 pub mod impact;
 pub mod matching;

@@ -52,6 +52,14 @@ pub enum Command {
     /// regression rule of each risk class, and lists the paths no component claims (they need a
     /// human assessment). Prints Markdown (or JSON); --out also writes impact.json and impact.md.
     Impact(ImpactArgs),
+    /// The CI release gate: pass only with verified, approved evidence for this revision.
+    ///
+    /// Passes when a package for HEAD's commit (or the same tree) verifies, carries every
+    /// signature of the workflow, has no open deviation, all its scenarios passed, and it covers
+    /// every scenario that the impact assessment from the last approved baseline requires, with no
+    /// changed path left unassessed and a clean working tree. Otherwise lists every reason and
+    /// exits with 4.
+    Gate(GateArgs),
     /// Make an Ed25519 key pair for a signer.
     ///
     /// The private key is written to --out as encrypted PKCS#8 PEM (PBES2: PBKDF2-HMAC-SHA256,
@@ -218,13 +226,38 @@ pub struct DeviationCloseArgs {
     pub key: KeyArgs,
 }
 
+/// `qualify gate`.
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// Gate this stage: only its packages (or all-stage ones) count, only its scenarios are
+    /// required.
+    #[arg(long, value_name = "STAGE")]
+    pub stage: Option<String>,
+
+    /// Impact baseline, instead of the newest approved package's commit.
+    #[arg(long, value_name = "REV")]
+    pub baseline: Option<String>,
+
+    /// Folder of evidence packages, instead of `evidence:` of qualify.yaml.
+    #[arg(long, value_name = "DIR")]
+    pub evidence: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
 /// `qualify impact`.
 #[derive(Debug, Args)]
 pub struct ImpactArgs {
-    /// The revision to compare with: a tag, branch or commit (for example the commit of the last
-    /// approved package).
+    /// The revision to compare with: a tag, branch or commit. Default: the newest approved
+    /// package's commit (tag qualify/approved/<stage>/<id>) that HEAD descends from.
     #[arg(long, value_name = "REV")]
-    pub baseline: String,
+    pub baseline: Option<String>,
+
+    /// The stage whose approved baseline is the default (IQ, OQ, PQ; default any).
+    #[arg(long, value_name = "STAGE")]
+    pub stage: Option<String>,
 
     /// Output format on stdout: human (Markdown) or json.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -233,6 +266,28 @@ pub struct ImpactArgs {
     /// Also write impact.json and impact.md into this folder.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// Record a signed human assessment of this changed path that no component claims (written
+    /// to the assessments folder, to be committed). Needs --rationale and --key.
+    #[arg(long, value_name = "PATH", requires_all = ["rationale", "key"])]
+    pub assess: Option<String>,
+
+    /// Why the change at --assess needs no regression testing.
+    #[arg(long, value_name = "TEXT", requires = "assess")]
+    pub rationale: Option<String>,
+
+    /// The assessor's encrypted private key (passphrase from QUALIFY_KEY_PASSPHRASE or the
+    /// terminal).
+    #[arg(long, value_name = "FILE", requires = "assess")]
+    pub key: Option<PathBuf>,
+
+    /// Signers registry, instead of `signers:` of qualify.yaml.
+    #[arg(long, value_name = "REGISTRY")]
+    pub signers: Option<PathBuf>,
+
+    /// The role to assess in, when the assessor holds several allowed ones.
+    #[arg(long, value_name = "ROLE", requires = "assess")]
+    pub role: Option<String>,
 }
 
 /// Selection shared by `list` and `run`.

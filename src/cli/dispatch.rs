@@ -47,6 +47,7 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Command::List(args) => super::list::list(&config, args, &mut stdout.lock()),
         Command::Run(args) => super::run::run(&config, args),
         Command::Impact(args) => super::impact::impact(&config, args, &mut stdout.lock()),
+        Command::Gate(args) => super::gate::run_gate(&config, args, &mut stdout.lock()),
         Command::Sign(args) => super::sign::sign(&config, args),
         Command::Deviation(command) => super::deviation::deviation(&config, command),
         Command::Keygen(_) | Command::Verify(_) | Command::Render(_) => {

@@ -1,24 +1,57 @@
-//! `qualify impact`: what a change touches and what must be re-tested.
+//! `qualify impact`: what a change touches and what must be re-tested; signed human assessments.
 
 use std::io::Write;
 
 use super::args::{Format, ImpactArgs};
+use super::key_input::{load_registry, read_key, registry_path};
+use super::select::parse_stage;
 use crate::config::Config;
 use crate::errors::Error;
 use crate::exit_code;
-use crate::impact::{assess_project, markdown};
+use crate::impact::{assess_project, latest_approved, markdown, record};
 
-/// Writes the assessment; returns the exit code.
+/// Writes the assessment (after recording a human assessment when asked); returns the exit code.
 pub fn impact(config: &Config, args: &ImpactArgs, out: &mut dyn Write) -> Result<i32, Error> {
-    let (assessment, _plan) = assess_project(config, &args.baseline, &config.evidence)?;
+    let baseline = resolve_baseline(config, args.baseline.as_deref(), args.stage.as_deref())?;
+    let (mut assessment, _plan) = assess_project(config, &baseline, &config.evidence)?;
+    if let (Some(path), Some(rationale), Some(key_path)) =
+        (&args.assess, &args.rationale, &args.key)
+    {
+        if !assessment.unclaimed_paths.contains(path) {
+            return Err(Error::Usage(format!(
+                "--assess {path}: not a changed path that no component claims (those are: {}); claimed paths are assessed by their component's risk rule",
+                if assessment.unclaimed_paths.is_empty() {
+                    "none".into()
+                } else {
+                    assessment.unclaimed_paths.join(", ")
+                }
+            )));
+        }
+        let registry = load_registry(&registry_path(config, args.signers.as_deref()))?;
+        let key = read_key(key_path)?;
+        let file = record(
+            config,
+            &registry,
+            &key,
+            args.role.as_deref(),
+            path,
+            rationale,
+            &assessment.revisions,
+        )?;
+        eprintln!(
+            "assessment of {path} recorded in {}; commit it with the change",
+            config.relative(&file)
+        );
+        assessment = assess_project(config, &baseline, &config.evidence)?.0;
+    }
     let json = serde_json::to_string_pretty(&assessment)
         .map_err(|e| Error::Internal(format!("cannot serialise the assessment: {e}")))?;
     let md = markdown(&assessment, &config.dir)
         .map_err(|e| Error::Usage(format!("impact template: {e}")))?;
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir)
-            .and_then(|_| write_atomic(&dir.join("impact.json"), json.as_bytes()))
-            .and_then(|_| write_atomic(&dir.join("impact.md"), md.as_bytes()))
+            .and_then(|_| crate::sign::write_atomic(&dir.join("impact.json"), json.as_bytes()))
+            .and_then(|_| crate::sign::write_atomic(&dir.join("impact.md"), md.as_bytes()))
             .map_err(|e| Error::Evidence(format!("cannot write to {}: {e}", dir.display())))?;
     }
     let text = match args.format {
@@ -34,12 +67,22 @@ pub fn impact(config: &Config, args: &ImpactArgs, out: &mut dyn Write) -> Result
     Ok(exit_code::SUCCESS)
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
-fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(std::path::Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+/// The baseline given, else the newest approved one of the stage.
+pub fn resolve_baseline(
+    config: &Config,
+    given: Option<&str>,
+    stage: Option<&str>,
+) -> Result<String, Error> {
+    if let Some(rev) = given {
+        return Ok(rev.to_string());
+    }
+    let stage = parse_stage(stage)?.map(|s| s.to_string());
+    match latest_approved(&config.dir, stage.as_deref()).map_err(Error::Usage)? {
+        Some(b) => Ok(b.commit),
+        None => Err(Error::Usage(format!(
+            "no approved baseline: no tag {}/{}/… on an ancestor of HEAD. Give --baseline REV, or approve a package first (`qualify sign PKG --meaning approved` tags its commit); in CI fetch the tags (fetch-depth: 0)",
+            crate::impact::APPROVED_PREFIX,
+            stage.as_deref().unwrap_or("<stage>")
+        ))),
+    }
 }

@@ -3,10 +3,12 @@
 mod args;
 mod deviation;
 mod dispatch;
+mod gate;
 mod impact;
 mod key_input;
 mod keygen;
 mod list;
+mod output;
 mod render;
 mod run;
 mod select;
@@ -14,7 +16,7 @@ mod sign;
 mod verify;
 
 pub use args::{
-    Cli, Command, DeviationCloseArgs, DeviationCommand, Format, ImpactArgs, KeyArgs, KeygenArgs,
-    ListArgs, Progress, RenderArgs, RunArgs, SelectArgs, SignArgs, VerifyArgs,
+    Cli, Command, DeviationCloseArgs, DeviationCommand, Format, GateArgs, ImpactArgs, KeyArgs,
+    KeygenArgs, ListArgs, Progress, RenderArgs, RunArgs, SelectArgs, SignArgs, VerifyArgs,
 };
 pub use dispatch::run;

@@ -4,16 +4,19 @@ use super::args::SelectArgs;
 use crate::errors::Error;
 use crate::plan::{Criteria, Stage, TagExpr};
 
-/// Validates the selection arguments.
-pub fn criteria(args: &SelectArgs) -> Result<Criteria, Error> {
-    let stage = args
-        .stage
-        .as_deref()
+/// Parses an optional `--stage` value.
+pub fn parse_stage(stage: Option<&str>) -> Result<Option<Stage>, Error> {
+    stage
         .map(|s| {
             s.parse::<Stage>()
                 .map_err(|e| Error::Usage(format!("--stage: {e}")))
         })
-        .transpose()?;
+        .transpose()
+}
+
+/// Validates the selection arguments.
+pub fn criteria(args: &SelectArgs) -> Result<Criteria, Error> {
+    let stage = parse_stage(args.stage.as_deref())?;
     let tags = args
         .tags
         .as_deref()

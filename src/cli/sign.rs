@@ -25,7 +25,46 @@ pub fn sign(config: &Config, args: &SignArgs) -> Result<i32, Error> {
         },
     })?;
     print_signed(&signed);
+    if config
+        .workflow
+        .meanings
+        .last()
+        .is_some_and(|m| m.name == args.meaning)
+    {
+        tag_approved_baseline(
+            config,
+            &package,
+            &signed.statement.predicate.package.manifest_sha256,
+        );
+    }
     Ok(exit_code::SUCCESS)
+}
+
+/// Records an approved package as the next impact baseline: a git tag on its commit. A failure
+/// here does not undo the signature; it is reported so that the tag can be made by hand.
+fn tag_approved_baseline(config: &Config, package: &std::path::Path, manifest_sha256: &str) {
+    let read = |name: &str| -> Option<serde_json::Value> {
+        serde_json::from_str(&std::fs::read_to_string(package.join(name)).ok()?).ok()
+    };
+    let (Some(git), Some(results)) = (read("git.json"), read("results.json")) else {
+        eprintln!(
+            "warning: cannot read git.json/results.json of the package: no baseline tag made"
+        );
+        return;
+    };
+    let Some(commit) = git["commit"].as_str() else {
+        eprintln!("warning: the package names no git commit: no approved baseline tag made");
+        return;
+    };
+    let stage = results["selection"]["stage"].as_str().unwrap_or("ALL");
+    let id = results["package_id"].as_str().unwrap_or_default();
+    let message = format!("qualify: package {id} approved\nmanifest sha256 {manifest_sha256}\n");
+    match crate::impact::tag_approved(&config.dir, stage, id, commit, &message) {
+        Ok(tag) => println!(
+            "approved baseline: tag {tag} on {commit}; publish it with `git push origin 'refs/tags/qualify/*'`"
+        ),
+        Err(e) => eprintln!("warning: approved baseline tag not made: {e}"),
+    }
 }
 
 /// Prints the manifestation of a signature just made.

@@ -2,8 +2,9 @@
 
 use std::io::Write;
 
-use super::args::{Format, VerifyArgs};
+use super::args::VerifyArgs;
 use super::key_input::{absolute, package_dir};
+use super::output::emit;
 use crate::config::{Config, WorkflowConfig};
 use crate::errors::Error;
 use crate::exit_code;
@@ -48,16 +49,7 @@ pub fn verify(
         },
     );
     let report = &verification.report;
-    let written = match args.format {
-        Format::Human => report.write_human(out),
-        Format::Json => serde_json::to_writer_pretty(&mut *out, report)
-            .map_err(std::io::Error::other)
-            .and_then(|()| writeln!(out)),
-    };
-    match written {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        other => other.map_err(|e| Error::Internal(format!("cannot write the report: {e}")))?,
-    }
+    emit(out, args.format, report, |o| report.write_human(o))?;
     Ok(if report.verified {
         exit_code::SUCCESS
     } else {

@@ -3,6 +3,7 @@
 mod adapter;
 mod component;
 mod error;
+mod impact;
 mod project;
 mod read;
 mod requirements;
@@ -11,6 +12,7 @@ mod workflow;
 pub use adapter::{AdapterConfig, AdapterKind, Isolation, Timeouts};
 pub use component::Component;
 pub use error::ConfigError;
+pub use impact::ImpactConfig;
 pub use project::{Config, ProjectInfo, ReportSettings};
 pub(crate) use read::read_text;
 pub use requirements::{Requirement, Requirements, Risk};

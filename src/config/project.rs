@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::adapter::{AdapterConfig, AdapterKind};
 use super::component::Component;
 use super::error::{ConfigError, line_of_key};
+use super::impact::ImpactConfig;
 use super::requirements::Requirements;
 use super::workflow::WorkflowConfig;
 
@@ -56,6 +57,8 @@ struct RawConfig {
     signers: PathBuf,
     #[serde(default)]
     workflow: WorkflowConfig,
+    #[serde(default)]
+    impact: ImpactConfig,
     #[serde(default)]
     report: ReportSettings,
 }
@@ -113,6 +116,10 @@ pub struct Config {
     pub signers: PathBuf,
     /// The signature workflow.
     pub workflow: WorkflowConfig,
+    /// Impact assessment settings.
+    pub impact: ImpactConfig,
+    /// The folder of signed human assessments (absolute).
+    pub assessments_dir: PathBuf,
     /// The project's HTML report template (absolute), if it has one.
     pub report_template: Option<PathBuf>,
 }
@@ -189,6 +196,8 @@ impl Config {
             path: path.to_path_buf(),
             signers: dir.join(&raw.signers),
             workflow: raw.workflow,
+            assessments_dir: dir.join(&raw.impact.assessments),
+            impact: raw.impact,
             features: dir.join(&raw.features),
             evidence: dir.join(&raw.evidence),
             requirements_path,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::changes::{Change, ChangeKind, Revisions};
 use super::components::CompiledComponent;
+use super::human::{HumanAssessment, content_digest};
 use crate::config::{Config, Risk};
 use crate::plan::{Plan, Stage};
 
@@ -80,8 +81,15 @@ pub struct ImpactAssessment {
     pub scenarios: Vec<SelectedScenario>,
     /// Feature files deleted since the baseline: their scenarios no longer exist.
     pub deleted_features: Vec<String>,
-    /// Paths that need a human assessment before the gate passes.
+    /// Changed paths that no component claims: each needs a signed human assessment.
     pub unclaimed_paths: Vec<String>,
+    /// Signed human assessments that cover unclaimed paths in their current content.
+    pub human_assessments: Vec<HumanAssessment>,
+    /// Unclaimed paths still without a valid assessment: they block the gate.
+    pub unassessed_paths: Vec<String>,
+    /// Assessment files that do not count, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assessment_problems: Vec<String>,
 }
 
 impl ImpactAssessment {
@@ -208,7 +216,32 @@ impl ImpactAssessment {
             requirements: requirements.into_iter().collect(),
             scenarios,
             deleted_features,
+            unassessed_paths: unclaimed.clone(),
             unclaimed_paths: unclaimed,
+            human_assessments: Vec::new(),
+            assessment_problems: Vec::new(),
         }
+    }
+
+    /// Marks unclaimed paths covered by a valid assessment of their current content.
+    pub fn apply_human_assessments(
+        &mut self,
+        config: &Config,
+        valid: Vec<HumanAssessment>,
+        problems: Vec<String>,
+    ) {
+        self.assessment_problems = problems;
+        let mut unassessed = Vec::new();
+        for path in &self.unclaimed_paths {
+            let digest = content_digest(&config.dir, path);
+            match valid
+                .iter()
+                .find(|h| h.predicate.path == *path && h.predicate.content_sha256 == digest)
+            {
+                Some(h) => self.human_assessments.push(h.clone()),
+                None => unassessed.push(path.clone()),
+            }
+        }
+        self.unassessed_paths = unassessed;
     }
 }

@@ -6,6 +6,7 @@ use super::assessment::ImpactAssessment;
 use super::changes::changes_since;
 use super::components::compile;
 use super::error::ImpactError;
+use super::human::load_valid;
 use crate::config::Config;
 use crate::plan::{Criteria, Plan};
 
@@ -18,12 +19,14 @@ pub fn assess_project(
 ) -> Result<(ImpactAssessment, Plan), crate::errors::Error> {
     let plan = Plan::build(config, &Criteria::default())?;
     let components = compile(&config.components, &config.requirements).map_err(impact_error)?;
+    let exclude = [evidence_dir, config.assessments_dir.as_path()];
     let (revisions, changes) =
-        changes_since(&config.dir, baseline, evidence_dir).map_err(impact_error)?;
-    Ok((
-        ImpactAssessment::assess(config, &plan, &components, revisions, changes),
-        plan,
-    ))
+        changes_since(&config.dir, baseline, &exclude).map_err(impact_error)?;
+    let registry = crate::sign::Registry::load(&config.signers).ok();
+    let (human, problems) = load_valid(config, registry.as_ref());
+    let mut assessment = ImpactAssessment::assess(config, &plan, &components, revisions, changes);
+    assessment.apply_human_assessments(config, human, problems);
+    Ok((assessment, plan))
 }
 
 fn impact_error(e: ImpactError) -> crate::errors::Error {

@@ -47,12 +47,12 @@ pub struct Revisions {
 }
 
 /// Diffs `baseline`..HEAD plus staged, unstaged and untracked changes, with rename detection.
-/// Paths under `exclude` (the evidence folder) are left out. Paths are made relative to
+/// Paths under any of `exclude` (the evidence folder, the assessments folder) are left out. Paths are made relative to
 /// `project_dir`; changes outside it keep a `../` path.
 pub fn changes_since(
     project_dir: &Path,
     baseline: &str,
-    exclude: &Path,
+    exclude: &[&Path],
 ) -> Result<(Revisions, Vec<Change>), ImpactError> {
     let repo = Repository::discover(project_dir)
         .map_err(|e| ImpactError::Repository(crate::git::open_failure_reason(project_dir, &e)))?;
@@ -113,7 +113,10 @@ pub fn changes_since(
         .map_err(|e| ImpactError::Git(e.to_string()))?;
 
     let prefix = project_prefix(&workdir, project_dir);
-    let excluded = relative_to(&workdir, exclude);
+    let excluded: Vec<String> = exclude
+        .iter()
+        .filter_map(|e| relative_to(&workdir, e))
+        .collect();
     let mut out = Vec::new();
     for delta in diff.deltas() {
         let new = delta.new_file().path().map(path_string);
@@ -131,8 +134,8 @@ pub fn changes_since(
         };
         let Some(path) = path else { continue };
         if excluded
-            .as_deref()
-            .is_some_and(|ex| path == ex || path.starts_with(&format!("{ex}/")))
+            .iter()
+            .any(|ex| path == *ex || path.starts_with(&format!("{ex}/")))
         {
             continue;
         }

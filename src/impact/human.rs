@@ -1,0 +1,251 @@
+//! Signed human assessments of changed paths that no component claims.
+//!
+//! An assessment is a DSSE envelope (in-toto Statement v1, predicate
+//! [`ASSESSMENT_PREDICATE_TYPE`]) committed under `impact.assessments` (default
+//! `validation/assessments/`). Its subject is the path with the SHA-256 of its content when it
+//! was assessed, so it stays valid exactly as long as that content does: a later edit of the path
+//! needs a new assessment.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::changes::Revisions;
+use crate::config::Config;
+use crate::evidence::{sha256_file, sha256_hex};
+use crate::sign::{Envelope, IN_TOTO_PAYLOAD_TYPE, PrivateKey, Registry, SignError};
+
+/// `predicateType` of a human impact assessment.
+pub const ASSESSMENT_PREDICATE_TYPE: &str = "urn:qualify:predicate:impact-assessment:v1";
+
+/// The assessment statement.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct AssessmentStatement {
+    #[serde(rename = "_type")]
+    statement_type: String,
+    subject: Vec<AssessmentSubject>,
+    #[serde(rename = "predicateType")]
+    predicate_type: String,
+    predicate: AssessmentPredicate,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct AssessmentSubject {
+    name: String,
+    digest: BTreeMap<String, String>,
+}
+
+/// What a human assessment says and who says it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssessmentPredicate {
+    /// The assessed path, relative to the project root.
+    pub path: String,
+    /// SHA-256 of its content when assessed; for a deleted path, the SHA-256 of `deleted:<path>`.
+    pub content_sha256: String,
+    /// Why no regression testing is needed (or what was done instead).
+    pub rationale: String,
+    /// Signer id in the registry.
+    pub signer_id: String,
+    /// Printed name.
+    pub signer_name: String,
+    /// Role signed in.
+    pub role: String,
+    /// Key id.
+    pub key_id: String,
+    /// UTC signing time (RFC 3339).
+    pub signed_at: String,
+    /// The revisions compared when assessed.
+    pub baseline_commit: String,
+    /// HEAD when assessed.
+    pub head_commit: String,
+}
+
+/// A checked assessment and the file it came from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HumanAssessment {
+    /// What it says.
+    #[serde(flatten)]
+    pub predicate: AssessmentPredicate,
+    /// Its file, relative to the project root.
+    pub file: String,
+}
+
+/// The content digest an assessment of `path` must name today.
+pub fn content_digest(project_dir: &Path, path: &str) -> String {
+    match sha256_file(&project_dir.join(path)) {
+        Ok((digest, _)) => digest,
+        Err(_) => sha256_hex(format!("deleted:{path}").as_bytes()),
+    }
+}
+
+/// Signs an assessment of `path` and writes it into the assessments folder; returns its file.
+pub fn record(
+    config: &Config,
+    registry: &Registry,
+    key: &PrivateKey,
+    role: Option<&str>,
+    path: &str,
+    rationale: &str,
+    revisions: &Revisions,
+) -> Result<PathBuf, SignError> {
+    if rationale.trim().len() < 10 {
+        return Err(SignError::Refused(
+            "--rationale must say why the change needs no regression testing (at least 10 characters)".into(),
+        ));
+    }
+    let signer = registry.by_key_id(&key.key_id()).ok_or_else(|| {
+        SignError::Refused(format!(
+            "unknown key: key id {} is not in the signers registry {}",
+            key.key_id(),
+            registry.path.display()
+        ))
+    })?;
+    let now = Utc::now();
+    signer.validity_at(now).map_err(SignError::Refused)?;
+    let allowed = &config.impact.assessors;
+    let usable: Vec<&String> = signer
+        .entry
+        .roles
+        .iter()
+        .filter(|r| allowed.contains(r))
+        .collect();
+    let role = match (role, usable.as_slice()) {
+        (Some(r), _) if usable.iter().any(|u| *u == r) => r.to_string(),
+        (None, [one]) => (*one).clone(),
+        _ => {
+            return Err(SignError::Refused(format!(
+                "{} ({}) may not sign an impact assessment in {}: allowed roles are {} (impact.assessors)",
+                signer.entry.name,
+                signer.entry.id,
+                role.map(|r| format!("role {r}"))
+                    .unwrap_or_else(|| "any held role".into()),
+                allowed.join(", ")
+            )));
+        }
+    };
+    let content_sha256 = content_digest(&config.dir, path);
+    let predicate = AssessmentPredicate {
+        path: path.to_string(),
+        content_sha256: content_sha256.clone(),
+        rationale: rationale.trim().to_string(),
+        signer_id: signer.entry.id.clone(),
+        signer_name: signer.entry.name.clone(),
+        role,
+        key_id: signer.key_id.clone(),
+        signed_at: now.to_rfc3339_opts(SecondsFormat::Millis, true),
+        baseline_commit: revisions.baseline_commit.clone(),
+        head_commit: revisions.head_commit.clone(),
+    };
+    let statement = AssessmentStatement {
+        statement_type: "https://in-toto.io/Statement/v1".into(),
+        subject: vec![AssessmentSubject {
+            name: path.to_string(),
+            digest: BTreeMap::from([("sha256".to_string(), content_sha256.clone())]),
+        }],
+        predicate_type: ASSESSMENT_PREDICATE_TYPE.into(),
+        predicate,
+    };
+    let payload = serde_json::to_vec(&statement)
+        .map_err(|e| SignError::Refused(format!("cannot encode the assessment: {e}")))?;
+    let envelope = Envelope::sign(IN_TOTO_PAYLOAD_TYPE, &payload, key);
+    let file_name = format!(
+        "{}-{}.dsse.json",
+        path.chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            })
+            .collect::<String>(),
+        &content_sha256[..12]
+    );
+    let file = config.assessments_dir.join(file_name);
+    let bytes = serde_json::to_vec_pretty(&envelope)
+        .map_err(|e| SignError::Refused(format!("cannot encode the envelope: {e}")))?;
+    std::fs::create_dir_all(&config.assessments_dir)
+        .and_then(|_| crate::sign::write_atomic(&file, &bytes))
+        .map_err(|source| SignError::Package {
+            path: file.clone(),
+            source,
+        })?;
+    Ok(file)
+}
+
+/// Reads every assessment in the assessments folder; returns the valid ones and, for the others,
+/// why they do not count.
+pub fn load_valid(
+    config: &Config,
+    registry: Option<&Registry>,
+) -> (Vec<HumanAssessment>, Vec<String>) {
+    let mut valid = Vec::new();
+    let mut problems = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&config.assessments_dir) else {
+        return (valid, problems);
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".dsse.json"))
+        .collect();
+    files.sort();
+    for file in files {
+        let rel = config.relative(&file);
+        match check(config, registry, &file) {
+            Ok(predicate) => valid.push(HumanAssessment {
+                predicate,
+                file: rel,
+            }),
+            Err(why) => problems.push(format!("{rel}: {why}")),
+        }
+    }
+    (valid, problems)
+}
+
+fn check(
+    config: &Config,
+    registry: Option<&Registry>,
+    file: &Path,
+) -> Result<AssessmentPredicate, String> {
+    let registry = registry.ok_or("no signers registry to check it against")?;
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read: {e}"))?;
+    let envelope: Envelope =
+        serde_json::from_str(&text).map_err(|e| format!("not a DSSE envelope: {e}"))?;
+    let statement: AssessmentStatement = serde_json::from_slice(&envelope.payload_bytes()?)
+        .map_err(|e| format!("payload is not an assessment statement: {e}"))?;
+    if statement.predicate_type != ASSESSMENT_PREDICATE_TYPE {
+        return Err(format!(
+            "predicateType is {}, not {ASSESSMENT_PREDICATE_TYPE}",
+            statement.predicate_type
+        ));
+    }
+    let p = statement.predicate;
+    let [sig] = envelope.signatures.as_slice() else {
+        return Err("expected exactly one signature".into());
+    };
+    let signer = registry.by_key_id(&sig.keyid).ok_or_else(|| {
+        format!(
+            "signed by key {}, which is not in the signers registry",
+            sig.keyid
+        )
+    })?;
+    envelope.verify(sig, &signer.public_key)?;
+    if p.key_id != sig.keyid || p.signer_id != signer.entry.id || p.signer_name != signer.entry.name
+    {
+        return Err(
+            "the signer named inside does not match the signing key's registry entry".into(),
+        );
+    }
+    let at: DateTime<Utc> = p.signed_at.parse().map_err(|e| format!("signed_at: {e}"))?;
+    signer.validity_at(at)?;
+    if !signer.entry.roles.contains(&p.role) || !config.impact.assessors.contains(&p.role) {
+        return Err(format!("role {} may not sign impact assessments", p.role));
+    }
+    if statement.subject.len() != 1
+        || statement.subject[0].name != p.path
+        || statement.subject[0].digest.get("sha256") != Some(&p.content_sha256)
+    {
+        return Err("subject does not match the predicate".into());
+    }
+    Ok(p)
+}
