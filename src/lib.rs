@@ -18,6 +18,7 @@ pub mod git;
 pub mod impact;
 pub mod matching;
 pub mod plan;
+pub mod render;
 pub mod runner;
 pub mod sign;
 pub mod steps;

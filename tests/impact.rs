@@ -308,6 +308,17 @@ fn an_impact_run_records_the_assessment_and_why_each_scenario_ran() {
         serde_json::from_str(&std::fs::read_to_string(pkg.join("impact.json")).unwrap()).unwrap();
     assert_eq!(impact["schema"], "qualify.impact/v1");
     assert!(pkg.join("impact.md").exists());
+    // The report summarises the assessment and says why each scenario ran.
+    let html = std::fs::read_to_string(pkg.join("report.html")).unwrap();
+    for needle in [
+        "src/mapping/map.rs",
+        "mapping (risk medium)",
+        "Selected because",
+        "mandatory IQ of every impact-based campaign",
+    ] {
+        assert!(html.contains(needle), "the report lacks {needle:?}");
+    }
+    assert!(!html.contains("No impact assessment in this package"));
     let results: Value =
         serde_json::from_str(&std::fs::read_to_string(pkg.join("results.json")).unwrap()).unwrap();
     assert_eq!(results["selection"]["impact_baseline"], "v1");

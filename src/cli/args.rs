@@ -81,6 +81,34 @@ pub enum Command {
     /// Work with the deviations of a package (every failed step of a run opens one).
     #[command(subcommand)]
     Deviation(DeviationCommand),
+    /// Render a package's report (report.html and report.pdf) from the package alone.
+    ///
+    /// By default the rendition shows the package as it stands now: bound to its manifest digest,
+    /// with the signatures, deviation closures and audit trail added after sealing. It is written
+    /// to PKG/renditions/ (outside the manifest) unless --out says otherwise. Rendering the same
+    /// package twice gives byte-identical files.
+    Render(RenderArgs),
+}
+
+/// `qualify render`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The evidence package folder.
+    #[arg(value_name = "PKG")]
+    pub package: PathBuf,
+
+    /// Folder to write report.html and report.pdf into (default PKG/renditions).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// HTML template to use instead of the project's (or the built-in) one.
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+
+    /// Reproduce the rendition sealed inside the package (content digest, no signatures), to
+    /// compare it with the package's own report.html and report.pdf.
+    #[arg(long)]
+    pub sealed: bool,
 }
 
 /// `qualify deviation ...`.

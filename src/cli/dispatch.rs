@@ -31,6 +31,15 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
             };
             return super::verify::verify(config.as_ref(), args, &mut stdout.lock());
         }
+        // A package renders from its own files; qualify.yaml only contributes a template.
+        Command::Render(args) => {
+            let config = match Config::load(&cli.config) {
+                Ok(config) => Some(config),
+                Err(ConfigError::NotFound { .. }) => None,
+                Err(e) => return Err(e.into()),
+            };
+            return super::render::render(config.as_ref(), args);
+        }
         _ => {}
     }
     let config = load_config(&cli.config)?;
@@ -41,7 +50,9 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Command::Gate(args) => super::gate::run_gate(&config, args, &mut stdout.lock()),
         Command::Sign(args) => super::sign::sign(&config, args),
         Command::Deviation(command) => super::deviation::deviation(&config, command),
-        Command::Keygen(_) | Command::Verify(_) => Err(Error::Internal("unreachable".into())),
+        Command::Keygen(_) | Command::Verify(_) | Command::Render(_) => {
+            Err(Error::Internal("unreachable".into()))
+        }
     }
 }
 

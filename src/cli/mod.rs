@@ -9,6 +9,7 @@ mod key_input;
 mod keygen;
 mod list;
 mod output;
+mod render;
 mod run;
 mod select;
 mod sign;
@@ -16,6 +17,6 @@ mod verify;
 
 pub use args::{
     Cli, Command, DeviationCloseArgs, DeviationCommand, Format, GateArgs, ImpactArgs, KeyArgs,
-    KeygenArgs, ListArgs, Progress, RunArgs, SelectArgs, SignArgs, VerifyArgs,
+    KeygenArgs, ListArgs, Progress, RenderArgs, RunArgs, SelectArgs, SignArgs, VerifyArgs,
 };
 pub use dispatch::run;

@@ -17,7 +17,7 @@ pub use broker::BrokerAddress;
 pub use component::Component;
 pub use error::ConfigError;
 pub use impact::ImpactConfig;
-pub use project::{Config, ProjectInfo};
+pub use project::{Config, ProjectInfo, ReportSettings};
 pub(crate) use read::read_text;
 pub use requirements::{Requirement, Requirements, Risk};
 pub use tls::TlsSettings;

@@ -60,6 +60,18 @@ struct RawConfig {
     workflow: WorkflowConfig,
     #[serde(default)]
     impact: ImpactConfig,
+    #[serde(default)]
+    report: ReportSettings,
+}
+
+/// `report:` in qualify.yaml: how reports are rendered.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSettings {
+    /// The project's own HTML template (tera), relative to the config's folder; the built-in
+    /// `templates/report.html.tera` when absent. See docs/reports.md.
+    #[serde(default)]
+    pub template: Option<PathBuf>,
 }
 
 fn default_version() -> u32 {
@@ -109,6 +121,8 @@ pub struct Config {
     pub impact: ImpactConfig,
     /// The folder of signed human assessments (absolute).
     pub assessments_dir: PathBuf,
+    /// The project's HTML report template (absolute), if it has one.
+    pub report_template: Option<PathBuf>,
 }
 
 impl Config {
@@ -192,6 +206,7 @@ impl Config {
             concurrency,
             adapters: raw.adapters,
             components: raw.components,
+            report_template: raw.report.template.map(|t| dir.join(t)),
             project: raw.project,
             dir,
         })

@@ -22,6 +22,7 @@ use crate::evidence::{
 use crate::git::GitRevision;
 use crate::impact::ImpactAssessment;
 use crate::plan::{Criteria, Plan, scenario_id, scenario_tags};
+use crate::render::{PACKAGE_TEMPLATE, PROJECT_FILE, ProjectRecord, RenditionKind, render_package};
 use crate::steps::{self, QualifyWorld, RunContext};
 
 /// What to run and how.
@@ -212,6 +213,8 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
     package
         .write_json(crate::deviation::DEVIATIONS_FILE, &register)
         .map_err(evidence)?;
+    // The report last, so that it describes every other sealed file.
+    write_report(config, &package)?;
     let sealed = package
         .finalize_with(|root, manifest, manifest_sha256| {
             crate::audit::write_run_trail(
@@ -232,6 +235,35 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
         package_dir: sealed.path,
         manifest_digest: sealed.manifest_sha256,
     })
+}
+
+/// Writes `project.json`, the project's template if it has one, and the sealed renditions
+/// (`report.html`, `report.pdf`): last, so that they describe every other file of the package.
+fn write_report(config: &Config, package: &PackageWriter) -> Result<(), Error> {
+    let evidence = |e: crate::evidence::PackageError| Error::Evidence(e.to_string());
+    package
+        .write_json(PROJECT_FILE, &ProjectRecord::from_config(config))
+        .map_err(evidence)?;
+    if let Some(template) = &config.report_template {
+        let text = std::fs::read(template).map_err(|e| {
+            Error::Evidence(format!(
+                "cannot read the report template {}: {e}",
+                template.display()
+            ))
+        })?;
+        package
+            .write_with(PACKAGE_TEMPLATE, |w| w.write_all(&text))
+            .map_err(evidence)?;
+    }
+    let renditions = render_package(package.root(), RenditionKind::Sealed, None)
+        .map_err(|e| Error::Evidence(format!("cannot render the report: {}", e.chain())))?;
+    package
+        .write_with("report.html", |w| w.write_all(&renditions.html))
+        .map_err(evidence)?;
+    package
+        .write_with("report.pdf", |w| w.write_all(&renditions.pdf))
+        .map_err(evidence)?;
+    Ok(())
 }
 
 /// Adapter name → executable path, for the environment record.

@@ -91,6 +91,10 @@ impl PackageContents {
                 integrity.push(problem);
                 continue;
             };
+            if path.starts_with(&format!("{}/", crate::render::RENDITIONS_DIR)) {
+                // Derived renditions, checked by rendering again (rendition_check).
+                continue;
+            }
             match unsealed_area(path) {
                 None => integrity.push(problem),
                 Some(None) => trail_present = true,

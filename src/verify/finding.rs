@@ -34,6 +34,8 @@ pub enum Check {
     Git,
     /// The package as a whole (manifest unreadable, renamed folder, ...).
     Package,
+    /// The report renditions against the content they render.
+    Rendition,
 }
 
 /// One finding.

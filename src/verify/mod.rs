@@ -5,6 +5,7 @@ mod audit_check;
 mod contents;
 mod finding;
 mod git_check;
+mod rendition_check;
 mod report;
 mod sequence;
 mod signatures;

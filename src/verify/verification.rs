@@ -135,6 +135,7 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
     findings.extend(workflow_findings);
     findings.extend(check_audit(&contents, &envelopes));
     findings.extend(check_git(&contents, options.repo_dir.as_deref()));
+    findings.extend(super::rendition_check::check_renditions(&contents));
 
     if let Ok(register) = &contents.register {
         for d in &register.deviations {

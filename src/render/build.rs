@@ -1,0 +1,692 @@
+//! Building a [`Report`] from a [`PackageState`]: every section of the report, in order.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::model::*;
+use super::package_state::{PackageState, RenditionKind};
+use crate::evidence::{ScenarioResult, Status};
+
+const NOT_RECORDED: &str = "not recorded in this package";
+
+fn text(v: &Value, path: &[&str]) -> String {
+    let mut cur = v;
+    for key in path {
+        match cur.get(key) {
+            Some(next) => cur = next,
+            None => return String::new(),
+        }
+    }
+    match cur {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn or_not_recorded(s: &str) -> String {
+    if s.trim().is_empty() {
+        NOT_RECORDED.into()
+    } else {
+        s.trim().to_string()
+    }
+}
+
+/// Builds the whole report.
+pub(crate) fn build(state: &PackageState) -> Report {
+    let r = &state.results;
+    let scenarios: Vec<&ScenarioResult> = r.features.iter().flat_map(|f| &f.scenarios).collect();
+    let failed = r.summary.scenarios_failed > 0;
+    let (status, status_class) = if failed {
+        ("FAILED", "failed")
+    } else if !r.releasable {
+        ("NOT RELEASABLE", "not-releasable")
+    } else {
+        ("PASSED", "passed")
+    };
+    let mut status_reasons = Vec::new();
+    for sc in scenarios.iter().filter(|s| s.status != Status::Passed) {
+        status_reasons.push(format!("Scenario failed: {} ({})", sc.name, sc.id));
+    }
+    for b in &r.release_blockers {
+        status_reasons.push(format!("Not releasable: {b}"));
+    }
+    for p in &r.campaign_problems {
+        status_reasons.push(format!("Campaign problem: {p}"));
+    }
+
+    let project = state.project.as_ref().map(|p| &p.project);
+    let project_name = project.map(|p| p.name.clone()).unwrap_or_default();
+    let system = or_not_recorded(project.map(|p| p.system.as_str()).unwrap_or(""));
+    let stage = r.selection.stage.clone().unwrap_or_else(|| "all".into());
+    let git_commit = match &state.git {
+        Some(g) if text(g, &["state"]) == "revision" => text(g, &["commit"]),
+        Some(g) => format!("none: {}", text(g, &["reason"])),
+        None => NOT_RECORDED.into(),
+    };
+    let (digest_label, digest, rendition) = match (&state.kind, &state.manifest) {
+        (RenditionKind::Current, Some((_, d))) => (
+            "Manifest digest",
+            d.clone(),
+            "Rendition of the package as it stands, signatures included (outside the manifest)",
+        ),
+        _ => (
+            "Content digest",
+            state.content_digest.clone(),
+            "Rendition sealed inside the package (listed in its manifest)",
+        ),
+    };
+    let generated_at = generated_at(state);
+
+    let mut adapters = BTreeSet::new();
+    for sc in &scenarios {
+        for a in &sc.adapters {
+            let mut s = format!("{} ({})", a.adapter, a.kind);
+            if let Some(n) = &a.name {
+                s.push_str(&format!(": {n}"));
+            }
+            if let Some(v) = &a.version {
+                s.push_str(&format!(" {v}"));
+            }
+            if let Some(d) = &a.sha256 {
+                s.push_str(&format!(", SHA-256 {d}"));
+            }
+            adapters.insert(s);
+        }
+    }
+    let mut git_line = git_commit.clone();
+    if let Some(g) = &state.git
+        && text(g, &["state"]) == "revision"
+    {
+        let branch = text(g, &["branch"]);
+        if !branch.is_empty() {
+            git_line.push_str(&format!(" (branch {branch})"));
+        }
+        if g.get("dirty").and_then(Value::as_bool) == Some(true) {
+            git_line.push_str(" — working tree DIRTY");
+        }
+    }
+    let cover = vec![
+        field("Project", or_not_recorded(&project_name)),
+        field("System under test", system.clone()),
+        field(
+            "Adapters under test",
+            if adapters.is_empty() {
+                "none started".to_string()
+            } else {
+                adapters.into_iter().collect::<Vec<_>>().join("\n")
+            },
+        ),
+        field("Stage", stage.clone()),
+        field("Package id", r.package_id.clone()),
+        field("Git revision", git_line),
+        field(digest_label, digest.clone()),
+        field("Overall status", status),
+        field("Campaign", format!("{} to {}", r.started_at, r.finished_at)),
+        field(
+            "Generated",
+            format!("{generated_at} (time taken from the package)"),
+        ),
+        field("Rendition", rendition),
+        field("Tool", format!("{} {}", r.tool.name, r.tool.version)),
+    ];
+
+    let (approvals, approvals_pending) = approvals(state);
+    let purpose = vec![
+        field(
+            "Purpose",
+            or_not_recorded(project.map(|p| p.purpose.as_str()).unwrap_or("")),
+        ),
+        field(
+            "Scope",
+            or_not_recorded(project.map(|p| p.scope.as_str()).unwrap_or("")),
+        ),
+        field(
+            "Intended use",
+            or_not_recorded(project.map(|p| p.intended_use.as_str()).unwrap_or("")),
+        ),
+    ];
+    let feature_descriptions = r
+        .features
+        .iter()
+        .map(|f| {
+            let d = f.description.clone().unwrap_or_default();
+            field(
+                &f.name,
+                if d.trim().is_empty() {
+                    "(no description)".into()
+                } else {
+                    d.trim().to_string()
+                },
+            )
+        })
+        .collect();
+    let (environment, environment_files) = environment(state);
+    let requirements = requirements(state, &scenarios);
+    let features = r
+        .features
+        .iter()
+        .map(|f| FeatureSection {
+            name: f.name.clone(),
+            source: format!("{} (SHA-256 {})", f.path, f.sha256),
+            scenarios: f.scenarios.iter().map(scenario_section).collect(),
+        })
+        .collect();
+    let deviations = deviations(state);
+    let impact = impact(state);
+    let (audit, audit_note) = audit(state);
+    let s = &r.summary;
+    let summary = vec![
+        field(
+            "Scenarios",
+            format!(
+                "{} run, {} passed, {} failed",
+                s.scenarios, s.scenarios_passed, s.scenarios_failed
+            ),
+        ),
+        field(
+            "Steps",
+            format!(
+                "{} passed, {} failed, {} undefined, {} skipped",
+                s.steps_passed, s.steps_failed, s.steps_undefined, s.steps_skipped
+            ),
+        ),
+        field("Requirements", requirement_summary(&requirements)),
+        field("Deviations", format!("{} recorded", deviations.len())),
+        field("Signatures", format!("{} present", approvals.len())),
+    ];
+    let conclusion = match status {
+        "PASSED" => format!(
+            "All {} scenarios passed on a clean, committed revision. The package supports release of {} once the required signatures are present.",
+            s.scenarios, system
+        ),
+        "NOT RELEASABLE" => "All scenarios passed, but the package cannot support a release: it is not tied to a clean, committed revision (see the reasons on the cover).".to_string(),
+        _ if !deviations.is_empty() && deviations.iter().all(|d| !d.disposition.starts_with("open")) => format!(
+            "{} of {} scenarios failed. Every deviation has a signed disposition (section 7); the conclusion on the requirements they cover rests on those dispositions.",
+            s.scenarios_failed, s.scenarios
+        ),
+        _ => format!(
+            "{} of {} scenarios failed. The system is not shown to meet the requirements covered by them until each deviation is dispositioned.",
+            s.scenarios_failed, s.scenarios
+        ),
+    };
+    let verification = verification(state, &digest);
+    Report {
+        project_name,
+        system,
+        package_id: r.package_id.clone(),
+        stage,
+        git_commit,
+        digest_label: digest_label.into(),
+        digest,
+        rendition: rendition.into(),
+        status: status.into(),
+        status_class: status_class.into(),
+        status_reasons,
+        generated_at,
+        cover,
+        approvals,
+        approvals_pending,
+        purpose,
+        feature_descriptions,
+        environment,
+        environment_files,
+        requirements,
+        features,
+        deviations,
+        impact,
+        audit,
+        audit_note,
+        summary,
+        conclusion,
+        verification,
+    }
+}
+
+/// The latest time recorded in what the rendition shows: never the wall clock.
+fn generated_at(state: &PackageState) -> String {
+    let mut latest = state.results.finished_at.clone();
+    if state.kind == RenditionKind::Current {
+        let mut times = Vec::new();
+        if let Some((m, _)) = &state.manifest {
+            times.push(m.sealed_at.clone());
+        }
+        for (_, st) in state.signatures.iter().chain(&state.closures) {
+            times.push(text(st, &["predicate", "signed_at"]));
+        }
+        for e in state.audit.iter().flatten().filter(|e| !is_rendering(e)) {
+            times.push(text(e, &["at"]));
+        }
+        for t in times {
+            if t > latest {
+                latest = t;
+            }
+        }
+    }
+    latest
+}
+
+fn approvals(state: &PackageState) -> (Vec<Approval>, Vec<String>) {
+    let approvals: Vec<Approval> = state
+        .signatures
+        .iter()
+        .map(|(path, st)| {
+            let p = |k: &[&str]| {
+                let mut full = vec!["predicate"];
+                full.extend_from_slice(k);
+                or_not_recorded(&text(st, &full))
+            };
+            Approval {
+                name: p(&["signer", "name"]),
+                role: p(&["signer", "role"]),
+                meaning: p(&["meaning"]),
+                signed_at: p(&["signed_at"]),
+                key: p(&["key_id"]),
+                file: path.clone(),
+            }
+        })
+        .collect();
+    let meanings: Vec<String> = state
+        .project
+        .as_ref()
+        .map(|p| p.workflow_meanings.clone())
+        .unwrap_or_default();
+    let unsigned: Vec<&String> = meanings
+        .iter()
+        .filter(|m| !approvals.iter().any(|a| &a.meaning == *m))
+        .collect();
+    let mut pending: Vec<String> = unsigned
+        .iter()
+        .map(|m| format!("{m}: pending, not signed"))
+        .collect();
+    match state.kind {
+        RenditionKind::Sealed => pending.push(
+            "Signatures are added after sealing and cannot appear in the rendition sealed inside the package: every meaning is pending here. `qualify render` shows the signatures present; `qualify verify` checks them.".to_string(),
+        ),
+        RenditionKind::Current if approvals.is_empty() => {
+            pending.push("No signature in this package yet: every meaning is pending.".to_string())
+        }
+        RenditionKind::Current => {}
+    }
+    (approvals, pending)
+}
+
+fn environment(state: &PackageState) -> (Vec<Field>, Vec<FileRow>) {
+    let Some(env) = &state.environment else {
+        return (vec![field("Environment", NOT_RECORDED)], Vec::new());
+    };
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "unknown".into());
+    let mut fields = vec![
+        field("Tool", format!("{} {}", env.tool.name, env.tool.version)),
+        field("Host name", opt(&env.host.hostname)),
+        field(
+            "Operating system",
+            format!(
+                "{} {} ({}), kernel {}",
+                env.host.os,
+                opt(&env.host.os_release),
+                env.host.arch,
+                opt(&env.host.kernel)
+            ),
+        ),
+        field("User", opt(&env.host.user)),
+    ];
+    for (k, v) in &env.ci {
+        fields.push(field(&format!("CI {k}"), v.clone()));
+    }
+    let mut files = vec![file_row("tool", &env.tool.executable)];
+    for (name, f) in &env.adapters {
+        files.push(file_row(&format!("adapter {name}"), f));
+    }
+    files.extend(env.config_files.iter().map(|f| file_row("config", f)));
+    files.extend(env.feature_files.iter().map(|f| file_row("feature", f)));
+    (fields, files)
+}
+
+fn evidence_of(sc: &ScenarioResult) -> Vec<String> {
+    let mut seen = BTreeMap::new();
+    for st in &sc.steps {
+        for a in &st.attachments {
+            seen.insert(a.path.clone(), a.sha256.clone());
+        }
+    }
+    // The matrix names each file and the first 16 hex digits of its digest; the scenario
+    // section gives the full digests.
+    seen.into_iter()
+        .map(|(p, d)| {
+            let name = p.rsplit('/').next().unwrap_or(&p);
+            format!("{name} {}…", d.get(..16).unwrap_or(&d))
+        })
+        .collect()
+}
+
+fn requirements(state: &PackageState, scenarios: &[&ScenarioResult]) -> Vec<RequirementRow> {
+    let mut rows: Vec<RequirementRow> = Vec::new();
+    let mut known: Vec<(String, String, String)> = state
+        .project
+        .as_ref()
+        .map(|p| {
+            p.requirements
+                .iter()
+                .map(|r| (r.id.clone(), r.title.clone(), r.risk.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    for sc in scenarios {
+        for id in &sc.requirements {
+            if !known.iter().any(|(k, _, _)| k == id) {
+                known.push((id.clone(), NOT_RECORDED.into(), String::new()));
+            }
+        }
+    }
+    for (id, title, risk) in known {
+        let covering: Vec<ScenarioRef> = scenarios
+            .iter()
+            .filter(|sc| sc.requirements.contains(&id))
+            .map(|sc| ScenarioRef {
+                id: sc.id.clone(),
+                name: sc.name.clone(),
+                status: status_word(sc.status).0.into(),
+                evidence: evidence_of(sc),
+            })
+            .collect();
+        let (result, class) = if covering.is_empty() {
+            ("NOT COVERED by this campaign", "uncovered")
+        } else if covering.iter().all(|c| c.status == "PASSED") {
+            ("covered, passed", "passed")
+        } else {
+            ("covered, FAILED", "failed")
+        };
+        rows.push(RequirementRow {
+            id,
+            title,
+            risk,
+            result: result.into(),
+            result_class: class.into(),
+            scenarios: covering,
+        });
+    }
+    rows
+}
+
+fn requirement_summary(rows: &[RequirementRow]) -> String {
+    let count = |c: &str| rows.iter().filter(|r| r.result_class == c).count();
+    format!(
+        "{} listed: {} covered and passed, {} covered with failures, {} not covered",
+        rows.len(),
+        count("passed"),
+        count("failed"),
+        count("uncovered")
+    )
+}
+
+fn scenario_section(sc: &ScenarioResult) -> ScenarioSection {
+    let (status, class) = status_word(sc.status);
+    let mut facts = vec![
+        field("Stage", sc.stage.clone()),
+        field(
+            "Requirements",
+            if sc.requirements.is_empty() {
+                "none".into()
+            } else {
+                sc.requirements.join(", ")
+            },
+        ),
+        field("Tags", sc.tags.join(" ")),
+        field(
+            "Executed",
+            format!(
+                "{} ({} ms)",
+                sc.started_at
+                    .clone()
+                    .unwrap_or_else(|| "not started".into()),
+                sc.duration_ms
+            ),
+        ),
+    ];
+    if let Some(rule) = &sc.rule {
+        facts.push(field("Rule", rule.clone()));
+    }
+    if !sc.selected_because.is_empty() {
+        facts.push(field("Selected because", sc.selected_because.join("\n")));
+    }
+    let steps = sc
+        .steps
+        .iter()
+        .map(|st| {
+            let (status, class) = status_word(st.status);
+            let mut checks = Vec::new();
+            for a in &st.assertions {
+                checks.push(CheckRow {
+                    check: format!("{} {}", a.subject, a.comparison),
+                    expected: json_text(&a.expected),
+                    actual: json_text(&a.actual),
+                    result: if a.passed { "PASS" } else { "FAIL" }.into(),
+                });
+                for m in &a.mismatches {
+                    checks.push(CheckRow {
+                        check: format!("  at {}: {}", m.path, m.reason),
+                        expected: json_text(&m.expected),
+                        actual: json_text(&m.actual),
+                        result: "FAIL".into(),
+                    });
+                }
+            }
+            StepRow {
+                text: format!("{}{}", st.keyword, st.text),
+                status: status.into(),
+                status_class: class.into(),
+                checks,
+                error: st.error.clone().unwrap_or_default(),
+                attachments: st
+                    .attachments
+                    .iter()
+                    .map(|a| field(&a.path, a.sha256.clone()))
+                    .collect(),
+            }
+        })
+        .collect();
+    ScenarioSection {
+        id: sc.id.clone(),
+        name: sc.name.clone(),
+        status: status.into(),
+        status_class: class.into(),
+        facts,
+        steps,
+    }
+}
+
+fn deviations(state: &PackageState) -> Vec<DeviationRow> {
+    let Some(list) = state
+        .deviations
+        .as_ref()
+        .and_then(|d| d.get("deviations"))
+        .and_then(Value::as_array)
+    else {
+        return Vec::new();
+    };
+    list.iter()
+        .map(|d| {
+            let id = text(d, &["id"]);
+            let disposition = state
+                .closures
+                .iter()
+                .find(|(_, st)| text(st, &["predicate", "deviation", "id"]) == id)
+                .map(|(_, st)| {
+                    format!(
+                        "{} — closed by {} ({}) at {}",
+                        text(st, &["predicate", "deviation", "disposition"]),
+                        text(st, &["predicate", "signer", "name"]),
+                        text(st, &["predicate", "signer", "role"]),
+                        text(st, &["predicate", "signed_at"])
+                    )
+                })
+                .unwrap_or_else(|| "open: no signed disposition".into());
+            DeviationRow {
+                location: format!(
+                    "{} ({}), step line {}: {}",
+                    text(d, &["scenario", "name"]),
+                    text(d, &["scenario", "id"]),
+                    text(d, &["step", "line"]),
+                    text(d, &["step", "text"])
+                ),
+                description: text(d, &["error"]),
+                disposition,
+                id,
+            }
+        })
+        .collect()
+}
+
+fn audit(state: &PackageState) -> (Vec<AuditRow>, String) {
+    let Some(entries) = &state.audit else {
+        let note = match state.kind {
+            RenditionKind::Sealed => {
+                "The audit trail continues after sealing and is shown in later renditions (`qualify render`)."
+            }
+            RenditionKind::Current => "This package has no audit trail.",
+        };
+        return (Vec::new(), note.into());
+    };
+    let rows: Vec<AuditRow> = entries
+        .iter()
+        .filter(|e| !is_rendering(e))
+        .map(|e| match e {
+            Value::Object(_) => AuditRow {
+                seq: text(e, &["seq"]),
+                at: text(e, &["at"]),
+                who: text(e, &["who", "name"]),
+                action: text(e, &["action"]),
+                why: [text(e, &["what"]), text(e, &["why"])]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" — "),
+            },
+            other => AuditRow {
+                seq: "?".into(),
+                at: String::new(),
+                who: String::new(),
+                action: "unreadable line".into(),
+                why: json_text(other),
+            },
+        })
+        .collect();
+    // A rendition cannot list its own rendering without changing with every rendering, so
+    // rendering entries are left out, and the note does not count them.
+    let note = format!(
+        "{} entries; entries that record renderings of this report are not listed. `qualify verify` checks the hash chain.",
+        rows.len()
+    );
+    (rows, note)
+}
+
+/// The impact assessment (`impact.json`, written by `qualify run --impact`), summarised.
+fn impact(state: &PackageState) -> Vec<Field> {
+    let Some(a) = &state.impact else {
+        return vec![field(
+            "Impact assessment",
+            "No impact assessment in this package.",
+        )];
+    };
+    let list = |key: &str, f: &dyn Fn(&Value) -> String| -> String {
+        let items: Vec<String> = a
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|v| v.iter().map(f).collect())
+            .unwrap_or_default();
+        if items.is_empty() {
+            "none".into()
+        } else {
+            items.join("\n")
+        }
+    };
+    let plain = |v: &Value| json_text(v).trim_matches('"').to_string();
+    vec![
+        field(
+            "Revisions",
+            format!(
+                "baseline {} ({}) → {}{}",
+                text(a, &["revisions", "baseline"]),
+                text(a, &["revisions", "baseline_commit"]),
+                text(a, &["revisions", "head_commit"]),
+                if a.pointer("/revisions/includes_working_tree") == Some(&Value::Bool(true)) {
+                    " plus uncommitted changes"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        field(
+            "Changed paths",
+            list("changes", &|c| {
+                let components: Vec<String> = c
+                    .get("components")
+                    .and_then(Value::as_array)
+                    .map(|v| v.iter().map(plain).collect())
+                    .unwrap_or_default();
+                let mut line = format!("{} {}", text(c, &["kind"]), text(c, &["path"]));
+                let old = text(c, &["old_path"]);
+                if !old.is_empty() {
+                    line.push_str(&format!(" (from {old})"));
+                }
+                if !components.is_empty() {
+                    line.push_str(&format!(" → {}", components.join(", ")));
+                }
+                if c.get("needs_human_assessment") == Some(&Value::Bool(true)) {
+                    line.push_str(" (needs a human assessment)");
+                }
+                line
+            }),
+        ),
+        field(
+            "Impacted components",
+            list("components", &|c| {
+                format!(
+                    "{} (risk {}): {}",
+                    text(c, &["id"]),
+                    text(c, &["risk"]),
+                    text(c, &["rule"])
+                )
+            }),
+        ),
+        field("Requirements at stake", list("requirements", &plain)),
+        field(
+            "Regression scope",
+            format!(
+                "{} scenarios",
+                a.get("scenarios")
+                    .and_then(Value::as_array)
+                    .map(Vec::len)
+                    .unwrap_or(0)
+            ),
+        ),
+        field("Deleted feature files", list("deleted_features", &plain)),
+        field("Paths without a component", list("unclaimed_paths", &plain)),
+    ]
+}
+
+/// An audit entry recording a rendering of the report.
+fn is_rendering(entry: &Value) -> bool {
+    text(entry, &["action"]) == "rendered"
+}
+
+fn verification(state: &PackageState, digest: &str) -> Vec<String> {
+    let id = &state.results.package_id;
+    let mut v = vec![format!(
+        "Run `qualify verify evidence/{id}`: it checks every file against manifest.json, every signature, the audit trail, and that the renditions match the package."
+    )];
+    match state.kind {
+        RenditionKind::Current => v.push(format!(
+            "Without qualify: `sha256sum manifest.json` prints {digest}; `sha256sum -c` over the manifest's entries checks every file."
+        )),
+        RenditionKind::Sealed => v.push(format!(
+            "This report is listed in manifest.json. Its content digest {digest} is the SHA-256 of the lines `<sha256>  <size>  <path>` of every manifest entry except report.html and report.pdf, sorted by path."
+        )),
+    }
+    v.push(format!(
+        "`qualify render evidence/{id}` renders this report again from the package alone; the result is byte-for-byte identical."
+    ));
+    v
+}

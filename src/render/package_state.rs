@@ -1,0 +1,258 @@
+//! [`PackageState`]: the files of a package a report is made from, read once.
+//!
+//! Two kinds of rendition exist (see `docs/reports.md`): the one sealed inside the package, made
+//! before the manifest exists and so bound to the *content digest*; and later ones, bound to the
+//! manifest digest and showing the signatures, closures and audit entries added after sealing.
+//! A sealed rendition reads only files that the manifest lists (or will list), so re-rendering it
+//! after signing gives the same bytes.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::error::RenderError;
+use super::project_record::{PROJECT_FILE, ProjectRecord};
+use crate::evidence::{
+    Environment, MANIFEST_FILE, Manifest, ManifestEntry, RunResults, sha256_hex,
+};
+
+/// Files of the package that are renditions of the report itself: never part of the content
+/// digest, since a report cannot contain its own digest.
+pub const REPORT_FILES: [&str; 2] = ["report.html", "report.pdf"];
+
+/// Folder of signature envelopes (written after sealing).
+pub const SIGNATURES_DIR: &str = "signatures";
+/// The deviation register (sealed).
+pub const DEVIATIONS_FILE: &str = "deviations/deviations.json";
+/// Folder of deviation closure envelopes (written after sealing).
+pub const CLOSURES_DIR: &str = "deviations/closures";
+/// The audit trail (appended to after sealing).
+pub const TRAIL_FILE: &str = "audit/trail.jsonl";
+/// The impact assessment, when the run made one.
+pub const IMPACT_FILE: &str = "impact.json";
+
+/// Which rendition is being made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenditionKind {
+    /// The rendition sealed inside the package: content digest, no post-sealing files.
+    Sealed,
+    /// A rendition of the package as it is now: manifest digest, signatures, audit trail.
+    Current,
+}
+
+/// Everything a report is made from.
+#[derive(Debug, Clone)]
+pub struct PackageState {
+    /// Which rendition.
+    pub kind: RenditionKind,
+    /// `results.json`.
+    pub results: RunResults,
+    /// `environment.json`, when readable.
+    pub environment: Option<Environment>,
+    /// `git.json`, when readable.
+    pub git: Option<Value>,
+    /// `project.json`, when present (packages before it existed have none).
+    pub project: Option<ProjectRecord>,
+    /// Content files (not the manifest, not the report files) with their digests, by path.
+    pub content: Vec<ManifestEntry>,
+    /// SHA-256 over the content listing (see [`content_digest`]).
+    pub content_digest: String,
+    /// The manifest and its digest, for [`RenditionKind::Current`].
+    pub manifest: Option<(Manifest, String)>,
+    /// Decoded signature statements (`path`, statement), sorted by path.
+    pub signatures: Vec<(String, Value)>,
+    /// The deviation register.
+    pub deviations: Option<Value>,
+    /// Decoded closure statements, sorted by path.
+    pub closures: Vec<(String, Value)>,
+    /// Audit trail entries, in order; a line that is not JSON is kept as a string.
+    pub audit: Option<Vec<Value>>,
+    /// `impact.json`.
+    pub impact: Option<Value>,
+}
+
+/// SHA-256 of the lines `<sha256>  <size>  <path>\n` of every content file, sorted by path,
+/// leaving out the report files. Computable from the files before sealing and from the manifest
+/// after, so a sealed rendition can state it.
+pub fn content_digest(entries: &[ManifestEntry]) -> String {
+    let mut listing = String::new();
+    for e in entries {
+        listing.push_str(&format!("{}  {}  {}\n", e.sha256, e.size, e.path));
+    }
+    sha256_hex(listing.as_bytes())
+}
+
+impl PackageState {
+    /// Reads the package at `dir` for a rendition of `kind`. For [`RenditionKind::Sealed`] on a
+    /// package that is not sealed yet, the content is listed from the files on disk.
+    pub fn read(dir: &Path, kind: RenditionKind) -> Result<PackageState, RenderError> {
+        let manifest_path = dir.join(MANIFEST_FILE);
+        let manifest = if manifest_path.is_file() {
+            let m = Manifest::load(&manifest_path).map_err(|e| RenderError::Invalid {
+                path: manifest_path.clone(),
+                message: super::error::chain(&e),
+            })?;
+            let bytes = fs::read(&manifest_path).map_err(|source| RenderError::Read {
+                path: manifest_path.clone(),
+                source,
+            })?;
+            Some((m, sha256_hex(&bytes)))
+        } else {
+            None
+        };
+        let mut content: Vec<ManifestEntry> = match &manifest {
+            Some((m, _)) => m.files.clone(),
+            None => list_files(dir)?,
+        };
+        content.retain(|e| !REPORT_FILES.contains(&e.path.as_str()));
+        let listed = |p: &str| content.iter().any(|e| e.path == p);
+        let sealed_only = kind == RenditionKind::Sealed;
+        let wanted = |p: &str| !sealed_only || listed(p);
+
+        let results: RunResults = read_json(dir, "results.json")?;
+        let environment = read_json(dir, "environment.json").ok();
+        let git = read_json(dir, "git.json").ok();
+        let project = read_json(dir, PROJECT_FILE).ok();
+        let deviations = if wanted(DEVIATIONS_FILE) {
+            read_json(dir, DEVIATIONS_FILE).ok()
+        } else {
+            None
+        };
+        let impact = if wanted(IMPACT_FILE) {
+            read_json(dir, IMPACT_FILE).ok()
+        } else {
+            None
+        };
+        let (signatures, closures, audit) = if sealed_only {
+            (Vec::new(), Vec::new(), None)
+        } else {
+            let audit = fs::read_to_string(dir.join(TRAIL_FILE)).ok().map(|t| {
+                t.lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(|l| serde_json::from_str(l).unwrap_or_else(|_| Value::String(l.into())))
+                    .collect()
+            });
+            (
+                envelopes(dir, SIGNATURES_DIR),
+                envelopes(dir, CLOSURES_DIR),
+                audit,
+            )
+        };
+        Ok(PackageState {
+            kind,
+            content_digest: content_digest(&content),
+            results,
+            environment,
+            git,
+            project,
+            content,
+            manifest: if sealed_only { None } else { manifest },
+            signatures,
+            deviations,
+            closures,
+            audit,
+            impact,
+        })
+    }
+
+    /// SHA-256 of a content file, when listed.
+    pub fn digest_of(&self, path: &str) -> Option<&str> {
+        self.content
+            .iter()
+            .find(|e| e.path == path)
+            .map(|e| e.sha256.as_str())
+    }
+}
+
+fn read_json<T: DeserializeOwned>(dir: &Path, rel: &str) -> Result<T, RenderError> {
+    let path = dir.join(rel);
+    let bytes = fs::read(&path).map_err(|source| RenderError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| RenderError::Invalid {
+        path,
+        message: e.to_string(),
+    })
+}
+
+/// Statements of the DSSE envelopes in `rel` (`*.json`), sorted by file name. An envelope that
+/// cannot be decoded is shown as such rather than hidden.
+fn envelopes(dir: &Path, rel: &str) -> Vec<(String, Value)> {
+    let Ok(read) = fs::read_dir(dir.join(rel)) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = read
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let path = format!("{rel}/{name}");
+            let statement = fs::read(dir.join(&path))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+                .and_then(|env| {
+                    let payload = env.get("payload")?.as_str()?.to_string();
+                    base64::engine::general_purpose::STANDARD
+                        .decode(payload)
+                        .ok()
+                })
+                .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+                .unwrap_or(Value::Null);
+            (path, statement)
+        })
+        .collect()
+}
+
+/// Every regular file below `dir`, relative, sorted, with digests; leaves out the manifest.
+fn list_files(dir: &Path) -> Result<Vec<ManifestEntry>, RenderError> {
+    let mut out = Vec::new();
+    let mut stack: Vec<PathBuf> = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        let read = fs::read_dir(&folder).map_err(|source| RenderError::Read {
+            path: folder.clone(),
+            source,
+        })?;
+        for entry in read {
+            let entry = entry.map_err(|source| RenderError::Read {
+                path: folder.clone(),
+                source,
+            })?;
+            let path = entry.path();
+            let kind = entry.file_type().map_err(|source| RenderError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            if kind.is_dir() {
+                stack.push(path);
+            } else if kind.is_file() {
+                let rel = path
+                    .strip_prefix(dir)
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_default();
+                if rel == MANIFEST_FILE {
+                    continue;
+                }
+                let (sha256, size) =
+                    crate::evidence::sha256_file(&path).map_err(|source| RenderError::Read {
+                        path: path.clone(),
+                        source,
+                    })?;
+                out.push(ManifestEntry {
+                    path: rel,
+                    sha256,
+                    size,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
+    Ok(out)
+}

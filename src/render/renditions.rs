@@ -1,0 +1,67 @@
+//! Rendering a package: reading it, building the [`Report`], and writing `report.html` and
+//! `report.pdf`, each written to a temporary file and renamed so it is never half-written.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::error::RenderError;
+use super::html::render_html;
+use super::model::Report;
+use super::package_state::{PackageState, RenditionKind};
+
+/// Where a package keeps the HTML template its sealed rendition was made with, when the project
+/// uses its own: the package then re-renders identically without the project.
+pub const PACKAGE_TEMPLATE: &str = "report-template.html.tera";
+
+/// Folder of a package, outside the manifest, that `qualify render` writes later renditions to.
+pub const RENDITIONS_DIR: &str = "renditions";
+
+/// The renditions of one package, in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renditions {
+    /// `report.html`.
+    pub html: Vec<u8>,
+    /// `report.pdf`.
+    pub pdf: Vec<u8>,
+}
+
+/// Renders the package at `dir` as a rendition of `kind`. The HTML template is `template` when
+/// given, else the one kept in the package ([`PACKAGE_TEMPLATE`]), else the built-in one.
+pub fn render_package(
+    dir: &Path,
+    kind: RenditionKind,
+    template: Option<&Path>,
+) -> Result<Renditions, RenderError> {
+    let state = PackageState::read(dir, kind)?;
+    let report = Report::build(&state);
+    let kept = dir.join(PACKAGE_TEMPLATE);
+    let template = match template {
+        Some(t) => Some(t.to_path_buf()),
+        None if kept.is_file() => Some(kept),
+        None => None,
+    };
+    let html = render_html(&report, template.as_deref())?.into_bytes();
+    let pdf = super::pdf::render_pdf(&report)?;
+    Ok(Renditions { html, pdf })
+}
+
+/// Writes the renditions into `out` as `report.html` and `report.pdf`; returns their paths.
+pub fn write_renditions(out: &Path, r: &Renditions) -> Result<Vec<PathBuf>, RenderError> {
+    fs::create_dir_all(out).map_err(|source| RenderError::Write {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let mut written = Vec::new();
+    for (name, bytes) in [("report.html", &r.html), ("report.pdf", &r.pdf)] {
+        let path = out.join(name);
+        let tmp = out.join(format!(".{name}.tmp"));
+        let fail = |source| RenderError::Write {
+            path: path.clone(),
+            source,
+        };
+        fs::write(&tmp, bytes).map_err(fail)?;
+        fs::rename(&tmp, &path).map_err(fail)?;
+        written.push(path);
+    }
+    Ok(written)
+}
