@@ -20,9 +20,7 @@ fn record_rendering(package: &Path, written: &[PathBuf]) -> Result<(), Error> {
         return Ok(());
     }
     let ci = ci_variables(std::env::vars());
-    let user = std::env::var("USER")
-        .ok()
-        .or_else(|| std::env::var("LOGNAME").ok());
+    let user = crate::evidence::current_user();
     for path in written {
         let rel = path
             .strip_prefix(package)

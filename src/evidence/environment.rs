@@ -148,9 +148,30 @@ impl Host {
                 .and_then(|s| pretty_name(&s)),
             arch: std::env::consts::ARCH.to_string(),
             kernel: read_trimmed("/proc/sys/kernel/osrelease"),
-            user: env_var("USER").or_else(|| env_var("LOGNAME")),
+            user: current_user(),
         }
     }
+}
+
+/// The OS user: `USER`, else `LOGNAME`, else the name of the process's uid in `/etc/passwd`
+/// (CI jobs and services often run without either variable), else `uid <n>`.
+pub fn current_user() -> Option<String> {
+    env_var("USER").or_else(|| env_var("LOGNAME")).or_else(|| {
+        let status = fs::read_to_string("/proc/self/status").ok()?;
+        let uid = status
+            .lines()
+            .find_map(|l| l.strip_prefix("Uid:"))?
+            .split_whitespace()
+            .next()?
+            .to_string();
+        let passwd = fs::read_to_string("/etc/passwd").unwrap_or_default();
+        let name = passwd.lines().find_map(|l| {
+            let mut f = l.split(':');
+            let name = f.next()?;
+            (f.nth(1)? == uid).then(|| name.to_string())
+        });
+        Some(name.unwrap_or_else(|| format!("uid {uid}")))
+    })
 }
 
 impl RecordedFile {

@@ -18,7 +18,9 @@ pub use attachment::{AttachmentStore, AttachmentWriter};
 pub use ci_vars::{SECRET_NAME_PARTS, ci_variables};
 pub use cucumber_json::write_cucumber_json;
 pub use digest::{HashingWriter, sha256_file, sha256_hex};
-pub use environment::{ENVIRONMENT_SCHEMA, EnvInputs, Environment, Host, RecordedFile, ToolBinary};
+pub use environment::{
+    ENVIRONMENT_SCHEMA, EnvInputs, Environment, Host, RecordedFile, ToolBinary, current_user,
+};
 pub use junit::write_junit;
 pub use manifest::{
     MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, ManifestEntry, ManifestError, ManifestProblem,
