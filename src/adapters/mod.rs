@@ -13,6 +13,7 @@
 mod error;
 mod http;
 mod http_response;
+mod insert_rows;
 mod line_reader;
 mod mqtt;
 mod mqtt_link;

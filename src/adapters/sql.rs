@@ -171,21 +171,7 @@ impl SqlSlot {
         columns: &[String],
         rows: &[Vec<Value>],
     ) -> Result<usize, AdapterError> {
-        if columns.is_empty() {
-            return Err(self.invalid("the table has no columns".to_string()));
-        }
-        if let Some((i, row)) = rows
-            .iter()
-            .enumerate()
-            .find(|(_, r)| r.len() != columns.len())
-        {
-            return Err(self.invalid(format!(
-                "row {} has {} values for {} columns",
-                i + 1,
-                row.len(),
-                columns.len()
-            )));
-        }
+        super::insert_rows::check_shape(columns, rows).map_err(|p| self.invalid(p))?;
         let statement = format!(
             "INSERT INTO {} ({}) VALUES ({})",
             quote_identifier(table),

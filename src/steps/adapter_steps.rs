@@ -1,12 +1,11 @@
 //! Steps that start adapters and send requests to process adapters.
 
-use std::io::BufRead;
-
 use cucumber::step::Context;
 use futures::future::LocalBoxFuture;
 use serde_json::{Map, Value, json};
 
 use super::args::{capture, json_argument};
+use super::json_lines::JsonLines;
 use super::last_response::LastResponse;
 use super::world::QualifyWorld;
 use crate::adapters::Reply;
@@ -118,49 +117,23 @@ pub fn send_file(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
         let file = capture(w, &ctx, 1);
         let kind = capture(w, &ctx, 2);
         let name = capture(w, &ctx, 3);
-        let path = {
-            let p = std::path::PathBuf::from(&file);
-            if p.is_absolute() {
-                p
-            } else {
-                w.state().dir.join(p)
-            }
-        };
-        let reader = match std::fs::File::open(&path) {
-            Ok(f) => std::io::BufReader::new(f),
-            Err(e) => fail(format!("cannot open {}: {e}", path.display())),
-        };
+        let mut lines = JsonLines::open(w, &file);
         w.touched(&name);
         let (mut sent, mut succeeded) = (0u64, 0u64);
         let mut rejected: std::collections::BTreeMap<String, u64> = Default::default();
-        for (i, line) in reader.lines().enumerate() {
-            let line = match line {
-                Ok(l) => l,
-                Err(e) => fail(format!(
-                    "cannot read {} line {}: {e}",
-                    path.display(),
-                    i + 1
-                )),
-            };
-            if line.trim().is_empty() {
-                continue;
-            }
-            let body: Value = match serde_json::from_str(&line) {
-                Ok(v) => v,
-                Err(e) => fail(format!("{} line {}: not JSON: {e}", path.display(), i + 1)),
-            };
+        for (line_no, body) in lines.by_ref() {
             let result = w.state().adapters.request(&name, &kind, body).await;
             sent += 1;
             match result {
                 Ok(Reply::Result(_)) => succeeded += 1,
                 Ok(Reply::Rejected { code, .. }) => *rejected.entry(code).or_default() += 1,
                 Err(e) => fail(format!(
-                    "{} line {} (request {sent}): {e}",
-                    path.display(),
-                    i + 1
+                    "{} line {line_no} (request {sent}): {e}",
+                    lines.path().display()
                 )),
             }
         }
+        let path = lines.path().to_path_buf();
         let summary = json!({"sent": sent, "succeeded": succeeded, "rejected": rejected});
         let digest = crate::evidence::sha256_file(&path)
             .map(|(d, _)| d)

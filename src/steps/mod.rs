@@ -6,6 +6,7 @@ mod context;
 mod file_steps;
 mod hooks;
 mod http_steps;
+mod json_lines;
 mod last_response;
 mod library;
 mod mqtt_steps;

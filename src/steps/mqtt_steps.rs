@@ -10,6 +10,7 @@ use futures::future::LocalBoxFuture;
 use serde_json::{Value, json};
 
 use super::args::{capture, docstring_text, duration, json_argument};
+use super::json_lines::JsonLines;
 use super::last_response::LastResponse;
 use super::world::QualifyWorld;
 use crate::adapters::MqttMessage;
@@ -291,44 +292,17 @@ pub fn publish_file(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()
     Box::pin(async move {
         let file = capture(w, &ctx, 1);
         let name = capture(w, &ctx, 2);
-        let path = {
-            let p = std::path::PathBuf::from(&file);
-            if p.is_absolute() {
-                p
-            } else {
-                w.state().dir.join(p)
-            }
-        };
-        let reader = match std::fs::File::open(&path) {
-            Ok(f) => std::io::BufReader::new(f),
-            Err(e) => fail(format!("cannot open {}: {e}", path.display())),
-        };
+        let mut lines = JsonLines::open(w, &file);
         w.touched(&name);
         let mut published = 0u64;
-        for (i, line) in std::io::BufRead::lines(reader).enumerate() {
-            let line = match line {
-                Ok(l) => l,
-                Err(e) => fail(format!(
-                    "cannot read {} line {}: {e}",
-                    path.display(),
-                    i + 1
-                )),
-            };
-            if line.trim().is_empty() {
-                continue;
-            }
-            let message: Value = match serde_json::from_str(&line) {
-                Ok(v) => v,
-                Err(e) => fail(format!("{} line {}: not JSON: {e}", path.display(), i + 1)),
-            };
+        for (line_no, message) in lines.by_ref() {
             let (Some(topic), Some(payload)) = (
                 message.get("topic").and_then(Value::as_str),
                 message.get("payload"),
             ) else {
                 fail(format!(
-                    "{} line {}: expected {{\"topic\": \"...\", \"payload\": ...}}",
-                    path.display(),
-                    i + 1
+                    "{} line {line_no}: expected {{\"topic\": \"...\", \"payload\": ...}}",
+                    lines.path().display()
                 ))
             };
             let result = w
@@ -337,10 +311,11 @@ pub fn publish_file(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()
                 .publish(&name, topic, payload, 1, false)
                 .await;
             if let Err(e) = result {
-                fail(format!("{} line {}: {e}", path.display(), i + 1))
+                fail(format!("{} line {line_no}: {e}", lines.path().display()))
             }
             published += 1;
         }
+        let path = lines.path().to_path_buf();
         let digest = crate::evidence::sha256_file(&path)
             .map(|(d, _)| d)
             .unwrap_or_default();
