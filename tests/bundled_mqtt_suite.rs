@@ -23,7 +23,7 @@ fn config_for(dir: &Path, broker: &Mosquitto) -> PathBuf {
         "the shipped config points the bridge and the broker adapter at 127.0.0.1:1883"
     );
     let text = text.replace("mqtt://127.0.0.1:1883", &broker.url());
-    let mut doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let mut doc: serde_norway::Value = serde_norway::from_str(&text).unwrap();
     doc["features"] = repo().join("features-mqtt").display().to_string().into();
     doc["requirements"] = repo()
         .join("requirements.yaml")
@@ -37,7 +37,7 @@ fn config_for(dir: &Path, broker: &Mosquitto) -> PathBuf {
     // Scenarios read data files as ${project_dir}/features/data/...
     std::os::unix::fs::symlink(repo().join("features"), dir.join("features")).unwrap();
     let path = dir.join("qualify-mqtt.yaml");
-    std::fs::write(&path, serde_yaml::to_string(&doc).unwrap()).unwrap();
+    std::fs::write(&path, serde_norway::to_string(&doc).unwrap()).unwrap();
     path
 }
 

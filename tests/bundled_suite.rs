@@ -78,7 +78,7 @@ fn the_bundled_suite_passes_against_the_reference_bridge() {
 /// repository (feature and requirement paths made absolute).
 fn config_with_bridge(dir: &Path, bridge: &Path) -> PathBuf {
     let text = std::fs::read_to_string(repo().join("qualify.yaml")).unwrap();
-    let mut doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let mut doc: serde_norway::Value = serde_norway::from_str(&text).unwrap();
     doc["features"] = repo().join("features").display().to_string().into();
     doc["requirements"] = repo()
         .join("requirements.yaml")
@@ -86,12 +86,12 @@ fn config_with_bridge(dir: &Path, bridge: &Path) -> PathBuf {
         .to_string()
         .into();
     doc["adapters"]["bridge"]["command"] =
-        serde_yaml::Value::Sequence(vec![bridge.display().to_string().into()]);
-    doc["adapters"]["shift"]["command"] = serde_yaml::Value::Sequence(vec![
+        serde_norway::Value::Sequence(vec![bridge.display().to_string().into()]);
+    doc["adapters"]["shift"]["command"] = serde_norway::Value::Sequence(vec![
         support::binary("shift-sim").display().to_string().into(),
     ]);
     let path = dir.join("qualify.yaml");
-    std::fs::write(&path, serde_yaml::to_string(&doc).unwrap()).unwrap();
+    std::fs::write(&path, serde_norway::to_string(&doc).unwrap()).unwrap();
     path
 }
 

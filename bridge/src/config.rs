@@ -30,7 +30,7 @@ pub enum ConfigError {
         origin: String,
         /// The parser's error, with line and column.
         #[source]
-        source: serde_yaml::Error,
+        source: serde_norway::Error,
     },
     /// A value is out of range.
     #[error("invalid configuration {origin}: {problem}")]
@@ -84,7 +84,7 @@ impl LoadedConfig {
     /// Parses and validates configuration bytes (JSON is accepted as YAML).
     pub fn parse(bytes: &[u8], origin: &str) -> Result<Self, ConfigError> {
         let values: BridgeConfig =
-            serde_yaml::from_slice(bytes).map_err(|source| ConfigError::Parse {
+            serde_norway::from_slice(bytes).map_err(|source| ConfigError::Parse {
                 origin: origin.into(),
                 source,
             })?;

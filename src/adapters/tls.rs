@@ -2,11 +2,11 @@
 //! CA file of qualify.yaml or else the operating system's trust store, with an optional client
 //! certificate.
 
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::{self, PemObject};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::{ClientConfig, RootCertStore};
 
 use super::AdapterError;
@@ -40,16 +40,35 @@ fn resolve(config_dir: &Path, path: &Path) -> PathBuf {
     }
 }
 
+/// `pem_file_iter` reports a file that cannot be opened as `pem::Error::Io` before iterating;
+/// keep that apart from a malformed PEM section so the message says which of the two it was.
+fn open_failure(path: &Path, e: pem::Error) -> String {
+    match e {
+        pem::Error::Io(io) => format!("cannot open {}: {io}", path.display()),
+        other => format!("cannot read {}: {other}", path.display()),
+    }
+}
+
 fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
-    let file =
-        std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let certs = rustls_pemfile::certs(&mut BufReader::new(file))
+    let certs = CertificateDer::pem_file_iter(path)
+        .map_err(|e| open_failure(path, e))?
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| format!("cannot read certificates from {}: {e}", path.display()))?;
     if certs.is_empty() {
         return Err(format!("{} holds no PEM certificate", path.display()));
     }
     Ok(certs)
+}
+
+/// The first private key (PKCS#8, PKCS#1 or SEC1) in a PEM file.
+fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>, String> {
+    match PrivateKeyDer::from_pem_file(path) {
+        Ok(key) => Ok(key),
+        Err(pem::Error::NoItemsFound) => {
+            Err(format!("{} holds no PEM private key", path.display()))
+        }
+        Err(e) => Err(open_failure(path, e)),
+    }
 }
 
 /// A rustls client configuration for `settings` (relative paths against `config_dir`). Problems
@@ -88,11 +107,7 @@ pub(crate) fn client_config(
             let cert_path = resolve(config_dir, cert);
             let key_path = resolve(config_dir, key);
             let chain = read_certs(&cert_path).map_err(fail)?;
-            let file = std::fs::File::open(&key_path)
-                .map_err(|e| fail(format!("cannot open {}: {e}", key_path.display())))?;
-            let key = rustls_pemfile::private_key(&mut BufReader::new(file))
-                .map_err(|e| fail(format!("cannot read {}: {e}", key_path.display())))?
-                .ok_or_else(|| fail(format!("{} holds no PEM private key", key_path.display())))?;
+            let key = read_key(&key_path).map_err(fail)?;
             builder.with_client_auth_cert(chain, key).map_err(|e| {
                 fail(format!(
                     "the client certificate {} and key {} do not fit: {e}",
@@ -173,5 +188,59 @@ mod tests {
             "outer",
             "no source, no repetition"
         );
+    }
+
+    /// Makes a self-signed certificate and its PKCS#8 key with the `openssl` program (the key
+    /// header never appears in tracked files).
+    fn openssl_pair(dir: &Path, key_type: &str) -> (PathBuf, PathBuf) {
+        let (cert, key) = (dir.join("c.pem"), dir.join("k.pem"));
+        let out = std::process::Command::new("openssl")
+            .args(["req", "-x509", "-newkey", key_type, "-nodes", "-days", "2"])
+            .args(["-subj", "/CN=qualify client", "-keyout"])
+            .args([&key, Path::new("-out"), &cert])
+            .output()
+            .expect("openssl runs (apt-get install openssl)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (cert, key)
+    }
+
+    fn client_tls(dir: &Path, ca: &str, cert: &str, key: &str) -> Result<(), String> {
+        let settings = TlsSettings {
+            ca_file: Some(ca.into()),
+            cert_file: Some(cert.into()),
+            key_file: Some(key.into()),
+        };
+        client_config("a", Some(&settings), dir)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn pem_certificates_and_keys_are_read_and_bad_files_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cert, key) = openssl_pair(dir.path(), "rsa:2048");
+        assert!(cert.is_file() && key.is_file());
+        client_tls(dir.path(), "c.pem", "c.pem", "k.pem").expect("chain and key fit");
+
+        let err = client_tls(dir.path(), "c.pem", "c.pem", "missing.pem").unwrap_err();
+        assert!(
+            err.contains("cannot open") && err.contains("missing.pem"),
+            "{err}"
+        );
+        let err = client_tls(dir.path(), "c.pem", "c.pem", "c.pem").unwrap_err();
+        assert!(err.contains("c.pem holds no PEM private key"), "{err}");
+        let err = client_tls(dir.path(), "k.pem", "c.pem", "k.pem").unwrap_err();
+        assert!(err.contains("k.pem holds no PEM certificate"), "{err}");
+        std::fs::write(
+            dir.path().join("broken.pem"),
+            "-----BEGIN CERTIFICATE-----\n!!\n",
+        )
+        .unwrap();
+        let err = client_tls(dir.path(), "broken.pem", "c.pem", "k.pem").unwrap_err();
+        assert!(err.contains("cannot read certificates from"), "{err}");
     }
 }

@@ -85,7 +85,7 @@ impl Default for Timeouts {
 
 /// One adapter as written in `qualify.yaml` (`adapters: { name: {...} }`).
 ///
-/// A flat struct rather than a tagged enum so that serde_yaml keeps line and column in its errors;
+/// A flat struct rather than a tagged enum so that serde_norway keeps line and column in its errors;
 /// `Config::load` checks which fields each kind needs and takes (see docs/configuration.md).
 /// Secrets are never written here: they are named by the environment variable that holds them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -29,7 +29,7 @@ pub enum ConfigError {
         line: usize,
         /// 1-based column.
         column: usize,
-        /// What serde_yaml said, which names the key and the expected type.
+        /// What serde_norway said, which names the key and the expected type.
         message: String,
     },
     /// Well-formed but inconsistent (a missing field for a kind, a duplicate id, ...).
@@ -45,13 +45,13 @@ pub enum ConfigError {
 }
 
 impl ConfigError {
-    /// Converts a serde_yaml error into a located error for `path`.
-    pub(crate) fn from_yaml(path: &std::path::Path, err: serde_yaml::Error) -> Self {
+    /// Converts a serde_norway error into a located error for `path`.
+    pub(crate) fn from_yaml(path: &std::path::Path, err: serde_norway::Error) -> Self {
         let (line, column) = err
             .location()
             .map(|l| (l.line(), l.column()))
             .unwrap_or((0, 0));
-        // serde_yaml appends " at line L column C"; the location is already in front.
+        // serde_norway appends " at line L column C"; the location is already in front.
         let mut message = err.to_string();
         if let Some(cut) = message.find(" at line ") {
             message.truncate(cut);

@@ -130,7 +130,7 @@ impl Config {
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text = super::read_text(path)?;
         let raw: RawConfig =
-            serde_yaml::from_str(&text).map_err(|e| ConfigError::from_yaml(path, e))?;
+            serde_norway::from_str(&text).map_err(|e| ConfigError::from_yaml(path, e))?;
         let invalid = |key: &str, message: String| ConfigError::Invalid {
             path: path.to_path_buf(),
             line: line_of_key(&text, key),

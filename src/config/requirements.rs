@@ -68,7 +68,7 @@ impl Requirements {
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text = super::read_text(path)?;
         let file: RequirementsFile =
-            serde_yaml::from_str(&text).map_err(|e| ConfigError::from_yaml(path, e))?;
+            serde_norway::from_str(&text).map_err(|e| ConfigError::from_yaml(path, e))?;
         let id_shape =
             regex::Regex::new(r"^[A-Z][A-Z0-9]*-[A-Za-z0-9_.-]+$").expect("static regex");
         let mut by_id = BTreeMap::new();

@@ -156,10 +156,10 @@ mod tests {
         assert!(w.statement("approved").starts_with("I approve"));
 
         let parsed: WorkflowConfig =
-            serde_yaml::from_str("meanings:\n  - {name: executed, roles: [ci]}\n").unwrap();
+            serde_norway::from_str("meanings:\n  - {name: executed, roles: [ci]}\n").unwrap();
         assert!(parsed.distinct_signers);
         assert!(parsed.requires_closed_deviations("executed"));
-        assert!(serde_yaml::from_str::<WorkflowConfig>("order: []\n").is_err());
+        assert!(serde_norway::from_str::<WorkflowConfig>("order: []\n").is_err());
 
         let mut dup = WorkflowConfig::default();
         dup.meanings.push(dup.meanings[0].clone());

@@ -128,7 +128,7 @@ impl Registry {
         let file: RegistryFile = if text.trim().is_empty() {
             RegistryFile::default()
         } else {
-            serde_yaml::from_str(text).map_err(|e| SignError::Registry {
+            serde_norway::from_str(text).map_err(|e| SignError::Registry {
                 path: path.to_path_buf(),
                 line: e.location().map(|l| l.line()),
                 message: e.to_string(),
