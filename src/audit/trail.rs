@@ -239,7 +239,7 @@ pub fn append_entry(
         source: io::Error::new(io::ErrorKind::NotFound, "the package has no audit trail"),
     })?;
     let (bytes, chained, _) = trail.appended(&path, entry)?;
-    crate::sign::write_atomic(&path, &bytes).map_err(|source| TrailError::Io { path, source })?;
+    crate::fsio::write_atomic(&path, &bytes).map_err(|source| TrailError::Io { path, source })?;
     Ok(chained)
 }
 

@@ -27,4 +27,5 @@ pub use manifest::{
 };
 pub use package::{PackageError, PackageWriter, SealedPackage};
 pub use package_id::{STAGING_PREFIX, package_id};
+pub(crate) use package_files::join_relative as join_package_path;
 pub use results::*;

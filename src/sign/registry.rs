@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::atomic::rfc3339;
+use crate::utc::format as rfc3339;
 use super::error::SignError;
 use super::keys::PublicKey;
 

@@ -4,7 +4,8 @@
 use std::fs;
 use std::path::Path;
 
-use super::atomic::{rfc3339, write_atomic};
+use crate::fsio::write_atomic;
+use crate::utc::format as rfc3339;
 use super::error::SignError;
 use super::registry::{Registry, SignerEntry};
 

@@ -5,6 +5,7 @@ mod audit_check;
 mod contents;
 mod finding;
 mod git_check;
+mod pending_check;
 mod rendition_check;
 mod report;
 mod sequence;
@@ -13,6 +14,7 @@ mod verification;
 mod workflow_check;
 
 pub use contents::{EnvelopeKind, PackageContents, SIGNATURES_DIR, StoredEnvelope};
+pub(crate) use contents::error_chain;
 pub use finding::{Check, Finding, Severity};
 pub use report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
 pub use sequence::signing_order;
