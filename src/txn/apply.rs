@@ -7,7 +7,7 @@ use super::intent::{INTENT_FILE, INTENT_SCHEMA, Intent, PENDING_DIR, STAGED_TRAI
 use super::lock::PackageLock;
 use crate::audit::TRAIL_FILE;
 use crate::evidence::sha256_hex;
-use crate::fsio::{create_dir_durable, remove_dir_durable, rename_durable, sync_dir, write_durable};
+use crate::fsio::{create_dir_durable, rename_durable, sync_dir, write_durable};
 
 /// One file an operation adds or replaces.
 #[derive(Debug, Clone)]
@@ -44,8 +44,19 @@ pub fn apply(lock: &PackageLock, plan: Plan) -> Result<Intent, TxnError> {
     let intent = stage(&pending, plan)?;
     commit(dir, &pending)?;
     install(dir, &pending, &intent)?;
-    remove_dir_durable(&pending).map_err(TxnError::io(&pending))?;
+    discard(&pending)?;
     Ok(intent)
+}
+
+/// Step 4: removes `.pending/`. Deliberately not flushed: if a power cut brings the folder back,
+/// the next command finds the operation complete and only removes it again, whereas a flush here
+/// would be a last point where a kill leaves a finished operation without the intent record by
+/// which a retry recognises it.
+pub(crate) fn discard(pending: &Path) -> Result<(), TxnError> {
+    match std::fs::remove_dir_all(pending) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(TxnError::io(pending)(e)),
+        _ => Ok(()),
+    }
 }
 
 /// Step 1: the intent, the files and the new trail into `.pending/`, all flushed.

@@ -4,13 +4,13 @@
 use std::fs;
 use std::path::Path;
 
-use super::apply::install;
+use super::apply::{discard, install};
 use super::error::TxnError;
 use super::intent::{INTENT_FILE, Intent, PENDING_DIR, STAGED_TRAIL};
 use super::lock::PackageLock;
 use crate::audit::{Actor, AuditAction, AuditTrail, NewEntry, TRAIL_FILE};
 use crate::evidence::{Manifest, ci_variables, sha256_file};
-use crate::fsio::{TEMP_PREFIX, remove_dir_durable, rename_durable, write_durable};
+use crate::fsio::{TEMP_PREFIX, rename_durable, write_durable};
 
 /// Where the trail with the `recovered` entry is staged before it replaces the trail.
 const RECOVERY_TRAIL: &str = "recovery-trail.jsonl";
@@ -163,7 +163,7 @@ pub fn recover(lock: &PackageLock, command: &str) -> Result<Option<Recovered>, T
             rename_durable(&staged, &path).map_err(TxnError::io(&path))?;
         }
     }
-    remove_dir_durable(&pending_dir).map_err(TxnError::io(&pending_dir))?;
+    discard(&pending_dir)?;
     Ok(Some(Recovered {
         intent: intent.cloned(),
         completed,
