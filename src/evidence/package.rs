@@ -290,7 +290,8 @@ impl PackageWriter {
                 staging: self.staging,
             });
         }
-        fs::rename(&self.staging, &target).map_err(|source| match source.kind() {
+        // The seal: one rename, then the evidence folder flushed (rename_durable).
+        crate::fsio::rename_durable(&self.staging, &target).map_err(|source| match source.kind() {
             io::ErrorKind::AlreadyExists | io::ErrorKind::DirectoryNotEmpty => {
                 PackageError::AlreadyExists {
                     target: target.clone(),
@@ -302,7 +303,6 @@ impl PackageWriter {
                 source,
             },
         })?;
-        sync_dir(&self.evidence_dir).map_err(seal_err(&self.evidence_dir))?;
 
         Ok(SealedPackage {
             path: target,
