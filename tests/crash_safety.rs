@@ -140,7 +140,9 @@ fn trail(pkg: &Path) -> Vec<Value> {
 
 fn sha256_file(path: &Path) -> Option<String> {
     use sha2::Digest;
-    fs::read(path).ok().map(|b| hex::encode(sha2::Sha256::digest(b)))
+    fs::read(path)
+        .ok()
+        .map(|b| hex::encode(sha2::Sha256::digest(b)))
 }
 
 /// Every file or folder below `dir` whose name marks a leftover: `.pending`, `.tmp-…`.
@@ -225,13 +227,21 @@ fn kill_everywhere(bench: &Bench, op: &Operation) -> Tally {
                 );
                 let (files, recorded, whole) = on_disk(op, &bench.pkg);
                 assert!(whole && files == op.files.len() && recorded == files);
-                assert!(bench.verify().0, "{} completed but does not verify", op.name);
+                assert!(
+                    bench.verify().0,
+                    "{} completed but does not verify",
+                    op.name
+                );
                 break;
             }
             tally.kills += 1;
             check_after_kill(bench, op, &args, &mut tally, &format!("{syscall} #{n}"));
             n += 1;
-            assert!(n < 200, "{} never completes under {syscall} injection", op.name);
+            assert!(
+                n < 200,
+                "{} never completes under {syscall} injection",
+                op.name
+            );
         }
         tally.by_syscall.push((syscall.to_string(), n - 1));
     }
@@ -248,7 +258,11 @@ fn check_after_kill(bench: &Bench, op: &Operation, args: &[&str], tally: &mut Ta
     if recorded == 0 {
         // Killed before the commit point: the package is as it was, and verifies as it did.
         tally.before_commit += 1;
-        assert!(verified, "{}: killed at {at} before the commit point, the package no longer verifies: {report:#}", op.name);
+        assert!(
+            verified,
+            "{}: killed at {at} before the commit point, the package no longer verifies: {report:#}",
+            op.name
+        );
     } else {
         tally.after_commit += 1;
     }
@@ -278,10 +292,17 @@ fn check_after_kill(bench: &Bench, op: &Operation, args: &[&str], tally: &mut Ta
         eprintln!("{}: after a kill at {at} and a retry: {report:#}", op.name);
     }
     let (files, recorded, whole) = on_disk(op, pkg);
-    assert!(whole && files == op.files.len() && recorded == files, "{}: {at}", op.name);
+    assert!(
+        whole && files == op.files.len() && recorded == files,
+        "{}: {at}",
+        op.name
+    );
     let entries = trail(pkg);
     let new = &entries[trail_before.min(entries.len())..];
-    let recoveries = entries.iter().filter(|e| e["action"] == "recovered").count();
+    let recoveries = entries
+        .iter()
+        .filter(|e| e["action"] == "recovered")
+        .count();
     assert_eq!(
         recoveries,
         usize::from(had_pending),
@@ -303,7 +324,11 @@ fn check_after_kill(bench: &Bench, op: &Operation, args: &[&str], tally: &mut Ta
     let left = leftovers(pkg);
     assert!(left.is_empty(), "{}: after {at} left {left:?}", op.name);
     let scratch: Vec<_> = fs::read_dir(bench.tmp.path()).unwrap().collect();
-    assert!(scratch.is_empty(), "{}: scratch left in TMPDIR: {scratch:?}", op.name);
+    assert!(
+        scratch.is_empty(),
+        "{}: scratch left in TMPDIR: {scratch:?}",
+        op.name
+    );
 }
 
 fn assert_tally(name: &str, tally: &Tally) {
@@ -312,7 +337,10 @@ fn assert_tally(name: &str, tally: &Tally) {
     assert_eq!(tally.verified_while_incomplete, 0, "{name}: {tally:?}");
     // Not vacuous: the operation was killed on both sides of its commit point, at fsyncs and at
     // renames.
-    assert!(tally.before_commit >= 4 && tally.after_commit >= 2, "{name}: {tally:?}");
+    assert!(
+        tally.before_commit >= 4 && tally.after_commit >= 2,
+        "{name}: {tally:?}"
+    );
     let at = |s: &str| {
         tally
             .by_syscall
@@ -330,9 +358,16 @@ fn sign_killed_at_every_fsync_and_rename_recovers() {
     let pkg = bench.pkg.to_str().unwrap().to_string();
     let op = Operation {
         name: "sign",
-        args: ["sign", &pkg, "--meaning", "executed", "--key", "keys/eng.pem"]
-            .map(String::from)
-            .to_vec(),
+        args: [
+            "sign",
+            &pkg,
+            "--meaning",
+            "executed",
+            "--key",
+            "keys/eng.pem",
+        ]
+        .map(String::from)
+        .to_vec(),
         files: vec!["signatures/01-executed-eng.dsse.json"],
         action: "signed",
     };
@@ -410,7 +445,11 @@ fn sealing_rename(bench: &Bench) -> (String, usize) {
         .lines()
         .take_while(|l| *l != seal)
         .filter(|l| l.split_whitespace().next() == Some(tid))
-        .filter(|l| l.split_whitespace().nth(1).is_some_and(|c| c.starts_with(&format!("{syscall}("))))
+        .filter(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .is_some_and(|c| c.starts_with(&format!("{syscall}(")))
+        })
         .count()
         + 1;
     (syscall, n)
@@ -435,12 +474,25 @@ fn a_run_killed_at_its_sealing_rename_leaves_a_staging_folder_that_never_verifie
     let (syscall, n) = sealing_rename(&bench);
     let before: Vec<PathBuf> = bench.f.packages();
     let out = bench.killed_at(&["run", "--progress", "quiet"], &syscall, n);
-    assert!(killed(&out), "not killed at {syscall} #{n}:\n{}", text(&out));
-    assert_eq!(bench.f.packages(), before, "the killed run must not add a package");
+    assert!(
+        killed(&out),
+        "not killed at {syscall} #{n}:\n{}",
+        text(&out)
+    );
+    assert_eq!(
+        bench.f.packages(),
+        before,
+        "the killed run must not add a package"
+    );
     let staging: Vec<PathBuf> = fs::read_dir(&evidence)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(".staging-"))
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(".staging-")
+        })
         .collect();
     assert_eq!(staging.len(), 1, "{staging:?}");
     let staging = &staging[0];
@@ -487,10 +539,20 @@ fn a_run_killed_at_its_sealing_rename_leaves_a_staging_folder_that_never_verifie
         .next()
         .unwrap()
         .to_string();
-    assert_eq!(scratch(&killed_pid).len(), 1, "the killed run's scratch folder");
+    assert_eq!(
+        scratch(&killed_pid).len(),
+        1,
+        "the killed run's scratch folder"
+    );
     let next = bench.qualify(&["run", "--progress", "quiet"]);
     assert!(matches!(next.status.code(), Some(0 | 1)), "{}", text(&next));
-    assert!(scratch(&killed_pid).is_empty(), "stale scratch folder not removed");
-    assert!(scratch("").is_empty(), "the new run left its scratch folder");
+    assert!(
+        scratch(&killed_pid).is_empty(),
+        "stale scratch folder not removed"
+    );
+    assert!(
+        scratch("").is_empty(),
+        "the new run left its scratch folder"
+    );
     assert_eq!(bench.f.packages().len(), before.len() + 1);
 }

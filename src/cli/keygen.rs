@@ -2,8 +2,6 @@
 
 use std::io::Write;
 
-
-
 use super::args::KeygenArgs;
 use super::key_input::absolute;
 use crate::errors::Error;

@@ -39,15 +39,15 @@ pub fn render(config: Option<&Config>, args: &RenderArgs) -> Result<i32, Error> 
     let evidence = |e: crate::render::RenderError| Error::Evidence(e.chain());
     let written = match &args.out {
         Some(out) => {
-            let renditions = render_package(&args.package, kind, template.as_deref())
-                .map_err(evidence)?;
+            let renditions =
+                render_package(&args.package, kind, template.as_deref()).map_err(evidence)?;
             write_renditions(out, &renditions).map_err(evidence)?
         }
         None => {
             // Locked and recovered before reading, so the rendition shows a whole package.
             let lock = lock_package(&args.package)?;
-            let renditions = render_package(&args.package, kind, template.as_deref())
-                .map_err(evidence)?;
+            let renditions =
+                render_package(&args.package, kind, template.as_deref()).map_err(evidence)?;
             match lock {
                 Some(lock) if args.package.join(TRAIL_FILE).is_file() => {
                     commit_rendering(&lock, &renditions)?

@@ -17,8 +17,8 @@ use super::attachment::AttachmentStore;
 use super::digest::{HashingWriter, sha256_file, sha256_hex};
 use super::manifest::{MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, ManifestEntry};
 use super::package_files::{EntryKind, join_relative, walk};
-use crate::fsio::{AtomicFile, create_dir_durable, sync_dir, sync_file};
 use super::package_id::reserve;
+use crate::fsio::{AtomicFile, create_dir_durable, sync_dir, sync_file};
 
 /// Why a package could not be created, written or sealed.
 #[derive(Debug, Error)]
@@ -291,17 +291,19 @@ impl PackageWriter {
             });
         }
         // The seal: one rename, then the evidence folder flushed (rename_durable).
-        crate::fsio::rename_durable(&self.staging, &target).map_err(|source| match source.kind() {
-            io::ErrorKind::AlreadyExists | io::ErrorKind::DirectoryNotEmpty => {
-                PackageError::AlreadyExists {
-                    target: target.clone(),
-                    staging: self.staging.clone(),
+        crate::fsio::rename_durable(&self.staging, &target).map_err(|source| {
+            match source.kind() {
+                io::ErrorKind::AlreadyExists | io::ErrorKind::DirectoryNotEmpty => {
+                    PackageError::AlreadyExists {
+                        target: target.clone(),
+                        staging: self.staging.clone(),
+                    }
                 }
+                _ => PackageError::Seal {
+                    path: target.clone(),
+                    source,
+                },
             }
-            _ => PackageError::Seal {
-                path: target.clone(),
-                source,
-            },
         })?;
 
         Ok(SealedPackage {

@@ -83,7 +83,6 @@ pub(crate) fn join_relative(root: &Path, rel: &str) -> Result<PathBuf, &'static 
     Ok(path)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

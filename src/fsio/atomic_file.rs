@@ -65,7 +65,9 @@ impl AtomicFile {
     /// that is already at `path` (the temporary file is then removed).
     pub fn commit_new(self) -> io::Result<()> {
         self.temp.as_file().sync_all()?;
-        self.temp.persist_noclobber(&self.path).map_err(|e| e.error)?;
+        self.temp
+            .persist_noclobber(&self.path)
+            .map_err(|e| e.error)?;
         sync_dir(&self.dir)
     }
 }

@@ -26,7 +26,9 @@ pub fn pid_alive(pid: u32) -> bool {
 /// Creates this process's scratch folder in `parent` (the system's temporary folder when `None`),
 /// after removing stale ones there. It is removed when the returned value is dropped.
 pub fn work_dir(parent: Option<&Path>) -> io::Result<tempfile::TempDir> {
-    let parent = parent.map(Path::to_path_buf).unwrap_or_else(std::env::temp_dir);
+    let parent = parent
+        .map(Path::to_path_buf)
+        .unwrap_or_else(std::env::temp_dir);
     // Cleaning is best effort: a folder that cannot be removed must not stop the run.
     let _ = remove_stale_work_dirs(&parent);
     tempfile::Builder::new()
@@ -85,9 +87,15 @@ mod tests {
         let mine = work_dir(Some(tmp.path())).unwrap();
         assert!(!stale.exists() || pid_alive(dead));
         assert!(live.exists(), "pid 1 is alive");
-        assert!(other.exists(), "a folder without a pid is not ours to judge");
+        assert!(
+            other.exists(),
+            "a folder without a pid is not ours to judge"
+        );
         assert!(mine.path().is_dir());
-        assert_eq!(owner_pid(&mine.path().file_name().unwrap().to_string_lossy()), Some(std::process::id()));
+        assert_eq!(
+            owner_pid(&mine.path().file_name().unwrap().to_string_lossy()),
+            Some(std::process::id())
+        );
         let kept = mine.path().to_path_buf();
         drop(mine);
         assert!(!kept.exists());

@@ -120,9 +120,7 @@ impl SignError {
             SignError::Random(_)
             | SignError::Package { .. }
             | SignError::Transaction(_)
-            | SignError::RegistryWrite { .. } => {
-                exit_code::INTERNAL_ERROR
-            }
+            | SignError::RegistryWrite { .. } => exit_code::INTERNAL_ERROR,
             SignError::KeyFile { source, .. } if source.kind() != io::ErrorKind::NotFound => {
                 exit_code::INTERNAL_ERROR
             }

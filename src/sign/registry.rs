@@ -24,9 +24,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::utc::format as rfc3339;
 use super::error::SignError;
 use super::keys::PublicKey;
+use crate::utc::format as rfc3339;
 
 /// One signer's key as written in the registry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

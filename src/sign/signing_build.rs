@@ -38,12 +38,18 @@ pub(crate) fn build(
     let (entry, role) = (&p.signer, &p.role);
     let (what, why, action) = match &c.deviation {
         None => (
-            format!("signed as {} by {} ({}, {role})", c.meaning, entry.name, entry.id),
+            format!(
+                "signed as {} by {} ({}, {role})",
+                c.meaning, entry.name, entry.id
+            ),
             c.statement_text.clone(),
             AuditAction::Signed,
         ),
         Some(d) => (
-            format!("deviation {} closed by {} ({}, {role})", d.id, entry.name, entry.id),
+            format!(
+                "deviation {} closed by {} ({}, {role})",
+                d.id, entry.name, entry.id
+            ),
             d.disposition.clone(),
             AuditAction::DeviationClosed,
         ),

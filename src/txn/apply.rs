@@ -60,7 +60,7 @@ pub(crate) fn discard(pending: &Path) -> Result<(), TxnError> {
 }
 
 /// Step 1: the intent, the files and the new trail into `.pending/`, all flushed.
-fn stage(pending: &Path, plan: Plan) -> Result<Intent, TxnError> {
+pub(super) fn stage(pending: &Path, plan: Plan) -> Result<Intent, TxnError> {
     if pending.exists() {
         // recover() runs first under the same lock, so this is a bug or a concurrent writer
         // that ignores the lock: never overwrite what it staged.
@@ -114,7 +114,7 @@ fn stage(pending: &Path, plan: Plan) -> Result<Intent, TxnError> {
 }
 
 /// Step 2, the commit point: the staged trail replaces the trail in one rename.
-fn commit(dir: &Path, pending: &Path) -> Result<(), TxnError> {
+pub(super) fn commit(dir: &Path, pending: &Path) -> Result<(), TxnError> {
     let trail = dir.join(TRAIL_FILE);
     rename_durable(&pending.join(STAGED_TRAIL), &trail).map_err(TxnError::io(&trail))
 }
@@ -123,12 +123,11 @@ fn commit(dir: &Path, pending: &Path) -> Result<(), TxnError> {
 /// committed operation, so a file already in place with the recorded digest counts as done.
 pub(crate) fn install(dir: &Path, pending: &Path, intent: &Intent) -> Result<(), TxnError> {
     for file in &intent.files {
-        let target = crate::evidence::join_package_path(dir, &file.path).map_err(|reason| {
-            TxnError::Io {
+        let target =
+            crate::evidence::join_package_path(dir, &file.path).map_err(|reason| TxnError::Io {
                 path: dir.join(&file.path),
                 source: std::io::Error::new(std::io::ErrorKind::InvalidInput, reason),
-            }
-        })?;
+            })?;
         let staged = pending.join(&file.staged);
         if staged.is_file() {
             if let Some(parent) = target.parent() {

@@ -32,3 +32,6 @@ pub use error::TxnError;
 pub use intent::{INTENT_FILE, INTENT_SCHEMA, Intent, PENDING_DIR, StagedFile};
 pub use lock::PackageLock;
 pub use recover::{Pending, PendingState, Recovered, inspect, recover};
+
+#[cfg(test)]
+mod tests;

@@ -150,7 +150,9 @@ pub fn recover(lock: &PackageLock, command: &str) -> Result<Option<Recovered>, T
         install(dir, &pending_dir, intent)?;
     }
     if let Some(trail) = trail {
-        let id = intent.map(|i| i.id.clone()).unwrap_or_else(|| PENDING_DIR.into());
+        let id = intent
+            .map(|i| i.id.clone())
+            .unwrap_or_else(|| PENDING_DIR.into());
         let recorded = trail
             .entries()
             .any(|(_, e)| e.action == AuditAction::Recovered && e.subject == id);

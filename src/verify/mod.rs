@@ -13,8 +13,8 @@ mod signatures;
 mod verification;
 mod workflow_check;
 
-pub use contents::{EnvelopeKind, PackageContents, SIGNATURES_DIR, StoredEnvelope};
 pub(crate) use contents::error_chain;
+pub use contents::{EnvelopeKind, PackageContents, SIGNATURES_DIR, StoredEnvelope};
 pub use finding::{Check, Finding, Severity};
 pub use report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
 pub use sequence::signing_order;
