@@ -67,7 +67,7 @@ fn sealed_manifest_matches_every_file() {
     let manifest = Manifest::load(&sealed.path).unwrap();
     assert_eq!(manifest.schema, MANIFEST_SCHEMA);
     assert_eq!(manifest.package_id, sealed.id);
-    assert_eq!(manifest.created_at, "2025-06-30T22:15:00Z");
+    assert_eq!(manifest.created_at, "2025-06-30T22:15:00.000Z");
     let paths: Vec<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(
         paths,

@@ -432,7 +432,7 @@ fn revoked_key_is_refused() {
     unchanged(&f, || {
         f.sign("executed", "eng")
             .code(2)
-            .stderr_has("the key of Eve Engineer (eng) was revoked at 2021-01-01T00:00:00Z");
+            .stderr_has("the key of Eve Engineer (eng) was revoked at 2021-01-01T00:00:00.000Z");
     });
 }
 

@@ -240,7 +240,7 @@ fn a_key_revoked_before_it_signed_is_detected() {
     rejected(
         f.verify(),
         &[
-            "ERROR: signatures/03-approved-qa.dsse.json: the key of Quinn Assurance (qa) was revoked at 2021-01-01T00:00:00Z, before the signing time",
+            "ERROR: signatures/03-approved-qa.dsse.json: the key of Quinn Assurance (qa) was revoked at 2021-01-01T00:00:00.000Z, before the signing time",
         ],
     );
 }

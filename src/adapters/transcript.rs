@@ -6,7 +6,6 @@
 
 use std::io::Write;
 
-use chrono::{SecondsFormat, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -42,9 +41,9 @@ struct EventEntry<'a, T: Serialize> {
     detail: &'a T,
 }
 
-/// The current UTC time as RFC 3339 with microseconds.
+/// The current UTC time in qualify's one format (src/utc.rs).
 pub(crate) fn now() -> String {
-    Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
+    crate::utc::now_string()
 }
 
 impl Transcript {

@@ -20,6 +20,9 @@ pub enum AuditAction {
     DeviationClosed,
     /// A report was rendered from the package.
     Rendered,
+    /// An interrupted operation (sign, close, render) was found and rolled back or completed by
+    /// the next command (src/txn).
+    Recovered,
 }
 
 /// Who did it.

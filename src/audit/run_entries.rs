@@ -84,13 +84,10 @@ pub fn run_entries(input: &RunTrailInput<'_>) -> Vec<NewEntry> {
 
 /// Writes the run-time trail into the package root being sealed (`audit/trail.jsonl`), flushed.
 pub fn write_run_trail(root: &std::path::Path, input: &RunTrailInput<'_>) -> std::io::Result<()> {
-    use std::io::Write;
     let bytes = super::AuditTrail::render_new(&input.manifest.package_id, run_entries(input));
     let path = root.join(super::TRAIL_FILE);
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::fsio::create_dir_durable(dir)?;
     }
-    let mut file = std::fs::File::create(&path)?;
-    file.write_all(&bytes)?;
-    file.sync_all()
+    crate::fsio::write_atomic(&path, &bytes)
 }

@@ -67,6 +67,9 @@ pub enum TrailError {
         #[source]
         source: io::Error,
     },
+    /// The package transaction that appends failed.
+    #[error("cannot append to the audit trail")]
+    Transaction(#[source] Box<crate::txn::TxnError>),
     /// The existing trail is broken; it is never extended.
     #[error("the audit trail {} is broken, so nothing is appended to it: {problems}", path.display())]
     Broken {
@@ -225,21 +228,39 @@ impl AuditTrail {
     }
 }
 
-/// Appends `entry` to the trail of the package at `package_dir`, atomically (the file is replaced
-/// by a complete new one), refusing a broken or missing trail. For actions without a signature of
-/// their own, such as a rendering; signatures and closures are appended by `sign`.
+/// Appends `entry` to the trail of the package at `package_dir` as a package transaction
+/// (src/txn: locked, leftovers of interrupted operations recovered first, one commit point),
+/// refusing a broken or missing trail. For actions without a file of their own; signatures,
+/// closures and renderings commit their entries together with their files. Takes the package
+/// lock: never call it while holding a [`crate::txn::PackageLock`] of the same package.
 pub fn append_entry(
     package_dir: &Path,
     package_id: &str,
     entry: NewEntry,
 ) -> Result<AuditEntry, TrailError> {
+    use crate::txn::{PackageLock, Plan, apply, recover};
+    let txn = |e: crate::txn::TxnError| TrailError::Transaction(Box::new(e));
+    let lock = PackageLock::acquire(package_dir).map_err(txn)?;
+    recover(&lock, "audit append").map_err(txn)?;
     let path = package_dir.join(TRAIL_FILE);
     let trail = AuditTrail::read(package_dir, package_id)?.ok_or_else(|| TrailError::Io {
         path: path.clone(),
         source: io::Error::new(io::ErrorKind::NotFound, "the package has no audit trail"),
     })?;
-    let (bytes, chained, _) = trail.appended(&path, entry)?;
-    crate::sign::write_atomic(&path, &bytes).map_err(|source| TrailError::Io { path, source })?;
+    let operation = format!("{:?}", entry.action).to_lowercase();
+    let (bytes, chained, sha) = trail.appended(&path, entry)?;
+    apply(
+        &lock,
+        Plan {
+            operation: format!("audit {operation}"),
+            request: format!("audit {operation}"),
+            key_id: None,
+            trail_bytes: bytes,
+            trail_entries: vec![sha],
+            files: Vec::new(),
+        },
+    )
+    .map_err(txn)?;
     Ok(chained)
 }
 
@@ -349,6 +370,8 @@ mod tests {
 
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("audit")).unwrap();
+        // The package lock is taken on the manifest.
+        std::fs::write(dir.path().join(crate::evidence::MANIFEST_FILE), "{}").unwrap();
         std::fs::write(dir.path().join(TRAIL_FILE), &edited).unwrap();
         assert!(matches!(
             append_entry(dir.path(), "pkg", new(AuditAction::Rendered, "report.html")),

@@ -49,9 +49,9 @@ pub fn impact(config: &Config, args: &ImpactArgs, out: &mut dyn Write) -> Result
     let md = markdown(&assessment, &config.dir)
         .map_err(|e| Error::Usage(format!("impact template: {e}")))?;
     if let Some(dir) = &args.out {
-        std::fs::create_dir_all(dir)
-            .and_then(|_| crate::sign::write_atomic(&dir.join("impact.json"), json.as_bytes()))
-            .and_then(|_| crate::sign::write_atomic(&dir.join("impact.md"), md.as_bytes()))
+        crate::fsio::create_dir_durable(dir)
+            .and_then(|_| crate::fsio::write_atomic(&dir.join("impact.json"), json.as_bytes()))
+            .and_then(|_| crate::fsio::write_atomic(&dir.join("impact.md"), md.as_bytes()))
             .map_err(|e| Error::Evidence(format!("cannot write to {}: {e}", dir.display())))?;
     }
     let text = match args.format {

@@ -2,8 +2,6 @@
 
 use std::io::Write;
 
-use chrono::{DateTime, SubsecRound, Utc};
-
 use super::args::KeygenArgs;
 use super::key_input::absolute;
 use crate::errors::Error;
@@ -25,12 +23,10 @@ pub fn keygen(args: &KeygenArgs, out: &mut dyn Write) -> Result<i32, Error> {
         }
     }
     let valid_from = match &args.valid_from {
-        Some(text) => DateTime::parse_from_rfc3339(text)
-            .map(|t| t.with_timezone(&Utc))
-            .map_err(|e| {
-                Error::Usage(format!("--valid-from {text:?}: not an RFC 3339 time: {e}"))
-            })?,
-        None => Utc::now().trunc_subsecs(0),
+        Some(text) => {
+            crate::utc::parse(text).map_err(|e| Error::Usage(format!("--valid-from: {e}")))?
+        }
+        None => crate::utc::now(),
     };
     if args.out.exists() {
         return Err(crate::sign::SignError::KeyExists {

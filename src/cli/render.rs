@@ -1,49 +1,20 @@
 //! `qualify render PKG`: renders a package's report again, as it stands now.
+//!
+//! Into the package (`renditions/`), the files and their `rendered` trail entries are one package
+//! transaction (src/txn): after a crash the next command finds them all or none. With `--out`,
+//! or for a package made before the audit trail existed, the files are written atomically one by
+//! one (nothing else refers to them).
 
 use std::path::{Path, PathBuf};
 
 use super::args::RenderArgs;
-use crate::audit::{Actor, AuditAction, NewEntry, TRAIL_FILE, append_entry};
+use crate::audit::{Actor, AuditAction, AuditTrail, NewEntry, TRAIL_FILE};
 use crate::config::Config;
 use crate::errors::Error;
-use crate::evidence::{Manifest, ci_variables, sha256_file};
+use crate::evidence::{Manifest, ci_variables, sha256_hex};
 use crate::exit_code;
-use crate::render::{RENDITIONS_DIR, RenditionKind, render_package, write_renditions};
-
-/// Records in the package's audit trail that renditions were written into it (when the package
-/// has a trail: packages made before the audit trail existed are rendered without one).
-fn record_rendering(package: &Path, written: &[PathBuf]) -> Result<(), Error> {
-    let Ok(manifest) = Manifest::load(package) else {
-        return Ok(());
-    };
-    if !package.join(TRAIL_FILE).is_file() {
-        return Ok(());
-    }
-    let ci = ci_variables(std::env::vars());
-    let user = crate::evidence::current_user();
-    for path in written {
-        let rel = path
-            .strip_prefix(package)
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .unwrap_or_else(|_| path.display().to_string());
-        let sha256 = sha256_file(path).ok().map(|(d, _)| d);
-        let entry = NewEntry {
-            at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            action: AuditAction::Rendered,
-            who: Actor::os_user(user.as_deref(), &ci),
-            what: format!("rendered {rel}"),
-            why: "report rendition of the package as it stands".into(),
-            subject: rel,
-            sha256,
-        };
-        append_entry(package, &manifest.package_id, entry).map_err(|e| {
-            Error::Evidence(format!(
-                "cannot record the rendering in the audit trail: {e}"
-            ))
-        })?;
-    }
-    Ok(())
-}
+use crate::render::{RENDITIONS_DIR, RenditionKind, Renditions, render_package, write_renditions};
+use crate::txn::{PackageLock, Plan, PlannedFile, apply, recover};
 
 /// Renders the package named in `args`; prints where the files went.
 pub fn render(config: Option<&Config>, args: &RenderArgs) -> Result<i32, Error> {
@@ -65,18 +36,92 @@ pub fn render(config: Option<&Config>, args: &RenderArgs) -> Result<i32, Error> 
     // The sealed rendition is reproduced with the template the package keeps, so that it can be
     // compared with the one inside; a later rendition may use the project's current template.
     let template = if args.sealed { None } else { template };
-    let renditions = render_package(&args.package, kind, template.as_deref())
-        .map_err(|e| Error::Evidence(e.chain()))?;
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| args.package.join(RENDITIONS_DIR));
-    let written = write_renditions(&out, &renditions).map_err(|e| Error::Evidence(e.chain()))?;
+    let evidence = |e: crate::render::RenderError| Error::Evidence(e.chain());
+    let written = match &args.out {
+        Some(out) => {
+            let renditions =
+                render_package(&args.package, kind, template.as_deref()).map_err(evidence)?;
+            write_renditions(out, &renditions).map_err(evidence)?
+        }
+        None => {
+            // Locked and recovered before reading, so the rendition shows a whole package.
+            let lock = lock_package(&args.package)?;
+            let renditions =
+                render_package(&args.package, kind, template.as_deref()).map_err(evidence)?;
+            match lock {
+                Some(lock) if args.package.join(TRAIL_FILE).is_file() => {
+                    commit_rendering(&lock, &renditions)?
+                }
+                _ => write_renditions(&args.package.join(RENDITIONS_DIR), &renditions)
+                    .map_err(evidence)?,
+            }
+        }
+    };
     for path in &written {
         println!("{}", path.display());
     }
-    if args.out.is_none() {
-        record_rendering(&args.package, &written)?;
-    }
     Ok(exit_code::SUCCESS)
+}
+
+/// Locks a sealed package and recovers what an interrupted operation left; `None` for a folder
+/// without a manifest (nothing to lock, nothing recorded).
+fn lock_package(package: &Path) -> Result<Option<PackageLock>, Error> {
+    if !package.join(crate::evidence::MANIFEST_FILE).is_file() {
+        return Ok(None);
+    }
+    let txn = |e: crate::txn::TxnError| Error::Evidence(crate::verify::error_chain(&e));
+    let lock = PackageLock::acquire(package).map_err(txn)?;
+    recover(&lock, "render").map_err(txn)?;
+    Ok(Some(lock))
+}
+
+/// The renditions into `renditions/` and one `rendered` trail entry per file, committed together.
+fn commit_rendering(lock: &PackageLock, renditions: &Renditions) -> Result<Vec<PathBuf>, Error> {
+    let package = lock.dir();
+    let fail = |m: String| Error::Evidence(format!("cannot record the rendering: {m}"));
+    let manifest = Manifest::load(package).map_err(|e| fail(e.to_string()))?;
+    let trail_path = package.join(TRAIL_FILE);
+    let mut trail = AuditTrail::read(package, &manifest.package_id)
+        .map_err(|e| fail(e.to_string()))?
+        .ok_or_else(|| fail(format!("{TRAIL_FILE} is missing")))?;
+    let ci = ci_variables(std::env::vars());
+    let who = Actor::os_user(crate::evidence::current_user().as_deref(), &ci);
+    let at = crate::utc::now_string();
+    let (mut files, mut entries, mut bytes) = (Vec::new(), Vec::new(), Vec::new());
+    for (name, content) in renditions.files() {
+        let rel = format!("{RENDITIONS_DIR}/{name}");
+        let entry = NewEntry {
+            at: at.clone(),
+            action: AuditAction::Rendered,
+            who: who.clone(),
+            what: format!("rendered {rel}"),
+            why: "report rendition of the package as it stands".into(),
+            subject: rel.clone(),
+            sha256: Some(sha256_hex(content)),
+        };
+        let (next, _, sha) = trail
+            .appended(&trail_path, entry)
+            .map_err(|e| fail(e.to_string()))?;
+        trail = AuditTrail::parse(&manifest.package_id, &next);
+        bytes = next;
+        entries.push(sha);
+        files.push(PlannedFile {
+            path: rel,
+            bytes: content.to_vec(),
+        });
+    }
+    let written = files.iter().map(|f| package.join(&f.path)).collect();
+    apply(
+        lock,
+        Plan {
+            operation: "render".into(),
+            request: "render".into(),
+            key_id: None,
+            trail_bytes: bytes,
+            trail_entries: entries,
+            files,
+        },
+    )
+    .map_err(|e| Error::Evidence(crate::verify::error_chain(&e)))?;
+    Ok(written)
 }

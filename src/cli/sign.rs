@@ -70,6 +70,12 @@ fn tag_approved_baseline(config: &Config, package: &std::path::Path, manifest_sh
 /// Prints the manifestation of a signature just made.
 pub fn print_signed(signed: &crate::sign::Signed) {
     let p = &signed.statement.predicate;
+    if signed.completed_after_interruption {
+        println!(
+            "an interrupted run of this command had already signed; its signature was completed \
+             (recorded in the audit trail)"
+        );
+    }
     println!(
         "signed {} as `{}`: {} ({}, {}) at {} UTC",
         p.package.id, p.meaning, p.signer.name, p.signer.id, p.signer.role, p.signed_at

@@ -29,9 +29,10 @@ pub struct Manifest {
     pub schema: String,
     /// The package id (also the package folder's name).
     pub package_id: String,
-    /// UTC time the package was started (RFC 3339, seconds, `Z`); the same instant as in the id.
+    /// UTC time the package was started (src/utc.rs format; whole seconds in older packages); the
+    /// same instant as in the id, with milliseconds.
     pub created_at: String,
-    /// UTC time the package was sealed (RFC 3339, seconds, `Z`).
+    /// UTC time the package was sealed (src/utc.rs format; whole seconds in older packages).
     pub sealed_at: String,
     /// Every file of the package except `manifest.json`, sorted by path.
     pub files: Vec<ManifestEntry>,

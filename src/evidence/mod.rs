@@ -26,5 +26,6 @@ pub use manifest::{
     MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, ManifestEntry, ManifestError, ManifestProblem,
 };
 pub use package::{PackageError, PackageWriter, SealedPackage};
+pub(crate) use package_files::join_relative as join_package_path;
 pub use package_id::{STAGING_PREFIX, package_id};
 pub use results::*;

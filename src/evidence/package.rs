@@ -9,15 +9,16 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde::Serialize;
 use thiserror::Error;
 
 use super::attachment::AttachmentStore;
 use super::digest::{HashingWriter, sha256_file, sha256_hex};
 use super::manifest::{MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, ManifestEntry};
-use super::package_files::{EntryKind, join_relative, sync_dir, sync_file, walk};
+use super::package_files::{EntryKind, join_relative, walk};
 use super::package_id::reserve;
+use crate::fsio::{AtomicFile, create_dir_durable, sync_dir, sync_file};
 
 /// Why a package could not be created, written or sealed.
 #[derive(Debug, Error)]
@@ -121,14 +122,15 @@ impl PackageWriter {
             path: evidence_dir.into(),
             source,
         };
-        fs::create_dir_all(evidence_dir).map_err(not_writable)?;
+        create_dir_durable(evidence_dir).map_err(not_writable)?;
         let (id, staging) =
             reserve(evidence_dir, stage_label, short_commit, now).map_err(not_writable)?;
         Ok(PackageWriter {
             id,
             evidence_dir: evidence_dir.to_path_buf(),
             staging,
-            created_at: now,
+            // The one precision of recorded times (src/utc.rs).
+            created_at: now.trunc_subsecs(crate::utc::FRACTION_DIGITS),
         })
     }
 
@@ -188,16 +190,15 @@ impl PackageWriter {
             source,
         };
         let parent = target.parent().unwrap_or(&self.staging);
-        fs::create_dir_all(parent).map_err(write_err)?;
-        let temp = new_temp_file(parent).map_err(write_err)?;
+        create_dir_durable(parent).map_err(write_err)?;
+        let temp = AtomicFile::new(&target).map_err(write_err)?;
         let mut out = HashingWriter::new(BufWriter::new(temp));
         write(&mut out).map_err(write_err)?;
         let (buffered, sha256, size) = out.finish();
         let temp = buffered
             .into_inner()
             .map_err(|e| write_err(e.into_error()))?;
-        temp.as_file().sync_all().map_err(write_err)?;
-        temp.persist(&target).map_err(|e| write_err(e.error))?;
+        temp.commit().map_err(write_err)?;
         Ok(ManifestEntry {
             path: rel.to_string(),
             sha256,
@@ -255,8 +256,8 @@ impl PackageWriter {
         let manifest = Manifest {
             schema: MANIFEST_SCHEMA.to_string(),
             package_id: self.id.clone(),
-            created_at: self.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-            sealed_at: Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+            created_at: crate::utc::format(self.created_at),
+            sealed_at: crate::utc::now_string(),
             files,
         };
         let mut bytes = serde_json::to_vec_pretty(&manifest)
@@ -289,19 +290,21 @@ impl PackageWriter {
                 staging: self.staging,
             });
         }
-        fs::rename(&self.staging, &target).map_err(|source| match source.kind() {
-            io::ErrorKind::AlreadyExists | io::ErrorKind::DirectoryNotEmpty => {
-                PackageError::AlreadyExists {
-                    target: target.clone(),
-                    staging: self.staging.clone(),
+        // The seal: one rename, then the evidence folder flushed (rename_durable).
+        crate::fsio::rename_durable(&self.staging, &target).map_err(|source| {
+            match source.kind() {
+                io::ErrorKind::AlreadyExists | io::ErrorKind::DirectoryNotEmpty => {
+                    PackageError::AlreadyExists {
+                        target: target.clone(),
+                        staging: self.staging.clone(),
+                    }
                 }
+                _ => PackageError::Seal {
+                    path: target.clone(),
+                    source,
+                },
             }
-            _ => PackageError::Seal {
-                path: target.clone(),
-                source,
-            },
         })?;
-        sync_dir(&self.evidence_dir).map_err(seal_err(&self.evidence_dir))?;
 
         Ok(SealedPackage {
             path: target,
@@ -320,26 +323,8 @@ impl PackageWriter {
 
     /// Writes the manifest bytes atomically.
     fn write_manifest(&self, bytes: &[u8]) -> io::Result<()> {
-        let mut temp = new_temp_file(&self.staging)?;
-        temp.write_all(bytes)?;
-        temp.as_file().sync_all()?;
-        temp.persist(self.staging.join(MANIFEST_FILE))
-            .map_err(|e| e.error)?;
-        Ok(())
+        crate::fsio::write_atomic(&self.staging.join(MANIFEST_FILE), bytes)
     }
-}
-
-/// A temporary file in `dir` that, once renamed, has the permissions of any newly created file
-/// (0666 less the umask). tempfile's default of 0600 would make `results.json` unreadable to the
-/// reviewers that attachments, created normally, are readable to.
-fn new_temp_file(dir: &Path) -> io::Result<tempfile::NamedTempFile> {
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o666));
-    }
-    builder.prefix(".tmp-").tempfile_in(dir)
 }
 
 #[cfg(test)]

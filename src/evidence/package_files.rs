@@ -1,7 +1,7 @@
 //! File-system helpers shared by the package writer and the manifest check: walking a package,
 //! validating package-relative paths, and making writes durable.
 
-use std::fs::{self, File};
+use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -81,17 +81,6 @@ pub(crate) fn join_relative(root: &Path, rel: &str) -> Result<PathBuf, &'static 
         }
     }
     Ok(path)
-}
-
-/// Flushes a file's content and metadata to the disk.
-pub(crate) fn sync_file(path: &Path) -> io::Result<()> {
-    File::open(path)?.sync_all()
-}
-
-/// Flushes a folder's entries (new names, renames) to the disk. Opening a folder for `fsync` is
-/// how POSIX makes a rename durable.
-pub(crate) fn sync_dir(path: &Path) -> io::Result<()> {
-    File::open(path)?.sync_all()
 }
 
 #[cfg(test)]

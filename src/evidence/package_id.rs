@@ -28,7 +28,7 @@ pub fn package_id(stage_label: &str, short_commit: Option<&str>, now: DateTime<U
         Some(commit) if !commit.is_empty() => clean(commit),
         _ => "norev".to_string(),
     };
-    format!("{}-{label}-{commit}", now.format("%Y%m%dT%H%M%SZ"))
+    format!("{}-{label}-{commit}", crate::utc::id_stamp(now))
 }
 
 fn clean(part: &str) -> String {

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::changes::Revisions;
@@ -102,7 +102,7 @@ pub fn record(
             registry.path.display()
         ))
     })?;
-    let now = Utc::now();
+    let now = crate::utc::now();
     signer.validity_at(now).map_err(SignError::Refused)?;
     let allowed = &config.impact.assessors;
     let usable: Vec<&String> = signer
@@ -134,7 +134,7 @@ pub fn record(
         signer_name: signer.entry.name.clone(),
         role,
         key_id: signer.key_id.clone(),
-        signed_at: now.to_rfc3339_opts(SecondsFormat::Millis, true),
+        signed_at: crate::utc::format(now),
         baseline_commit: revisions.baseline_commit.clone(),
         head_commit: revisions.head_commit.clone(),
     };
@@ -164,8 +164,8 @@ pub fn record(
     let file = config.assessments_dir.join(file_name);
     let bytes = serde_json::to_vec_pretty(&envelope)
         .map_err(|e| SignError::Refused(format!("cannot encode the envelope: {e}")))?;
-    std::fs::create_dir_all(&config.assessments_dir)
-        .and_then(|_| crate::sign::write_atomic(&file, &bytes))
+    crate::fsio::create_dir_durable(&config.assessments_dir)
+        .and_then(|_| crate::fsio::write_atomic(&file, &bytes))
         .map_err(|source| SignError::Package {
             path: file.clone(),
             source,

@@ -1,7 +1,6 @@
 //! Rendering a package: reading it, building the [`Report`], and writing `report.html` and
 //! `report.pdf`, each written to a temporary file and renamed so it is never half-written.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::error::RenderError;
@@ -45,22 +44,29 @@ pub fn render_package(
     Ok(Renditions { html, pdf })
 }
 
-/// Writes the renditions into `out` as `report.html` and `report.pdf`; returns their paths.
+impl Renditions {
+    /// The files by name: `report.html`, `report.pdf`.
+    pub fn files(&self) -> [(&'static str, &[u8]); 2] {
+        [("report.html", &self.html), ("report.pdf", &self.pdf)]
+    }
+}
+
+/// Writes the renditions into `out` (a folder outside any package) as `report.html` and
+/// `report.pdf`, each atomically; returns their paths. Into a package, `qualify render` goes
+/// through a package transaction instead (src/cli/render.rs), so that the files and their trail
+/// entries appear together.
 pub fn write_renditions(out: &Path, r: &Renditions) -> Result<Vec<PathBuf>, RenderError> {
-    fs::create_dir_all(out).map_err(|source| RenderError::Write {
+    crate::fsio::create_dir_durable(out).map_err(|source| RenderError::Write {
         path: out.to_path_buf(),
         source,
     })?;
     let mut written = Vec::new();
-    for (name, bytes) in [("report.html", &r.html), ("report.pdf", &r.pdf)] {
+    for (name, bytes) in r.files() {
         let path = out.join(name);
-        let tmp = out.join(format!(".{name}.tmp"));
-        let fail = |source| RenderError::Write {
+        crate::fsio::write_atomic(&path, bytes).map_err(|source| RenderError::Write {
             path: path.clone(),
             source,
-        };
-        fs::write(&tmp, bytes).map_err(fail)?;
-        fs::rename(&tmp, &path).map_err(fail)?;
+        })?;
         written.push(path);
     }
     Ok(written)

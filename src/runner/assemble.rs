@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 
 use super::collector::ScenarioOutcome;
 use crate::evidence::{
@@ -16,7 +16,7 @@ use crate::steps::ScenarioRecord;
 
 /// RFC 3339 UTC with milliseconds.
 pub fn rfc3339(t: SystemTime) -> String {
-    DateTime::<Utc>::from(t).to_rfc3339_opts(SecondsFormat::Millis, true)
+    crate::utc::format(DateTime::<Utc>::from(t))
 }
 
 fn millis(a: Option<SystemTime>, b: Option<SystemTime>) -> u64 {

@@ -69,12 +69,11 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
         &options.evidence_dir,
         &options.criteria.stage_label(),
         git.short_commit(),
-        chrono::Utc::now(),
+        crate::utc::now(),
     )
     .map_err(|e| Error::Evidence(e.to_string()))?;
-    let work_root = tempfile::Builder::new()
-        .prefix("qualify-work-")
-        .tempdir()
+    // Named with the pid; scratch folders of killed runs are removed here (src/fsio/work_dir.rs).
+    let work_root = crate::fsio::work_dir(None)
         .map_err(|e| Error::Internal(format!("cannot create a scratch folder: {e}")))?;
 
     let registry = Arc::new(AdapterRegistry::new(

@@ -97,6 +97,9 @@ pub enum SignError {
         /// The findings, one per line.
         message: String,
     },
+    /// The package transaction (src/txn) or the recovery of an interrupted one failed.
+    #[error(transparent)]
+    Transaction(#[from] crate::txn::TxnError),
     /// The package cannot be read or written.
     #[error("cannot update the package at {}", path.display())]
     Package {
@@ -114,9 +117,10 @@ impl SignError {
     pub fn exit_code(&self) -> i32 {
         match self {
             SignError::PackageDoesNotVerify { .. } => exit_code::VERIFICATION_FAILED,
-            SignError::Random(_) | SignError::Package { .. } | SignError::RegistryWrite { .. } => {
-                exit_code::INTERNAL_ERROR
-            }
+            SignError::Random(_)
+            | SignError::Package { .. }
+            | SignError::Transaction(_)
+            | SignError::RegistryWrite { .. } => exit_code::INTERNAL_ERROR,
             SignError::KeyFile { source, .. } if source.kind() != io::ErrorKind::NotFound => {
                 exit_code::INTERNAL_ERROR
             }

@@ -6,7 +6,6 @@
 //! never overwritten. The key id is the SHA-256 of the 32 raw public key bytes, lowercase hex.
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, KeypairBytes};
@@ -106,28 +105,19 @@ impl PrivateKey {
     /// Writes the key, encrypted, to a new file with mode 0600. Refuses to replace a file.
     pub fn write_encrypted(&self, path: &Path, passphrase: &str) -> Result<(), SignError> {
         let pem = self.to_encrypted_pem(passphrase)?;
-        let io_err = |source| SignError::KeyFile {
-            path: path.to_path_buf(),
-            source,
-        };
-        let mut options = fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut file = options.open(path).map_err(|e| {
+        // Whole or absent, never replacing a file, mode 0600 from the first byte.
+        crate::fsio::write_new(path, pem.as_bytes(), 0o600).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 SignError::KeyExists {
                     path: path.to_path_buf(),
                 }
             } else {
-                io_err(e)
+                SignError::KeyFile {
+                    path: path.to_path_buf(),
+                    source: e,
+                }
             }
-        })?;
-        file.write_all(pem.as_bytes()).map_err(io_err)?;
-        file.sync_all().map_err(io_err)
+        })
     }
 
     /// Reads and decrypts a key file after checking that no other user can read it.

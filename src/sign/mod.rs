@@ -1,7 +1,6 @@
 //! Electronic signatures: Ed25519 keys in encrypted PKCS#8 files, the signers registry, DSSE
 //! envelopes carrying in-toto statements, the workflow rules, and signing a package.
 
-mod atomic;
 mod dsse;
 mod error;
 mod keys;
@@ -10,10 +9,11 @@ mod registry;
 mod registry_append;
 mod signer_check;
 mod signing;
+mod signing_build;
+mod signing_check;
 mod statement;
 mod workflow;
 
-pub(crate) use atomic::write_atomic;
 pub use dsse::{Envelope, EnvelopeSignature, IN_TOTO_PAYLOAD_TYPE, decode_base64, pae};
 pub use error::SignError;
 pub use keys::{PBKDF2_ITERATIONS, PrivateKey, PublicKey, check_private_mode};

@@ -24,9 +24,9 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::atomic::rfc3339;
 use super::error::SignError;
 use super::keys::PublicKey;
+use crate::utc::format as rfc3339;
 
 /// One signer's key as written in the registry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -274,12 +274,12 @@ mod tests {
         assert!(
             early
                 .unwrap_err()
-                .contains("valid only from 2025-01-01T00:00:00Z")
+                .contains("valid only from 2025-01-01T00:00:00.000Z")
         );
         let late = s.validity_at(Utc.with_ymd_and_hms(2025, 6, 1, 0, 0, 0).unwrap());
         assert!(
             late.unwrap_err()
-                .contains("revoked at 2025-06-01T00:00:00Z")
+                .contains("revoked at 2025-06-01T00:00:00.000Z")
         );
     }
 }

@@ -4,9 +4,10 @@
 use std::fs;
 use std::path::Path;
 
-use super::atomic::{rfc3339, write_atomic};
 use super::error::SignError;
 use super::registry::{Registry, SignerEntry};
+use crate::fsio::write_atomic;
+use crate::utc::format as rfc3339;
 
 impl Registry {
     /// Appends an entry to the registry file, creating it if missing. The text is appended so

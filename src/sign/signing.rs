@@ -1,29 +1,32 @@
 //! Signing a package: a workflow signature (`qualify sign`) or a deviation closure
-//! (`qualify deviation close`). Both verify the package and check the rules first, then append
-//! the audit entry and write the envelope, each atomically; a failure leaves the package as it
-//! was.
+//! (`qualify deviation close`), in phases with typed results:
+//!
+//! 1. [`prepare`]: lock the package, recover what an interrupted operation left, find the signer,
+//!    verify the package → [`Prepared`];
+//! 2. [`check`](super::signing_check::check): the workflow and deviation rules → [`Checked`];
+//! 3. [`build`](super::signing_build::build): the audit entry, the statement and the envelope, in
+//!    memory → [`Built`];
+//! 4. [`commit`](super::signing_build::commit): the package transaction (src/txn) whose single
+//!    commit point makes the envelope and its trail entry appear together.
+//!
+//! Nothing is written before the commit phase, so a refusal leaves the package untouched, and a
+//! crash during it leaves the package as it was or as it should become.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use chrono::{SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 
-use super::atomic::{rfc3339_millis, write_atomic};
-use super::dsse::{Envelope, IN_TOTO_PAYLOAD_TYPE};
 use super::error::SignError;
 use super::keys::PrivateKey;
-use super::registry::Registry;
+use super::registry::{Registry, SignerEntry};
 use super::signer_check::signer_for;
-use super::statement::{
-    AuditRef, CLOSURE_MEANING, CLOSURE_PREDICATE_TYPE, DeviationDisposition, PackageRef,
-    SIGNATURE_PREDICATE_TYPE, STATEMENT_TYPE, SignaturePredicate, SignerRef, Statement, Subject,
-};
-use super::workflow::{SignedMeaning, check_closer, check_next};
-use crate::audit::{Actor, AuditAction, NewEntry, TRAIL_FILE};
+use super::signing_build::{build, commit, completed_by_recovery};
+use super::signing_check::check;
+use super::statement::Statement;
 use crate::config::WorkflowConfig;
-use crate::deviation::closure_path;
-use crate::evidence::MANIFEST_FILE;
-use crate::verify::{SIGNATURES_DIR, Severity, VerifyOptions, verify_package};
+use crate::sign::FileRef;
+use crate::txn::{PackageLock, recover};
+use crate::verify::{PackageContents, Severity, VerifyOptions, WorkflowState, verify_package};
 
 /// What to sign.
 #[derive(Debug, Clone)]
@@ -40,6 +43,25 @@ pub enum SignAction {
         /// The disposition text.
         disposition: String,
     },
+}
+
+impl SignAction {
+    /// The command, as the trail and the intent record name it.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            SignAction::Meaning { .. } => "sign",
+            SignAction::CloseDeviation { .. } => "deviation close",
+        }
+    }
+
+    /// The request in a few words (`sign reviewed`, `deviation close DEV-001`): a retry after a
+    /// crash recognises its own interrupted operation by it.
+    pub fn request(&self) -> String {
+        match self {
+            SignAction::Meaning { meaning } => format!("sign {meaning}"),
+            SignAction::CloseDeviation { id, .. } => format!("deviation close {id}"),
+        }
+    }
 }
 
 /// Everything a signing needs.
@@ -69,21 +91,58 @@ pub struct Signed {
     pub envelope_path: PathBuf,
     /// Its statement.
     pub statement: Statement,
+    /// Whether it was made by an interrupted run of the same command and completed now.
+    pub completed_after_interruption: bool,
+}
+
+/// Phase 1's result: the locked, verified package and the signer.
+pub(crate) struct Prepared {
+    /// Held until the commit phase is done.
+    pub lock: PackageLock,
+    /// The signing time, at the precision qualify records (src/utc.rs).
+    pub now: DateTime<Utc>,
+    /// The signer's registry entry.
+    pub signer: SignerEntry,
+    /// The role signed in.
+    pub role: String,
+    /// The package as read by the verification.
+    pub contents: PackageContents,
+    /// Workflow state after the package's signatures.
+    pub state: WorkflowState,
+    /// Every envelope in signing order, as the statement must list them.
+    pub earlier: Vec<FileRef>,
+}
+
+/// Phase 2's result: what exactly is signed.
+pub(crate) struct Checked {
+    /// The meaning (`reviewed`, `deviation-closed`).
+    pub meaning: String,
+    /// The statement the signer puts their name to.
+    pub statement_text: String,
+    /// Package-relative path of the new envelope.
+    pub rel_path: String,
+    /// The disposition, for a closure.
+    pub deviation: Option<super::statement::DeviationDisposition>,
 }
 
 /// Verifies the package, checks the rules, and signs.
 pub fn sign_package(request: &SignRequest<'_>) -> Result<Signed, SignError> {
-    let dir = request.package_dir;
-    let pkg_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| SignError::Package { path, source }
-    };
-    // One signing at a time per package: an exclusive lock on the manifest, released on drop.
-    let manifest_path = dir.join(MANIFEST_FILE);
-    let lock = fs::File::open(&manifest_path).map_err(pkg_err(&manifest_path))?;
-    lock.lock().map_err(pkg_err(&manifest_path))?;
+    // One changing command at a time per package; recovery runs under the same lock.
+    let lock = PackageLock::acquire(request.package_dir)?;
+    let recovered = recover(&lock, request.action.operation())?;
+    if let Some(done) = completed_by_recovery(request, recovered.as_ref())? {
+        return Ok(done);
+    }
+    let prepared = prepare(request, lock)?;
+    let checked = check(request, &prepared)?;
+    let built = build(request, &prepared, checked)?;
+    commit(prepared.lock, built)
+}
 
-    let now = Utc::now().trunc_subsecs(3);
+/// Phase 1: the signer and role, and a verification of the package, which must pass.
+fn prepare(request: &SignRequest<'_>, lock: PackageLock) -> Result<Prepared, SignError> {
+    let dir = request.package_dir;
+    let now = crate::utc::now();
     let (signer, role) = signer_for(
         request.registry,
         request.key,
@@ -108,218 +167,25 @@ pub fn sign_package(request: &SignRequest<'_>) -> Result<Signed, SignError> {
         .filter(|f| f.severity == Severity::Error)
         .map(|f| f.to_string())
         .collect();
-    let Some(contents) = verification.contents.as_ref().filter(|_| errors.is_empty()) else {
-        return Err(SignError::PackageDoesNotVerify {
-            message: format!(
-                "the package {} does not verify, so it cannot be signed:\n{}",
-                dir.display(),
-                errors.join("\n")
-            ),
-        });
-    };
-    let state = &verification.state;
-    let entry = &signer.entry;
-    let (meaning, statement_text, rel_path, violations, deviation) = match &request.action {
-        SignAction::Meaning { meaning } => {
-            let next = SignedMeaning {
-                meaning: meaning.clone(),
-                signer_id: entry.id.clone(),
-                signer_name: entry.name.clone(),
-                role: role.clone(),
-            };
-            let violations = check_next(
-                request.workflow,
-                &state.signed,
-                &next,
-                &entry.roles,
-                &state.open,
-            );
-            let rel = format!(
-                "{SIGNATURES_DIR}/{:02}-{meaning}-{}.dsse.json",
-                state.signed.len() + 1,
-                entry.id
-            );
-            (
-                meaning.clone(),
-                request.workflow.statement(meaning),
-                rel,
-                violations,
-                None,
-            )
-        }
-        SignAction::CloseDeviation { id, disposition } => {
-            let violations = check_closer(request.workflow, &role, &entry.roles);
-            let register = contents.register.as_ref().map_err(|e| {
-                SignError::Refused(format!("the package's deviation register: {e}"))
-            })?;
-            if register.get(id).is_none() {
-                return Err(SignError::Refused(format!(
-                    "the package has no deviation {id}; it has {}",
-                    if register.deviations.is_empty() {
-                        "none".to_string()
-                    } else {
-                        register
-                            .deviations
-                            .iter()
-                            .map(|d| d.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    }
-                )));
-            }
-            if let Some(by) = state.closed.get(id) {
-                return Err(SignError::Refused(format!(
-                    "{id} is already closed by {by}"
-                )));
-            }
-            if disposition.trim().is_empty() {
-                return Err(SignError::Refused(
-                    "the disposition is empty; say what was decided and why".into(),
-                ));
-            }
-            (
-                CLOSURE_MEANING.to_string(),
-                format!("I close deviation {id} with the disposition recorded here."),
-                closure_path(id),
-                violations,
-                Some(DeviationDisposition {
-                    id: id.clone(),
-                    disposition: disposition.clone(),
-                }),
-            )
+    let contents = match verification.contents {
+        Some(contents) if errors.is_empty() => contents,
+        _ => {
+            return Err(SignError::PackageDoesNotVerify {
+                message: format!(
+                    "the package {} does not verify, so it cannot be signed:\n{}",
+                    dir.display(),
+                    errors.join("\n")
+                ),
+            });
         }
     };
-    if !violations.is_empty() {
-        return Err(SignError::Refused(format!(
-            "refused by the workflow:\n{}",
-            violations
-                .iter()
-                .map(|v| format!("  {}", v.message))
-                .collect::<Vec<_>>()
-                .join("\n")
-        )));
-    }
-    let envelope_path = dir.join(&rel_path);
-    if envelope_path.exists() {
-        return Err(SignError::Refused(format!(
-            "{} already exists",
-            envelope_path.display()
-        )));
-    }
-
-    // The audit entry first: the signature then covers it.
-    let trail = contents
-        .trail
-        .as_ref()
-        .map_err(|e| SignError::Refused(format!("{TRAIL_FILE}: {e}")))?;
-    let trail_path = dir.join(TRAIL_FILE);
-    let signed_at = rfc3339_millis(now);
-    let (what, why, action) = match &deviation {
-        None => (
-            format!(
-                "signed as {meaning} by {} ({}, {role})",
-                entry.name, entry.id
-            ),
-            statement_text.clone(),
-            AuditAction::Signed,
-        ),
-        Some(d) => (
-            format!(
-                "deviation {} closed by {} ({}, {role})",
-                d.id, entry.name, entry.id
-            ),
-            d.disposition.clone(),
-            AuditAction::DeviationClosed,
-        ),
-    };
-    let (trail_bytes, audit_entry, audit_sha) = trail
-        .appended(
-            &trail_path,
-            NewEntry {
-                at: signed_at.clone(),
-                action,
-                who: Actor::signer(&entry.id, &entry.name),
-                what,
-                why,
-                subject: rel_path.clone(),
-                sha256: None,
-            },
-        )
-        .map_err(|e| SignError::Refused(e.to_string()))?;
-
-    let statement = Statement {
-        statement_type: STATEMENT_TYPE.into(),
-        subject: Subject::of_package(&contents.manifest, &contents.manifest_sha256),
-        predicate_type: if deviation.is_some() {
-            CLOSURE_PREDICATE_TYPE
-        } else {
-            SIGNATURE_PREDICATE_TYPE
-        }
-        .into(),
-        predicate: SignaturePredicate {
-            signer: SignerRef {
-                id: entry.id.clone(),
-                name: entry.name.clone(),
-                role: role.clone(),
-            },
-            meaning,
-            statement: statement_text,
-            signed_at,
-            key_id: request.key.key_id(),
-            package: PackageRef {
-                id: contents.manifest.package_id.clone(),
-                manifest_sha256: contents.manifest_sha256.clone(),
-            },
-            git_commit: contents.git_commit().map(str::to_string),
-            earlier_signatures: verification.earlier.clone(),
-            audit_entry: AuditRef {
-                seq: audit_entry.seq,
-                sha256: audit_sha,
-            },
-            deviation,
-        },
-    };
-    let payload = serde_json::to_vec(&statement)
-        .map_err(|e| SignError::KeyEncoding(format!("cannot encode the statement: {e}")))?;
-    let envelope = Envelope::sign(IN_TOTO_PAYLOAD_TYPE, &payload, request.key);
-    let mut envelope_bytes = serde_json::to_vec_pretty(&envelope)
-        .map_err(|e| SignError::KeyEncoding(format!("cannot encode the envelope: {e}")))?;
-    envelope_bytes.push(b'\n');
-
-    write_both(&trail_path, &trail_bytes, &envelope_path, &envelope_bytes)?;
-    drop(lock);
-    Ok(Signed {
-        envelope_path,
-        statement,
+    Ok(Prepared {
+        lock,
+        now,
+        signer: signer.entry.clone(),
+        role,
+        contents,
+        state: verification.state,
+        earlier: verification.earlier,
     })
-}
-
-/// Appends the trail, then writes the envelope, each atomically. If the envelope cannot be
-/// written, the previous trail is put back so that the package stays as it was.
-fn write_both(
-    trail_path: &Path,
-    trail_bytes: &[u8],
-    envelope_path: &Path,
-    envelope_bytes: &[u8],
-) -> Result<(), SignError> {
-    let pkg_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| SignError::Package { path, source }
-    };
-    let old_trail = fs::read(trail_path).map_err(pkg_err(trail_path))?;
-    write_atomic(trail_path, trail_bytes).map_err(pkg_err(trail_path))?;
-    let written = envelope_path
-        .parent()
-        .map(fs::create_dir_all)
-        .unwrap_or(Ok(()))
-        .and_then(|()| write_atomic(envelope_path, envelope_bytes));
-    if let Err(source) = written {
-        let _ = write_atomic(trail_path, &old_trail);
-        let _ = fs::remove_file(envelope_path);
-        return Err(SignError::Package {
-            path: envelope_path.to_path_buf(),
-            source,
-        });
-    }
-    Ok(())
 }

@@ -91,6 +91,10 @@ impl PackageContents {
                 integrity.push(problem);
                 continue;
             };
+            if path.starts_with(&format!("{}/", crate::txn::PENDING_DIR)) {
+                // An interrupted operation's staging area, judged by pending_check.
+                continue;
+            }
             if path.starts_with(&format!("{}/", crate::render::RENDITIONS_DIR)) {
                 // Derived renditions, checked by rendering again (rendition_check).
                 continue;

@@ -5,6 +5,7 @@ mod audit_check;
 mod contents;
 mod finding;
 mod git_check;
+mod pending_check;
 mod rendition_check;
 mod report;
 mod sequence;
@@ -12,6 +13,7 @@ mod signatures;
 mod verification;
 mod workflow_check;
 
+pub(crate) use contents::error_chain;
 pub use contents::{EnvelopeKind, PackageContents, SIGNATURES_DIR, StoredEnvelope};
 pub use finding::{Check, Finding, Severity};
 pub use report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};

@@ -187,18 +187,11 @@ fn check_one(
             ),
         );
     }
-    match DateTime::parse_from_rfc3339(&p.signed_at) {
-        Err(e) => error(
-            Check::Signature,
-            format!(
-                "signing time {:?} is not an RFC 3339 time: {e}",
-                p.signed_at
-            ),
-        ),
+    match crate::utc::parse(&p.signed_at) {
+        Err(e) => error(Check::Signature, format!("signing time: {e}")),
         Ok(t) => {
-            let t = t.with_timezone(&Utc);
             out.signed_at = Some(t);
-            if let Ok(sealed) = DateTime::parse_from_rfc3339(&m.sealed_at)
+            if let Ok(sealed) = crate::utc::parse(&m.sealed_at)
                 && t < sealed
             {
                 error(

@@ -49,9 +49,11 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
         deviations: Vec::new(),
         findings: Vec::new(),
     };
+    let staging = super::pending_check::check_staging(dir);
     let contents = match PackageContents::load(dir) {
         Ok(c) => c,
         Err(finding) => {
+            report.findings.extend(staging);
             report.findings.push(finding);
             return Verification {
                 report,
@@ -63,7 +65,8 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
     };
     report.package_id = contents.manifest.package_id.clone();
     report.manifest_sha256 = contents.manifest_sha256.clone();
-    let mut findings = Vec::new();
+    let mut findings: Vec<Finding> = staging.into_iter().collect();
+    findings.extend(super::pending_check::check_pending(&contents));
 
     let folder = dir.file_name().map(|n| n.to_string_lossy().into_owned());
     if folder.as_deref() != Some(contents.manifest.package_id.as_str()) {

@@ -46,11 +46,8 @@ fn xml_escape(s: &str) -> String {
 
 /// `2025-06-30T22:15:09Z` → (`D:20250630221509+00'00'`, `2025-06-30T22:15:09+00:00`).
 fn dates(rfc3339: &str) -> Result<(String, String), RenderError> {
-    let t = chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map_err(|e| {
-            RenderError::Pdf(format!("the package time {rfc3339:?} is not RFC 3339: {e}"))
-        })?
-        .with_timezone(&chrono::Utc);
+    let t = crate::utc::parse(rfc3339)
+        .map_err(|e| RenderError::Pdf(format!("the package time: {e}")))?;
     Ok((
         t.format("D:%Y%m%d%H%M%S+00'00'").to_string(),
         t.format("%Y-%m-%dT%H:%M:%S+00:00").to_string(),
