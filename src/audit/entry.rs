@@ -20,6 +20,9 @@ pub enum AuditAction {
     DeviationClosed,
     /// A report was rendered from the package.
     Rendered,
+    /// A signing or closure attempt was refused (wrong passphrase, unknown key, role, workflow):
+    /// recorded with the claimed signer and the reason (21 CFR 11.300(d)).
+    SigningRefused,
 }
 
 /// Who did it.

@@ -12,6 +12,7 @@ use super::atomic::{rfc3339_millis, write_atomic};
 use super::dsse::{Envelope, IN_TOTO_PAYLOAD_TYPE};
 use super::error::SignError;
 use super::keys::PrivateKey;
+use super::pinned_key::PinnedKey;
 use super::registry::Registry;
 use super::signer_check::signer_for;
 use super::statement::{
@@ -23,7 +24,9 @@ use crate::audit::{Actor, AuditAction, NewEntry, TRAIL_FILE};
 use crate::config::WorkflowConfig;
 use crate::deviation::closure_path;
 use crate::evidence::MANIFEST_FILE;
-use crate::verify::{SIGNATURES_DIR, Severity, VerifyOptions, verify_package};
+use crate::verify::{
+    SIGNATURES_DIR, Severity, TimePolicy, TrustAnchor, VerifyOptions, verify_package,
+};
 
 /// What to sign.
 #[derive(Debug, Clone)]
@@ -96,9 +99,11 @@ pub fn sign_package(request: &SignRequest<'_>) -> Result<Signed, SignError> {
     let verification = verify_package(
         dir,
         &VerifyOptions {
-            registry: Ok(request.registry),
+            trust: &TrustAnchor::loaded(request.registry, "the signing project's registry"),
             workflow: request.workflow,
+            workflow_source: "the signing project's qualify.yaml",
             repo_dir: request.repo_dir.clone(),
+            time: TimePolicy::now(),
         },
     );
     let errors: Vec<String> = verification
@@ -277,6 +282,7 @@ pub fn sign_package(request: &SignRequest<'_>) -> Result<Signed, SignError> {
                 sha256: audit_sha,
             },
             deviation,
+            signer_key: Some(PinnedKey::of(request.key, signer)),
         },
     };
     let payload = serde_json::to_vec(&statement)
