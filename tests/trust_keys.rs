@@ -386,6 +386,21 @@ fn a_closure_signed_with_a_revoked_key_is_invalid_and_its_deviation_open() {
     // Committed, the revocation is found at HEAD without naming a registry.
     commit_all(f.path());
     rejected(f.verify(), &["was revoked at", "(registry at HEAD)"]);
+
+    // The report shows the closure as invalid and the deviation as open.
+    let out = tempfile::tempdir().unwrap();
+    f.qualify(&[
+        "render",
+        f.package().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ])
+    .code(0);
+    let html = fs::read_to_string(out.path().join("report.html")).unwrap();
+    assert!(
+        html.contains("open: the closure deviations/closures/DEV-001.dsse.json is INVALID"),
+        "{html}"
+    );
 }
 
 #[test]

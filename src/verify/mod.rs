@@ -14,6 +14,7 @@ mod sequence;
 mod signatures;
 mod time_check;
 mod trust_anchor;
+mod validity;
 mod verification;
 mod workflow_check;
 
@@ -22,6 +23,7 @@ pub use git_registry::{GitTrust, GitTrustError, read_git_trust};
 pub use key_summary::{KeySummary, RefusedAttempt};
 pub use time_check::{DEFAULT_MAX_SKEW_SECONDS, TimePolicy};
 pub use trust_anchor::{TrustAnchor, TrustSummary};
+pub use validity::envelope_validity;
 pub use finding::{Check, Finding, Severity};
 pub use report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
 pub use sequence::signing_order;
