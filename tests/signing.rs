@@ -354,12 +354,26 @@ fn unchanged(f: &Fixture, act: impl FnOnce()) {
         files.sort();
         files
     };
-    let before = snapshot(&f.package());
+    let trail = f.package().join("audit/trail.jsonl");
+    let trail_before = fs::read_to_string(&trail).unwrap();
+    let without_trail = |files: Vec<(std::path::PathBuf, Vec<u8>)>| -> Vec<_> {
+        files.into_iter().filter(|(p, _)| *p != trail).collect()
+    };
+    let before = without_trail(snapshot(&f.package()));
     act();
     assert!(
-        snapshot(&f.package()) == before,
+        without_trail(snapshot(&f.package())) == before,
         "a refused signing changed the package"
     );
+    // Each refusal itself is recorded (21 CFR 11.300(d)): `signing_refused` entries appended.
+    let trail_after = fs::read_to_string(&trail).unwrap();
+    let added = trail_after
+        .strip_prefix(&trail_before)
+        .expect("the trail was only appended to");
+    assert!(added.lines().count() >= 1, "no refusal recorded");
+    for line in added.lines() {
+        assert!(line.contains("\"action\":\"signing_refused\""), "{line}");
+    }
 }
 
 #[test]

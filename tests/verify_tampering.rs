@@ -218,8 +218,9 @@ fn an_unknown_key_is_detected() {
         .map(|e| e + start + 1)
         .unwrap();
     fs::write(&registry, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    // The working tree's registry counts only when named explicitly.
     rejected(
-        f.verify(),
+        f.verify_with(&["--signers", "signers.yaml"]),
         &[
             "ERROR: signatures/02-reviewed-lead.dsse.json: unknown key",
             "signature claims Lee Lead (lead)",
@@ -237,6 +238,8 @@ fn a_key_revoked_before_it_signed_is_detected() {
     let (head, tail) = text.split_at(start);
     let tail = tail.replacen("revoked_at: null", "revoked_at: 2021-01-01T00:00:00Z", 1);
     fs::write(&registry, format!("{head}{tail}")).unwrap();
+    // Committed: the registry at HEAD carries the revocation.
+    commit_all(f.path());
     rejected(
         f.verify(),
         &[
@@ -255,7 +258,7 @@ fn a_role_not_allowed_the_meaning_is_detected() {
     f.sign("executed", "lead").code(0);
     f.set_workflow("");
     rejected(
-        f.verify(),
+        f.verify_with(&["--config", "qualify.yaml"]),
         &[
             "ERROR: signatures/01-executed-lead.dsse.json: role `validation-lead` may not sign `executed`; the workflow allows validation-engineer, ci",
         ],
@@ -272,7 +275,7 @@ fn approval_before_review_is_detected() {
     f.sign("approved", "qa").code(0);
     f.set_workflow("");
     rejected(
-        f.verify(),
+        f.verify_with(&["--config", "qualify.yaml"]),
         &["ERROR: signatures/02-approved-qa.dsse.json: `approved` signed before `reviewed`"],
     );
 }
@@ -289,7 +292,7 @@ fn executor_and_approver_the_same_person_is_detected() {
     f.sign("approved", "sam").code(0);
     f.set_workflow("");
     rejected(
-        f.verify(),
+        f.verify_with(&["--config", "qualify.yaml"]),
         &[
             "ERROR: signatures/03-approved-sam.dsse.json: Sam Both (sam) signs `approved` but already signed `executed`",
         ],
@@ -307,7 +310,7 @@ fn approval_with_an_open_deviation_is_detected() {
     f.sign("approved", "qa").code(0);
     f.set_workflow("");
     rejected(
-        f.verify(),
+        f.verify_with(&["--config", "qualify.yaml"]),
         &[
             "ERROR: signatures/03-approved-qa.dsse.json: `approved` requires every deviation to be closed, but DEV-001 is open",
             "WARNING: DEV-001: open:",

@@ -23,6 +23,9 @@ pub enum AuditAction {
     /// An interrupted operation (sign, close, render) was found and rolled back or completed by
     /// the next command (src/txn).
     Recovered,
+    /// A signing or closure attempt was refused (wrong passphrase, unknown key, role, workflow):
+    /// recorded with the claimed signer and the reason (21 CFR 11.300(d)).
+    SigningRefused,
 }
 
 /// Who did it.

@@ -16,14 +16,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 )]
 pub struct Cli {
     /// Project file to use instead of ./qualify.yaml. Relative paths inside it are resolved
-    /// against its folder.
-    #[arg(
-        long,
-        global = true,
-        value_name = "FILE",
-        default_value = "qualify.yaml"
-    )]
-    pub config: PathBuf,
+    /// against its folder. `verify` reads no qualify.yaml unless this names one.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     /// What to do.
     #[command(subcommand)]
@@ -197,9 +192,21 @@ pub struct VerifyArgs {
     #[arg(value_name = "PKG")]
     pub package: PathBuf,
 
-    /// Signers registry, instead of `signers:` of qualify.yaml (default signers.yaml).
+    /// Trusted signers registry. Without it (and without --config), the registry committed in
+    /// the repository (--repo) is used: at the package's commit for membership, at HEAD for
+    /// revocations. A signers.yaml in the current folder is never used implicitly.
     #[arg(long, value_name = "REGISTRY")]
     pub signers: Option<PathBuf>,
+
+    /// The git repository whose committed qualify.yaml and signers registry are trusted, and
+    /// which must hold the package's commit (default: the repository containing the current
+    /// folder).
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+
+    /// Largest accepted lead, in seconds, of a recorded time over this computer's clock.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::verify::DEFAULT_MAX_SKEW_SECONDS)]
+    pub max_clock_skew: i64,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]

@@ -1,6 +1,7 @@
 //! `qualify deviation close`: a signed disposition for a deviation.
 
 use super::args::{DeviationCloseArgs, DeviationCommand};
+use super::refusal::{Attempt, recorded};
 use super::key_input::{load_registry, package_dir, read_key, registry_path};
 use super::sign::print_signed;
 use crate::config::Config;
@@ -17,8 +18,16 @@ pub fn deviation(config: &Config, command: &DeviationCommand) -> Result<i32, Err
 
 fn close(config: &Config, args: &DeviationCloseArgs) -> Result<i32, Error> {
     let registry = load_registry(&registry_path(config, args.key.signers.as_deref()))?;
-    let key = read_key(&args.key.key)?;
     let package = package_dir(&args.package)?;
+    let mut attempt = Attempt {
+        package: &package,
+        key_path: &args.key.key,
+        key: None,
+        registry: Some(&registry),
+        attempted: format!("close {}", args.id),
+    };
+    let key = recorded(&attempt, read_key(&args.key.key))?;
+    attempt.key = Some(&key);
     let signed = sign_package(&SignRequest {
         package_dir: &package,
         key: &key,
@@ -31,7 +40,8 @@ fn close(config: &Config, args: &DeviationCloseArgs) -> Result<i32, Error> {
             id: args.id.clone(),
             disposition: args.disposition.clone(),
         },
-    })?;
+    });
+    let signed = recorded(&attempt, signed.map_err(Error::from))?;
     print_signed(&signed);
     Ok(exit_code::SUCCESS)
 }

@@ -1,6 +1,6 @@
 //! Runs a parsed command line and maps the outcome to an exit code.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::args::{Cli, Command};
 use crate::config::{Config, ConfigError};
@@ -22,27 +22,30 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
     match &cli.command {
         // A key belongs to a person, not to a project.
         Command::Keygen(args) => return super::keygen::keygen(args, &mut stdout.lock()),
-        // An auditor may verify a package without the project's qualify.yaml.
+        // An auditor verifies with the package alone, or with a trust anchor named explicitly
+        // (--config, --signers) or committed in git: ./qualify.yaml is never read implicitly. A
+        // --config given is loaded fully, so that a file it references but lacks is an error.
         Command::Verify(args) => {
-            let config = match Config::load(&cli.config) {
-                Ok(config) => Some(config),
-                Err(ConfigError::NotFound { .. }) => None,
-                Err(e) => return Err(e.into()),
-            };
+            let config = cli.config.as_deref().map(Config::load).transpose()?;
             return super::verify::verify(config.as_ref(), args, &mut stdout.lock());
         }
         // A package renders from its own files; qualify.yaml only contributes a template.
         Command::Render(args) => {
-            let config = match Config::load(&cli.config) {
+            let config = match Config::load(&config_path(&cli)) {
                 Ok(config) => Some(config),
-                Err(ConfigError::NotFound { .. }) => None,
+                // Only the default ./qualify.yaml may be absent; a file it names may not.
+                Err(ConfigError::NotFound { path })
+                    if cli.config.is_none() && path == config_path(&cli) =>
+                {
+                    None
+                }
                 Err(e) => return Err(e.into()),
             };
             return super::render::render(config.as_ref(), args);
         }
         _ => {}
     }
-    let config = load_config(&cli.config)?;
+    let config = load_config(&config_path(&cli))?;
     match &cli.command {
         Command::List(args) => super::list::list(&config, args, &mut stdout.lock()),
         Command::Run(args) => super::run::run(&config, args),
@@ -54,6 +57,13 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
             Err(Error::Internal("unreachable".into()))
         }
     }
+}
+
+/// `--config`, else ./qualify.yaml.
+fn config_path(cli: &Cli) -> PathBuf {
+    cli.config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("qualify.yaml"))
 }
 
 fn load_config(path: &Path) -> Result<Config, Error> {

@@ -9,10 +9,12 @@ mod key_input;
 mod keygen;
 mod list;
 mod output;
+mod refusal;
 mod render;
 mod run;
 mod select;
 mod sign;
+mod trust_source;
 mod verify;
 
 pub use args::{

@@ -1,6 +1,7 @@
 //! `qualify sign`: a workflow signature on a sealed package.
 
 use super::args::SignArgs;
+use super::refusal::{Attempt, recorded};
 use super::key_input::{load_registry, package_dir, read_key, registry_path};
 use crate::config::Config;
 use crate::errors::Error;
@@ -10,8 +11,16 @@ use crate::sign::{SignAction, SignRequest, sign_package};
 /// Signs; prints the manifestation; returns the exit code.
 pub fn sign(config: &Config, args: &SignArgs) -> Result<i32, Error> {
     let registry = load_registry(&registry_path(config, args.key.signers.as_deref()))?;
-    let key = read_key(&args.key.key)?;
     let package = package_dir(&args.package)?;
+    let mut attempt = Attempt {
+        package: &package,
+        key_path: &args.key.key,
+        key: None,
+        registry: Some(&registry),
+        attempted: format!("sign as {}", args.meaning),
+    };
+    let key = recorded(&attempt, read_key(&args.key.key))?;
+    attempt.key = Some(&key);
     let signed = sign_package(&SignRequest {
         package_dir: &package,
         key: &key,
@@ -23,7 +32,8 @@ pub fn sign(config: &Config, args: &SignArgs) -> Result<i32, Error> {
         action: SignAction::Meaning {
             meaning: args.meaning.clone(),
         },
-    })?;
+    });
+    let signed = recorded(&attempt, signed.map_err(Error::from))?;
     print_signed(&signed);
     if config
         .workflow

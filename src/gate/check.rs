@@ -12,8 +12,7 @@ use crate::errors::Error;
 use crate::git::{GitInfo, GitRevision};
 use crate::impact::{assess_project, latest_approved};
 use crate::plan::{Criteria, Plan, Stage};
-use crate::sign::Registry;
-use crate::verify::{VerifyOptions, verify_package};
+use crate::verify::{TrustAnchor, VerifyOptions, verify_package};
 
 /// What the gate is asked.
 pub struct GateOptions {
@@ -96,7 +95,7 @@ pub fn gate(config: &Config, options: &GateOptions) -> Result<GateReport, Error>
     report.baseline = baseline;
     report.required_scenarios = required.iter().cloned().collect();
 
-    let registry = Registry::load(&config.signers);
+    let registry = TrustAnchor::explicit(&config.signers, "the project's registry");
     for dir in packages(&options.evidence_dir) {
         let Some(git) = read_json(&dir, "git.json") else {
             continue;
@@ -132,15 +131,17 @@ fn candidate_reasons(
     dir: &Path,
     results: &Value,
     required: &BTreeSet<String>,
-    registry: &Result<Registry, crate::sign::SignError>,
+    registry: &TrustAnchor,
 ) -> Vec<String> {
     let mut reasons = Vec::new();
     let verification = verify_package(
         dir,
         &VerifyOptions {
-            registry: registry.as_ref(),
+            trust: registry,
             workflow: &config.workflow,
+            workflow_source: "qualify.yaml of the project",
             repo_dir: Some(config.dir.clone()),
+            time: crate::verify::TimePolicy::now(),
         },
     );
     let report = &verification.report;

@@ -280,7 +280,11 @@ fn approvals(state: &PackageState) -> (Vec<Approval>, Vec<String>) {
             Approval {
                 name: p(&["signer", "name"]),
                 role: p(&["signer", "role"]),
-                meaning: p(&["meaning"]),
+                // An invalid signature stays listed, marked, and its meaning stays pending.
+                meaning: match state.invalid.get(path) {
+                    Some(why) => format!("{} (INVALID: {why})", p(&["meaning"])),
+                    None => p(&["meaning"]),
+                },
                 signed_at: p(&["signed_at"]),
                 key: p(&["key_id"]),
                 file: path.clone(),
@@ -509,10 +513,14 @@ fn deviations(state: &PackageState) -> Vec<DeviationRow> {
     list.iter()
         .map(|d| {
             let id = text(d, &["id"]);
-            let disposition = state
+            let closure = state
                 .closures
                 .iter()
-                .find(|(_, st)| text(st, &["predicate", "deviation", "id"]) == id)
+                .find(|(_, st)| text(st, &["predicate", "deviation", "id"]) == id);
+            // An invalid closure (revoked key, bad signature) closes nothing.
+            let invalid = closure.and_then(|(path, _)| Some((path, state.invalid.get(path)?)));
+            let disposition = closure
+                .filter(|_| invalid.is_none())
                 .map(|(_, st)| {
                     format!(
                         "{} — closed by {} ({}) at {}",
@@ -522,7 +530,10 @@ fn deviations(state: &PackageState) -> Vec<DeviationRow> {
                         text(st, &["predicate", "signed_at"])
                     )
                 })
-                .unwrap_or_else(|| "open: no signed disposition".into());
+                .unwrap_or_else(|| match invalid {
+                    Some((path, why)) => format!("open: the closure {path} is INVALID: {why}"),
+                    None => "open: no signed disposition".into(),
+                });
             DeviationRow {
                 location: format!(
                     "{} ({}), step line {}: {}",

@@ -70,6 +70,9 @@ pub struct PackageState {
     pub closures: Vec<(String, Value)>,
     /// Audit trail entries, in order; a line that is not JSON is kept as a string.
     pub audit: Option<Vec<Value>>,
+    /// Envelopes (signatures, closures) that are invalid on their own, with the reason: a closure
+    /// among them closes nothing (see `verify::envelope_validity`).
+    pub invalid: std::collections::BTreeMap<String, String>,
     /// `impact.json`.
     pub impact: Option<Value>,
 }
@@ -155,6 +158,11 @@ impl PackageState {
             closures,
             audit,
             impact,
+            invalid: if sealed_only {
+                Default::default()
+            } else {
+                crate::verify::envelope_validity(dir)
+            },
         })
     }
 

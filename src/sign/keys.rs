@@ -169,6 +169,21 @@ impl PublicKey {
         sha256_hex(self.key.as_bytes())
     }
 
+    /// The 32 raw key bytes (RFC 8032 encoding): what a statement pins and the key id hashes.
+    pub fn raw_bytes(&self) -> [u8; 32] {
+        self.key.to_bytes()
+    }
+
+    /// A key from its 32 raw bytes; refuses encodings that are not a valid Ed25519 point.
+    pub fn from_raw(bytes: &[u8]) -> Result<PublicKey, String> {
+        let bytes: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| format!("an Ed25519 public key has 32 bytes, not {}", bytes.len()))?;
+        VerifyingKey::from_bytes(&bytes)
+            .map(|key| PublicKey { key })
+            .map_err(|e| format!("not an Ed25519 public key: {e}"))
+    }
+
     /// SubjectPublicKeyInfo PEM (`PUBLIC KEY`), as `openssl pkey -pubout` writes it.
     pub fn to_pem(&self) -> String {
         // Encoding 32 bytes into a fixed structure cannot fail.

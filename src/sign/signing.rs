@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 
 use super::error::SignError;
 use super::keys::PrivateKey;
+use super::pinned_key::PinnedKey;
 use super::registry::{Registry, SignerEntry};
 use super::signer_check::signer_for;
 use super::signing_build::{build, commit, completed_by_recovery};
@@ -26,7 +27,10 @@ use super::statement::Statement;
 use crate::config::WorkflowConfig;
 use crate::sign::FileRef;
 use crate::txn::{PackageLock, recover};
-use crate::verify::{PackageContents, Severity, VerifyOptions, WorkflowState, verify_package};
+use crate::verify::{
+    PackageContents, Severity, TimePolicy, TrustAnchor, VerifyOptions, WorkflowState,
+    verify_package,
+};
 
 /// What to sign.
 #[derive(Debug, Clone)]
@@ -103,6 +107,8 @@ pub(crate) struct Prepared {
     pub now: DateTime<Utc>,
     /// The signer's registry entry.
     pub signer: SignerEntry,
+    /// The signer's public key and registry entry, carried in the statement.
+    pub pinned: PinnedKey,
     /// The role signed in.
     pub role: String,
     /// The package as read by the verification.
@@ -155,7 +161,9 @@ fn prepare(request: &SignRequest<'_>, lock: PackageLock) -> Result<Prepared, Sig
     let verification = verify_package(
         dir,
         &VerifyOptions {
-            registry: Ok(request.registry),
+            trust: &TrustAnchor::loaded(request.registry, "the signing project's registry"),
+            workflow_source: "the signing project's qualify.yaml",
+            time: TimePolicy::now(),
             workflow: request.workflow,
             repo_dir: request.repo_dir.clone(),
         },
@@ -183,6 +191,7 @@ fn prepare(request: &SignRequest<'_>, lock: PackageLock) -> Result<Prepared, Sig
         lock,
         now,
         signer: signer.entry.clone(),
+        pinned: PinnedKey::of(request.key, &signer),
         role,
         contents,
         state: verification.state,

@@ -97,6 +97,7 @@ pub(crate) fn build(
                 sha256: audit_sha.clone(),
             },
             deviation: c.deviation,
+            signer_key: Some(p.pinned.clone()),
         },
     };
     let payload = serde_json::to_vec(&statement)

@@ -88,6 +88,10 @@ pub struct SignaturePredicate {
     /// For a deviation closure: which deviation, and the disposition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deviation: Option<DeviationDisposition>,
+    /// The signer's public key and registry entry at signing time (absent in packages signed
+    /// before keys were embedded; those verify against an explicit registry only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer_key: Option<super::pinned_key::PinnedKey>,
 }
 
 /// The signer as named in the registry.
@@ -168,6 +172,7 @@ mod tests {
                     sha256: "e".into(),
                 },
                 deviation: None,
+                signer_key: None,
             },
         };
         let json = serde_json::to_value(&statement).unwrap();

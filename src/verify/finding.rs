@@ -36,6 +36,8 @@ pub enum Check {
     Package,
     /// The report renditions against the content they render.
     Rendition,
+    /// Recorded times: in the future, or out of order (back-dated).
+    Time,
 }
 
 /// One finding.

@@ -5,6 +5,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::finding::{Finding, Severity};
+use super::key_summary::{KeySummary, RefusedAttempt, write_trust};
+use super::trust_anchor::TrustSummary;
 
 /// Identifier and version of the JSON report.
 pub const VERIFY_SCHEMA: &str = "qualify.verify/v1";
@@ -26,8 +28,11 @@ pub struct SignatureSummary {
     pub signed_at: String,
     /// Key id.
     pub key_id: String,
-    /// Whether the Ed25519 signature verified with a registry key.
+    /// Whether the signature is valid: the Ed25519 signature verified, and no check (signer,
+    /// revocation, time, workflow) found an error about it. An invalid closure closes nothing.
     pub valid: bool,
+    /// Whether the signer was checked against a trusted registry (not only the embedded key).
+    pub anchored: bool,
     /// For closures, the deviation closed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deviation: Option<String>,
@@ -60,6 +65,12 @@ pub struct VerifyReport {
     pub manifest_sha256: String,
     /// True when there is no error finding.
     pub verified: bool,
+    /// What signer membership and the workflow were checked against.
+    pub trust: TrustSummary,
+    /// The signing keys with their fingerprints.
+    pub keys: Vec<KeySummary>,
+    /// Refused signing attempts recorded in the audit trail.
+    pub refused_attempts: Vec<RefusedAttempt>,
     /// Signatures in signing order.
     pub signatures: Vec<SignatureSummary>,
     /// Deviations in register order.
@@ -81,6 +92,7 @@ impl VerifyReport {
     pub fn write_human(&self, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "package   {} ({})", self.package_id, self.package)?;
         writeln!(out, "manifest  sha256 {}", self.manifest_sha256)?;
+        write_trust(out, &self.trust, &self.keys, &self.refused_attempts)?;
         if self.signatures.is_empty() {
             writeln!(out, "signatures: none")?;
         } else {
@@ -113,7 +125,16 @@ impl VerifyReport {
             writeln!(out, "{f}")?;
         }
         let warnings = self.findings.len() - self.errors();
-        if self.verified {
+        if self.verified && !self.trust.anchored && !self.keys.is_empty() {
+            writeln!(
+                out,
+                "VERIFIED against the keys embedded in the package only: {} ({} warning{}); \
+                 signer membership and revocation were NOT checked against a trusted registry",
+                self.package_id,
+                warnings,
+                if warnings == 1 { "" } else { "s" }
+            )
+        } else if self.verified {
             writeln!(
                 out,
                 "VERIFIED: {} ({} warning{})",

@@ -1,6 +1,7 @@
-//! Checks each signature envelope on its own: the Ed25519 signature with the registry's key, the
-//! statement's binding to this package (id, manifest digest, subjects, commit), and the signer's
-//! standing in the registry at the signing time.
+//! Checks each signature envelope on its own, in phases: its shape, its key (embedded in the
+//! statement, anchored in a trusted registry when there is one), its binding to this package
+//! (id, manifest digest, subjects, commit), its time, and the signer's standing in the registry
+//! at that time.
 
 use std::collections::BTreeMap;
 
@@ -8,10 +9,13 @@ use chrono::{DateTime, Utc};
 
 use super::contents::{EnvelopeKind, PackageContents, StoredEnvelope};
 use super::finding::{Check, Finding};
+use super::key_check::{ResolvedKey, resolve_key};
+use super::time_check::TimePolicy;
+use super::trust_anchor::TrustAnchor;
 use crate::evidence::MANIFEST_FILE;
 use crate::sign::{
-    CLOSURE_MEANING, CLOSURE_PREDICATE_TYPE, Registry, SIGNATURE_PREDICATE_TYPE, STATEMENT_TYPE,
-    Signer, Statement,
+    CLOSURE_MEANING, CLOSURE_PREDICATE_TYPE, Envelope, EnvelopeSignature,
+    SIGNATURE_PREDICATE_TYPE, STATEMENT_TYPE, Signer, Statement,
 };
 
 /// An envelope after its own checks.
@@ -25,10 +29,15 @@ pub struct CheckedEnvelope {
     pub kind: EnvelopeKind,
     /// The statement, when the payload could be read (trusted or not).
     pub statement: Option<Statement>,
-    /// The registry entry of its key, when known.
+    /// The registry entry of its key, when known (self-asserted when not `anchored`).
     pub signer: Option<Signer>,
-    /// Whether the Ed25519 signature verified with a key of the registry.
+    /// Whether the Ed25519 signature verified (with the registry's key, else the embedded one).
     pub trusted: bool,
+    /// Whether the signer was found in a trusted registry.
+    pub anchored: bool,
+    /// Whether every check of the envelope on its own passed (signature, binding, time, signer
+    /// standing): only such envelopes count in the workflow and close deviations.
+    pub valid: bool,
     /// The signing time, when it parses.
     pub signed_at: Option<DateTime<Utc>>,
 }
@@ -36,24 +45,52 @@ pub struct CheckedEnvelope {
 /// Checks every envelope; returns them in path order with the findings.
 pub fn check_envelopes(
     contents: &PackageContents,
-    registry: Option<&Registry>,
+    trust: &TrustAnchor,
+    time: &TimePolicy,
 ) -> (Vec<CheckedEnvelope>, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut checked = Vec::new();
     for stored in &contents.envelopes {
-        checked.push(check_one(contents, registry, stored, &mut findings));
+        let mut sink = Sink {
+            path: &stored.path,
+            findings: Vec::new(),
+        };
+        let mut envelope = check_one(contents, trust, time, stored, &mut sink);
+        envelope.valid = envelope.trusted && !sink.has_errors();
+        findings.extend(sink.findings);
+        checked.push(envelope);
     }
     (checked, findings)
 }
 
+/// The findings of one envelope.
+struct Sink<'a> {
+    path: &'a str,
+    findings: Vec<Finding>,
+}
+
+impl Sink<'_> {
+    fn error(&mut self, check: Check, message: impl Into<String>) {
+        self.findings.push(Finding::error(check, self.path, message));
+    }
+    fn warning(&mut self, check: Check, message: impl Into<String>) {
+        self.findings
+            .push(Finding::warning(check, self.path, message));
+    }
+    fn has_errors(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.severity == super::finding::Severity::Error)
+    }
+}
+
 fn check_one(
     contents: &PackageContents,
-    registry: Option<&Registry>,
+    trust: &TrustAnchor,
+    time: &TimePolicy,
     stored: &StoredEnvelope,
-    findings: &mut Vec<Finding>,
+    sink: &mut Sink<'_>,
 ) -> CheckedEnvelope {
-    let path = stored.path.clone();
-    let mut error = |check, message: String| findings.push(Finding::error(check, &path, message));
     let mut out = CheckedEnvelope {
         path: stored.path.clone(),
         sha256: stored.sha256.clone(),
@@ -61,64 +98,91 @@ fn check_one(
         statement: None,
         signer: None,
         trusted: false,
+        anchored: false,
+        valid: false,
         signed_at: None,
     };
+    let Some((envelope, signature, statement)) = shape(stored, sink) else {
+        if let Ok((_, statement)) = &stored.parsed {
+            out.statement = Some(statement.clone());
+        }
+        return out;
+    };
+    out.statement = Some(statement.clone());
+    let key = key_phase(trust, envelope, signature, statement, sink);
+    out.trusted = key.trusted;
+    out.anchored = key.anchored;
+    out.signer = key.signer.clone();
+    binding(contents, stored.kind, statement, signature, sink);
+    out.signed_at = signing_time(contents, time, statement, sink);
+    if let (Some(signer), Some(at)) = (&out.signer, out.signed_at) {
+        standing(signer, key.head_entry.as_ref(), at, statement, sink);
+    }
+    out
+}
+
+/// The envelope parses and holds exactly one signature.
+fn shape<'e>(
+    stored: &'e StoredEnvelope,
+    sink: &mut Sink<'_>,
+) -> Option<(&'e Envelope, &'e EnvelopeSignature, &'e Statement)> {
     let (envelope, statement) = match &stored.parsed {
         Ok(parsed) => parsed,
         Err(reason) => {
-            error(
+            sink.error(
                 Check::Signature,
                 format!("not a valid signature envelope: {reason}"),
             );
-            return out;
+            return None;
         }
     };
-    out.statement = Some(statement.clone());
-    let p = &statement.predicate;
-
-    // The cryptographic signature, with the key the registry holds for its key id.
     let [signature] = envelope.signatures.as_slice() else {
-        error(
+        sink.error(
             Check::Signature,
             format!(
                 "holds {} signatures; a qualify envelope holds exactly one",
                 envelope.signatures.len()
             ),
         );
-        return out;
+        return None;
     };
-    match registry.and_then(|r| r.by_key_id(&signature.keyid)) {
-        None => error(
-            Check::Signer,
-            format!(
-                "unknown key {}: no signer of the registry{} holds it (signature claims {} ({}))",
-                signature.keyid,
-                registry
-                    .map(|r| format!(" {}", r.path.display()))
-                    .unwrap_or_default(),
-                p.signer.name,
-                p.signer.id
-            ),
-        ),
-        Some(signer) => {
-            out.signer = Some(signer.clone());
-            match envelope.verify(signature, &signer.public_key) {
-                Ok(()) => out.trusted = true,
-                Err(reason) => error(
-                    Check::Signature,
-                    format!(
-                        "bad signature by key {} ({}): {reason}; the envelope was altered after \
-                         signing",
-                        signature.keyid, signer.entry.id
-                    ),
-                ),
-            }
-        }
-    }
+    Some((envelope, signature, statement))
+}
 
-    // The statement's shape and its binding to this package.
+/// The cryptographic signature, with the key the trust anchor (or the statement) gives.
+fn key_phase(
+    trust: &TrustAnchor,
+    envelope: &Envelope,
+    signature: &EnvelopeSignature,
+    statement: &Statement,
+    sink: &mut Sink<'_>,
+) -> ResolvedKey {
+    let key = resolve_key(trust, envelope, signature, statement);
+    for (about_signer, message) in &key.errors {
+        let check = if *about_signer {
+            Check::Signer
+        } else {
+            Check::Signature
+        };
+        sink.error(check, message.clone());
+    }
+    for message in &key.warnings {
+        sink.warning(Check::Signer, message.clone());
+    }
+    key
+}
+
+/// The statement's shape and its binding to this package.
+fn binding(
+    contents: &PackageContents,
+    kind: EnvelopeKind,
+    statement: &Statement,
+    signature: &EnvelopeSignature,
+    sink: &mut Sink<'_>,
+) {
+    let p = &statement.predicate;
     if statement.statement_type != STATEMENT_TYPE {
-        error(
+        sink.error(
             Check::Signature,
             format!(
                 "_type is {:?}, not {STATEMENT_TYPE:?}",
@@ -126,12 +190,12 @@ fn check_one(
             ),
         );
     }
-    let (expected_type, closure) = match stored.kind {
+    let (expected_type, closure) = match kind {
         EnvelopeKind::Signature => (SIGNATURE_PREDICATE_TYPE, false),
         EnvelopeKind::Closure => (CLOSURE_PREDICATE_TYPE, true),
     };
     if statement.predicate_type != expected_type {
-        error(
+        sink.error(
             Check::Signature,
             format!(
                 "predicateType is {:?}; envelopes in this folder carry {expected_type:?}",
@@ -140,7 +204,7 @@ fn check_one(
         );
     }
     if closure != (p.meaning == CLOSURE_MEANING) || closure != p.deviation.is_some() {
-        error(
+        sink.error(
             Check::Signature,
             format!(
                 "meaning `{}` does not belong in this folder (deviation closures are in \
@@ -153,7 +217,7 @@ fn check_one(
     let bound =
         p.package.id == m.package_id && p.package.manifest_sha256 == contents.manifest_sha256;
     if !bound {
-        error(
+        sink.error(
             Check::Signature,
             format!(
                 "signs package {} (manifest SHA-256 {}), not this package {} (manifest SHA-256 \
@@ -165,11 +229,11 @@ fn check_one(
     // A statement about another package differs in every subject: the line above says it all.
     if bound {
         for problem in subject_problems(contents, statement) {
-            error(Check::Signature, problem);
+            sink.error(Check::Signature, problem);
         }
     }
     if p.key_id != signature.keyid {
-        error(
+        sink.error(
             Check::Signature,
             format!(
                 "the predicate names key {} but the envelope is signed with key {}",
@@ -178,7 +242,7 @@ fn check_one(
         );
     }
     if bound && p.git_commit.as_deref() != contents.git_commit() {
-        error(
+        sink.error(
             Check::Signature,
             format!(
                 "signs commit {} but the package's git.json records {}",
@@ -187,62 +251,94 @@ fn check_one(
             ),
         );
     }
-    match crate::utc::parse(&p.signed_at) {
-        Err(e) => error(Check::Signature, format!("signing time: {e}")),
-        Ok(t) => {
-            out.signed_at = Some(t);
-            if let Ok(sealed) = crate::utc::parse(&m.sealed_at)
-                && t < sealed
-            {
-                error(
-                    Check::Signature,
-                    format!(
-                        "signed at {} (UTC), before the package was sealed at {}",
-                        p.signed_at, m.sealed_at
-                    ),
-                );
-            }
-        }
-    }
+}
 
-    // The signer's standing in the registry.
-    if let (Some(signer), Some(at)) = (&out.signer, out.signed_at) {
-        let e = &signer.entry;
-        if p.signer.id != e.id {
-            error(
-                Check::Signer,
+/// The signing time: RFC 3339, not before sealing, not in the future.
+fn signing_time(
+    contents: &PackageContents,
+    time: &TimePolicy,
+    statement: &Statement,
+    sink: &mut Sink<'_>,
+) -> Option<DateTime<Utc>> {
+    let p = &statement.predicate;
+    let m = &contents.manifest;
+    let t = match crate::utc::parse(&p.signed_at) {
+        Err(e) => {
+            sink.error(
+                Check::Signature,
                 format!(
-                    "names signer id `{}` but key {} belongs to `{}`",
-                    p.signer.id, signer.key_id, e.id
+                    "signing time {:?} is not an RFC 3339 time: {e}",
+                    p.signed_at
                 ),
             );
+            return None;
         }
-        if p.signer.name != e.name {
-            error(
-                Check::Signer,
-                format!(
-                    "printed name {:?} differs from the registry's {:?} for key {}",
-                    p.signer.name, e.name, signer.key_id
-                ),
-            );
-        }
-        if !e.roles.contains(&p.signer.role) {
-            error(
-                Check::Signer,
-                format!(
-                    "{} ({}) signed as `{}`, a role the registry does not give them (roles: {})",
-                    e.name,
-                    e.id,
-                    p.signer.role,
-                    e.roles.join(", ")
-                ),
-            );
-        }
-        if let Err(reason) = signer.validity_at(at) {
-            error(Check::Signer, reason);
-        }
+        Ok(t) => t,
+    };
+    if let Ok(sealed) = crate::utc::parse(&m.sealed_at)
+        && t < sealed
+    {
+        sink.error(
+            Check::Time,
+            format!(
+                "signed at {} (UTC), before the package was sealed at {}",
+                p.signed_at, m.sealed_at
+            ),
+        );
     }
-    out
+    if let Some(reason) = time.future(t) {
+        sink.error(Check::Time, format!("signing time {reason}"));
+    }
+    Some(t)
+}
+
+/// The signer's standing in the registry at the signing time (and HEAD's revocations).
+fn standing(
+    signer: &Signer,
+    head: Option<&Signer>,
+    at: DateTime<Utc>,
+    statement: &Statement,
+    sink: &mut Sink<'_>,
+) {
+    let p = &statement.predicate;
+    let e = &signer.entry;
+    if p.signer.id != e.id {
+        sink.error(
+            Check::Signer,
+            format!(
+                "names signer id `{}` but key {} belongs to `{}`",
+                p.signer.id, signer.key_id, e.id
+            ),
+        );
+    }
+    if p.signer.name != e.name {
+        sink.error(
+            Check::Signer,
+            format!(
+                "printed name {:?} differs from the registry's {:?} for key {}",
+                p.signer.name, e.name, signer.key_id
+            ),
+        );
+    }
+    if !e.roles.contains(&p.signer.role) {
+        sink.error(
+            Check::Signer,
+            format!(
+                "{} ({}) signed as `{}`, a role the registry does not give them (roles: {})",
+                e.name,
+                e.id,
+                p.signer.role,
+                e.roles.join(", ")
+            ),
+        );
+    }
+    if let Err(reason) = signer.validity_at(at) {
+        sink.error(Check::Signer, reason);
+    } else if let Some(head) = head
+        && let Err(reason) = head.validity_at(at)
+    {
+        sink.error(Check::Signer, format!("{reason} (registry at HEAD)"));
+    }
 }
 
 /// Differences between a statement's subjects and the sealed content (the manifest's files and

@@ -3,25 +3,32 @@
 use std::path::{Path, PathBuf};
 
 use super::audit_check::check_audit;
-use super::contents::{PackageContents, error_chain};
+use super::contents::PackageContents;
 use super::finding::{Check, Finding, Severity};
 use super::git_check::check_git;
 use super::report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
+use super::key_summary::{key_summaries, refused_attempts};
 use super::sequence::signing_order;
 use super::signatures::check_envelopes;
+use super::time_check::{TimePolicy, check_signing_times, check_trail_times};
+use super::trust_anchor::TrustAnchor;
 use super::workflow_check::{WorkflowState, replay};
 use crate::config::WorkflowConfig;
 use crate::deviation::DEVIATIONS_FILE;
-use crate::sign::{FileRef, Registry, SignError};
+use crate::sign::FileRef;
 
 /// What a package is verified against.
 pub struct VerifyOptions<'a> {
-    /// The signers registry, or why it could not be loaded.
-    pub registry: Result<&'a Registry, &'a SignError>,
+    /// What decides signer membership and revocation (never the current folder implicitly).
+    pub trust: &'a TrustAnchor,
     /// The workflow rules.
     pub workflow: &'a WorkflowConfig,
+    /// Where the workflow rules came from, for the report.
+    pub workflow_source: &'a str,
     /// A folder inside the git repository the package's commit must belong to.
     pub repo_dir: Option<PathBuf>,
+    /// The verifier's clock and the accepted skew.
+    pub time: TimePolicy,
 }
 
 /// A verification: the report, and the state `sign` builds on.
@@ -45,6 +52,9 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
         package_id: String::new(),
         manifest_sha256: String::new(),
         verified: false,
+        trust: options.trust.summary(options.workflow_source),
+        keys: Vec::new(),
+        refused_attempts: Vec::new(),
         signatures: Vec::new(),
         deviations: Vec::new(),
         findings: Vec::new(),
@@ -100,17 +110,8 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
         Ok(_) => {}
     }
 
-    let registry = options.registry.ok();
-    if let Err(e) = options.registry
-        && !contents.envelopes.is_empty()
-    {
-        findings.push(Finding::error(
-            Check::Signer,
-            "signers registry",
-            error_chain(e),
-        ));
-    }
-    let (envelopes, envelope_findings) = check_envelopes(&contents, registry);
+    findings.extend(trust_findings(options.trust, &contents));
+    let (envelopes, envelope_findings) = check_envelopes(&contents, options.trust, &options.time);
     findings.extend(envelope_findings);
     // Valid signatures of this package that name another manifest digest: the manifest itself
     // was changed after signing (every file it lists may still match it).
@@ -133,6 +134,11 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
     }
     let (ordered, order_findings) = signing_order(&envelopes);
     findings.extend(order_findings);
+    findings.extend(check_signing_times(&options.time, &ordered));
+    if let Ok(trail) = &contents.trail {
+        let entries: Vec<_> = trail.entries().collect();
+        findings.extend(check_trail_times(&options.time, &entries));
+    }
     let (state, workflow_findings) =
         replay(options.workflow, contents.register.as_ref().ok(), &ordered);
     findings.extend(workflow_findings);
@@ -175,11 +181,19 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
                 role: p.signer.role.clone(),
                 signed_at: p.signed_at.clone(),
                 key_id: p.key_id.clone(),
-                valid: e.trusted,
+                // Invalid when any check found an error about this envelope (a revoked key, a
+                // back-dated time, a workflow rule), not only when the cryptography fails.
+                valid: e.valid
+                    && !findings
+                        .iter()
+                        .any(|f| f.severity == Severity::Error && f.subject == e.path),
+                anchored: e.anchored,
                 deviation: p.deviation.as_ref().map(|d| d.id.clone()),
             })
         })
         .collect();
+    report.keys = key_summaries(&ordered);
+    report.refused_attempts = refused_attempts(&contents);
     let earlier = ordered
         .iter()
         .map(|e| FileRef {
@@ -197,6 +211,32 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
         contents: Some(contents),
         state,
         earlier,
+    }
+}
+
+/// A registry that was named but cannot be used is an error; no registry at all is a warning
+/// that says what was not checked.
+fn trust_findings(trust: &TrustAnchor, contents: &super::contents::PackageContents) -> Vec<Finding> {
+    if contents.envelopes.is_empty() {
+        return Vec::new();
+    }
+    match trust {
+        TrustAnchor::Unusable { source, error } => vec![Finding::error(
+            Check::Signer,
+            "signers registry",
+            format!("{source}: {error}"),
+        )],
+        TrustAnchor::EmbeddedKeys { reason } => vec![Finding::warning(
+            Check::Signer,
+            "signers registry",
+            format!(
+                "no trusted registry ({reason}): each signature was checked against the public \
+                 key its statement carries, but whether that key belonged to an allowed signer, \
+                 with that role, and was not revoked was NOT checked; compare the fingerprints \
+                 listed under `keys`, or verify with --signers REGISTRY or --repo DIR"
+            ),
+        )],
+        TrustAnchor::Registry { .. } | TrustAnchor::Git { .. } => Vec::new(),
     }
 }
 

@@ -21,7 +21,8 @@ pub struct WorkflowState {
     pub open: Vec<String>,
 }
 
-/// Replays `ordered` (only envelopes that verified with a registry key count).
+/// Replays `ordered`. Only envelopes valid on their own count: a closure signed with a revoked
+/// key (or otherwise invalid) closes nothing, so its deviation stays open.
 pub fn replay(
     workflow: &WorkflowConfig,
     register: Option<&DeviationRegister>,
@@ -34,7 +35,7 @@ pub fn replay(
         .unwrap_or_default();
     for envelope in ordered {
         let (Some(statement), Some(signer), true) =
-            (&envelope.statement, &envelope.signer, envelope.trusted)
+            (&envelope.statement, &envelope.signer, envelope.valid)
         else {
             continue;
         };

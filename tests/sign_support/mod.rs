@@ -204,6 +204,15 @@ impl Fixture {
         self.qualify(&["verify", pkg.to_str().unwrap()])
     }
 
+    /// `qualify verify PKG ARGS…` (e.g. `--config qualify.yaml` to verify against the working
+    /// tree's files rather than the committed ones).
+    pub fn verify_with(&self, args: &[&str]) -> Run {
+        let pkg = self.package();
+        let mut all = vec!["verify", pkg.to_str().unwrap()];
+        all.extend_from_slice(args);
+        self.qualify(&all)
+    }
+
     /// Replaces qualify.yaml's workflow section.
     pub fn set_workflow(&self, workflow: &str) {
         fs::write(self.path().join("qualify.yaml"), config(workflow)).unwrap();
