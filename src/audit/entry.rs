@@ -20,6 +20,9 @@ pub enum AuditAction {
     DeviationClosed,
     /// A report was rendered from the package.
     Rendered,
+    /// A signature or closure anchored in the git ledger, missing from the package after an
+    /// interrupted signing, was written back from the ledger (`src/anchor`).
+    Restored,
 }
 
 /// Who did it.

@@ -88,6 +88,38 @@ pub enum Command {
     /// to PKG/renditions/ (outside the manifest) unless --out says otherwise. Rendering the same
     /// package twice gives byte-identical files.
     Render(RenderArgs),
+    /// Overview: every package of the evidence store and of the git ledger, what each still
+    /// needs, packages missing from the store, refused signing attempts, and the gate for HEAD.
+    ///
+    /// Reads the evidence store and the ledger (refs/qualify/ledger) of the project's repository.
+    /// Exit code 0 (it reports; `qualify gate` decides).
+    Status(StatusArgs),
+    /// Complete interrupted signings: write back the signatures and closures that the git ledger
+    /// anchors for this package but the package lacks, and record that in its audit trail.
+    ///
+    /// `sign` and `deviation close` do the same before they sign. Exit code 0 when nothing is
+    /// left missing, 3 when an anchored envelope cannot be written back.
+    Recover(RecoverArgs),
+}
+
+/// `qualify status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Folder of evidence packages, instead of `evidence:` of qualify.yaml.
+    #[arg(long, value_name = "DIR")]
+    pub evidence: Option<PathBuf>,
+
+    /// Output format (json: schema qualify.status/v1).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// `qualify recover`.
+#[derive(Debug, Args)]
+pub struct RecoverArgs {
+    /// The package folder (evidence/<id>).
+    #[arg(value_name = "PKG")]
+    pub package: PathBuf,
 }
 
 /// `qualify render`.
@@ -200,6 +232,12 @@ pub struct VerifyArgs {
     /// Signers registry, instead of `signers:` of qualify.yaml (default signers.yaml).
     #[arg(long, value_name = "REGISTRY")]
     pub signers: Option<PathBuf>,
+
+    /// The git repository whose history and ledger (refs/qualify/ledger) the package is checked
+    /// against: rollback, re-seal, anchored times, approval tags, the commit. Default: the
+    /// repository containing the current folder. Always named in the output.
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]

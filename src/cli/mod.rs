@@ -9,14 +9,17 @@ mod key_input;
 mod keygen;
 mod list;
 mod output;
+mod recover;
 mod render;
 mod run;
 mod select;
 mod sign;
+mod status;
 mod verify;
 
 pub use args::{
     Cli, Command, DeviationCloseArgs, DeviationCommand, Format, GateArgs, ImpactArgs, KeyArgs,
-    KeygenArgs, ListArgs, Progress, RenderArgs, RunArgs, SelectArgs, SignArgs, VerifyArgs,
+    KeygenArgs, ListArgs, Progress, RecoverArgs, RenderArgs, RunArgs, SelectArgs, SignArgs,
+    StatusArgs, VerifyArgs,
 };
 pub use dispatch::run;

@@ -12,32 +12,41 @@ use crate::sign::Registry;
 use crate::verify::{VerifyOptions, verify_package};
 
 /// Verifies; prints the report; returns 0 or `VERIFICATION_FAILED`. Without a qualify.yaml the
-/// default workflow applies, the registry is `--signers` or ./signers.yaml, and the commit is
-/// looked up in the repository containing the current folder.
+/// default workflow applies and the registry is `--signers` or ./signers.yaml. The commit and the
+/// ledger are looked up in the repository of `--repo`, else the one containing the current
+/// folder; which one is always said.
 pub fn verify(
     config: Option<&Config>,
     args: &VerifyArgs,
     out: &mut dyn Write,
 ) -> Result<i32, Error> {
     let default_workflow = WorkflowConfig::default();
-    let (workflow, registry_path, repo_dir) = match config {
+    let (workflow, registry_path) = match config {
         Some(c) => (
             &c.workflow,
             args.signers
                 .as_deref()
                 .map(absolute)
                 .unwrap_or_else(|| c.signers.clone()),
-            c.dir.clone(),
         ),
         None => {
             eprintln!("note: no qualify.yaml here: checking against the default workflow");
             (
                 &default_workflow,
                 absolute(args.signers.as_deref().unwrap_or("signers.yaml".as_ref())),
-                absolute(".".as_ref()),
             )
         }
     };
+    let repo_dir = absolute(args.repo.as_deref().unwrap_or(".".as_ref()));
+    eprintln!(
+        "repository: the one containing {} ({})",
+        repo_dir.display(),
+        if args.repo.is_some() {
+            "--repo"
+        } else {
+            "the current folder; choose another with --repo DIR"
+        }
+    );
     let package = package_dir(&args.package)?;
     let registry = Registry::load(&registry_path);
     let verification = verify_package(

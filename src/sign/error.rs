@@ -97,6 +97,9 @@ pub enum SignError {
         /// The findings, one per line.
         message: String,
     },
+    /// The signing could not be anchored in the git ledger (or an anchored one restored).
+    #[error("the git ledger")]
+    Anchor(#[from] crate::anchor::AnchorError),
     /// The package cannot be read or written.
     #[error("cannot update the package at {}", path.display())]
     Package {
@@ -114,7 +117,10 @@ impl SignError {
     pub fn exit_code(&self) -> i32 {
         match self {
             SignError::PackageDoesNotVerify { .. } => exit_code::VERIFICATION_FAILED,
-            SignError::Random(_) | SignError::Package { .. } | SignError::RegistryWrite { .. } => {
+            SignError::Random(_)
+            | SignError::Package { .. }
+            | SignError::RegistryWrite { .. }
+            | SignError::Anchor(_) => {
                 exit_code::INTERNAL_ERROR
             }
             SignError::KeyFile { source, .. } if source.kind() != io::ErrorKind::NotFound => {

@@ -82,6 +82,7 @@ pub fn sign_package(request: &SignRequest<'_>) -> Result<Signed, SignError> {
     let manifest_path = dir.join(MANIFEST_FILE);
     let lock = fs::File::open(&manifest_path).map_err(pkg_err(&manifest_path))?;
     lock.lock().map_err(pkg_err(&manifest_path))?;
+    crate::anchor::restore_before_signing(dir, request.repo_dir.as_deref())?;
 
     let now = Utc::now().trunc_subsecs(3);
     let (signer, role) = signer_for(
@@ -286,6 +287,7 @@ pub fn sign_package(request: &SignRequest<'_>) -> Result<Signed, SignError> {
         .map_err(|e| SignError::KeyEncoding(format!("cannot encode the envelope: {e}")))?;
     envelope_bytes.push(b'\n');
 
+    crate::anchor::anchor_envelope(request.repo_dir.as_deref(), &statement, &rel_path, &envelope_bytes, &trail_bytes)?;
     write_both(&trail_path, &trail_bytes, &envelope_path, &envelope_bytes)?;
     drop(lock);
     Ok(Signed {

@@ -36,6 +36,8 @@ pub enum Check {
     Package,
     /// The report renditions against the content they render.
     Rendition,
+    /// The package against the git ledger (`refs/qualify/ledger`): rollback, re-seal, times.
+    Anchor,
 }
 
 /// One finding.

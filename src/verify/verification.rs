@@ -48,6 +48,7 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
         signatures: Vec::new(),
         deviations: Vec::new(),
         findings: Vec::new(),
+        anchor: crate::anchor::AnchorSummary::default(),
     };
     let contents = match PackageContents::load(dir) {
         Ok(c) => c,
@@ -136,6 +137,10 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
     findings.extend(check_audit(&contents, &envelopes));
     findings.extend(check_git(&contents, options.repo_dir.as_deref()));
     findings.extend(super::rendition_check::check_renditions(&contents));
+    let (anchor, anchor_findings) =
+        crate::anchor::check_anchor(&contents, &envelopes, options.repo_dir.as_deref());
+    report.anchor = anchor;
+    findings.extend(anchor_findings);
 
     if let Ok(register) = &contents.register {
         for d in &register.deviations {
