@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::ledger::{LEDGER_REF, Ledger, Snapshot};
 use super::record::{EnvelopeRecord, Record, SealRecord};
 use super::tags::check_approval_tags;
-use crate::verify::{CheckedEnvelope, Check, Finding, PackageContents};
+use crate::verify::{Check, CheckedEnvelope, Finding, PackageContents};
 
 /// How far an anchored time may be from the time it anchors. The ledger is written within
 /// milliseconds of the signing (before the package is), so minutes are generous; a signature
@@ -35,7 +35,8 @@ pub struct AnchorSummary {
     pub not_checked: Option<String>,
 }
 
-const WHAT: &str = "rollback (removed signatures and closures), re-sealing and anchored times were NOT checked";
+const WHAT: &str =
+    "rollback (removed signatures and closures), re-sealing and anchored times were NOT checked";
 
 /// Checks the package against the ledger of the repository containing `repo_dir`.
 pub fn check_anchor(
@@ -47,7 +48,10 @@ pub fn check_anchor(
     let not_checked = |mut summary: AnchorSummary, why: String| {
         let message = format!("{WHAT}: {why}");
         summary.not_checked = Some(message.clone());
-        (summary, vec![Finding::warning(Check::Anchor, LEDGER_REF, message)])
+        (
+            summary,
+            vec![Finding::warning(Check::Anchor, LEDGER_REF, message)],
+        )
     };
     let Some(dir) = repo_dir else {
         return not_checked(summary, "no repository was given (--repo DIR)".into());
@@ -166,7 +170,9 @@ fn check_envelopes(
         .collect();
     let mut findings = Vec::new();
     for record in &anchored {
-        let held = envelopes.iter().find(|e| e.sha256 == record.envelope_sha256);
+        let held = envelopes
+            .iter()
+            .find(|e| e.sha256 == record.envelope_sha256);
         match held {
             None => findings.push(Finding::error(
                 Check::Anchor,
@@ -199,12 +205,16 @@ fn check_envelopes(
         }
     }
     for envelope in envelopes {
-        if anchored.iter().any(|r| r.envelope_sha256 == envelope.sha256) {
+        if anchored
+            .iter()
+            .any(|r| r.envelope_sha256 == envelope.sha256)
+        {
             continue;
         }
-        let elsewhere = snapshot.records.iter().any(|(r, _)| {
-            matches!(r, Record::Envelope(e) if e.envelope_sha256 == envelope.sha256)
-        });
+        let elsewhere = snapshot
+            .records
+            .iter()
+            .any(|(r, _)| matches!(r, Record::Envelope(e) if e.envelope_sha256 == envelope.sha256));
         findings.push(Finding::error(
             Check::Anchor,
             &envelope.path,
@@ -227,7 +237,11 @@ fn check_envelopes(
 /// Records of this package must not claim a time earlier than a record the ledger holds before
 /// them (of any package): the ledger's order is the order things happened in.
 fn check_ledger_order(snapshot: &Snapshot, id: &str) -> Vec<Finding> {
-    let parse = |t: &str| DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&Utc));
+    let parse = |t: &str| {
+        DateTime::parse_from_rfc3339(t)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    };
     let tolerance = Duration::minutes(ANCHOR_TOLERANCE_MINUTES);
     let mut latest: Option<(DateTime<Utc>, String)> = None;
     let mut findings = Vec::new();
@@ -269,9 +283,15 @@ fn describe(record: &EnvelopeRecord) -> String {
 
 /// Why an anchored time contradicts the time it anchors, if it does.
 fn contradiction(claimed: &str, anchored: &str) -> Option<String> {
-    let parse = |t: &str| DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&Utc));
+    let parse = |t: &str| {
+        DateTime::parse_from_rfc3339(t)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
+    };
     let (Some(claimed_t), Some(anchored_t)) = (parse(claimed), parse(anchored)) else {
-        return Some(format!("the anchored time {anchored:?} or the claimed time {claimed:?} is not an RFC 3339 time"));
+        return Some(format!(
+            "the anchored time {anchored:?} or the claimed time {claimed:?} is not an RFC 3339 time"
+        ));
     };
     let tolerance = Duration::minutes(ANCHOR_TOLERANCE_MINUTES);
     if anchored_t + tolerance < claimed_t {

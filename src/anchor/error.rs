@@ -59,7 +59,10 @@ pub enum AnchorError {
 
 impl AnchorError {
     /// Wraps a libgit2 error with the repository and the operation.
-    pub(crate) fn git(repo: &git2::Repository, what: impl Into<String>) -> impl FnOnce(git2::Error) -> AnchorError {
+    pub(crate) fn git(
+        repo: &git2::Repository,
+        what: impl Into<String>,
+    ) -> impl FnOnce(git2::Error) -> AnchorError {
         let repo = repo.path().to_path_buf();
         let what = what.into();
         move |source| AnchorError::Git { repo, what, source }

@@ -74,7 +74,9 @@ impl Ledger {
                 .map(Some)
                 .map_err(AnchorError::git(&self.repo, format!("read {LEDGER_REF}"))),
             Err(e) if e.code() == ErrorCode::NotFound => Ok(None),
-            Err(e) => Err(AnchorError::git(&self.repo, format!("read {LEDGER_REF}"))(e)),
+            Err(e) => Err(AnchorError::git(&self.repo, format!("read {LEDGER_REF}"))(
+                e,
+            )),
         }
     }
 
@@ -93,7 +95,11 @@ impl Ledger {
         let message = format!("qualify ledger: {}\n", record.summary());
         for attempt in 1..=MAX_ATTEMPTS {
             let tip = self.tip_commit()?;
-            let tree = tip.as_ref().map(Commit::tree).transpose().map_err(git("read the ledger tree"))?;
+            let tree = tip
+                .as_ref()
+                .map(Commit::tree)
+                .transpose()
+                .map_err(git("read the ledger tree"))?;
             if let Some(tree) = &tree
                 && tree
                     .get_path(Path::new(&format!("{PACKAGES}/{id}/{name}")))
@@ -104,7 +110,10 @@ impl Ledger {
             let new_tree = self
                 .insert(tree.as_ref(), &[PACKAGES, &id, &name], blob)
                 .map_err(git("build the ledger tree"))?;
-            let new_tree = self.repo.find_tree(new_tree).map_err(git("read the new tree"))?;
+            let new_tree = self
+                .repo
+                .find_tree(new_tree)
+                .map_err(git("read the new tree"))?;
             let parents: Vec<&Commit> = tip.iter().collect();
             let commit = self
                 .repo
@@ -174,7 +183,10 @@ impl Ledger {
         };
         for oid in walk {
             let oid = oid.map_err(git("walk the ledger"))?;
-            let commit = self.repo.find_commit(oid).map_err(git("read a ledger commit"))?;
+            let commit = self
+                .repo
+                .find_commit(oid)
+                .map_err(git("read a ledger commit"))?;
             self.read_commit(&commit, &mut snapshot)?;
         }
         Ok(snapshot)

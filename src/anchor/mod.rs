@@ -21,8 +21,8 @@ pub use record::{
     SupersededRecord,
 };
 pub use restore::{RestoreOutcome, restore_missing};
-pub use write::{anchor_envelope, anchor_seal, note_failed_attempt};
 pub(crate) use write::package_facts;
+pub use write::{anchor_envelope, anchor_seal, note_failed_attempt};
 
 use std::path::Path;
 
@@ -30,7 +30,10 @@ use crate::sign::SignError;
 
 /// Before a signing: writes back envelopes an interrupted signing anchored but did not finish,
 /// and says what could not be written back (verification then refuses the signing and says why).
-pub fn restore_before_signing(package_dir: &Path, repo_dir: Option<&Path>) -> Result<(), SignError> {
+pub fn restore_before_signing(
+    package_dir: &Path,
+    repo_dir: Option<&Path>,
+) -> Result<(), SignError> {
     let outcome = restore_missing(package_dir, repo_dir)?;
     for path in &outcome.restored {
         eprintln!("restored {path} from the ledger {LEDGER_REF} (an interrupted signing)");

@@ -171,8 +171,7 @@ impl Common {
         Common {
             schema: RECORD_SCHEMA.into(),
             package_id: package_id.to_string(),
-            recorded_at: chrono::Utc::now()
-                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            recorded_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             recorded_by,
         }
     }

@@ -68,7 +68,11 @@ pub fn restore_missing(
 
 /// Writes one envelope back: its trail entry first (when missing), then the envelope, then the
 /// entry that records the restoration; each write atomic.
-fn restore_one(package_dir: &Path, package_id: &str, record: &EnvelopeRecord) -> Result<(), AnchorError> {
+fn restore_one(
+    package_dir: &Path,
+    package_id: &str,
+    record: &EnvelopeRecord,
+) -> Result<(), AnchorError> {
     let trail_path = package_dir.join(TRAIL_FILE);
     let io = |path: &Path| {
         let path = path.to_path_buf();
@@ -81,7 +85,9 @@ fn restore_one(package_dir: &Path, package_id: &str, record: &EnvelopeRecord) ->
         ))
     };
     if sha256_hex(record.envelope.as_bytes()) != record.envelope_sha256 {
-        return Err(refuse("the ledger record's envelope does not match its digest".into()));
+        return Err(refuse(
+            "the ledger record's envelope does not match its digest".into(),
+        ));
     }
     let bytes = std::fs::read(&trail_path).map_err(io(&trail_path))?;
     let trail = AuditTrail::parse(package_id, &bytes);
@@ -94,7 +100,12 @@ fn restore_one(package_dir: &Path, package_id: &str, record: &EnvelopeRecord) ->
         extended.extend_from_slice(record.audit_line.as_bytes());
         extended.push(b'\n');
         crate::sign::write_atomic(&trail_path, &extended).map_err(io(&trail_path))?;
-    } else if trail.lines.get(seq.wrapping_sub(1)).map(|l| l.text.as_str()) != Some(&record.audit_line) {
+    } else if trail
+        .lines
+        .get(seq.wrapping_sub(1))
+        .map(|l| l.text.as_str())
+        != Some(&record.audit_line)
+    {
         return Err(refuse(format!(
             "its audit entry {seq} is not the trail's entry {seq}, and the trail (of {} entries) \
              cannot take it: the trail moved on after the interrupted signing",
@@ -105,7 +116,8 @@ fn restore_one(package_dir: &Path, package_id: &str, record: &EnvelopeRecord) ->
     if let Some(parent) = envelope_path.parent() {
         std::fs::create_dir_all(parent).map_err(io(parent))?;
     }
-    crate::sign::write_atomic(&envelope_path, record.envelope.as_bytes()).map_err(io(&envelope_path))?;
+    crate::sign::write_atomic(&envelope_path, record.envelope.as_bytes())
+        .map_err(io(&envelope_path))?;
     let user = crate::evidence::current_user();
     let ci = crate::evidence::ci_variables(std::env::vars());
     crate::audit::append_entry(
@@ -125,6 +137,10 @@ fn restore_one(package_dir: &Path, package_id: &str, record: &EnvelopeRecord) ->
             sha256: Some(record.envelope_sha256.clone()),
         },
     )
-    .map_err(|e| refuse(format!("the restoration could not be recorded in the trail: {e}")))?;
+    .map_err(|e| {
+        refuse(format!(
+            "the restoration could not be recorded in the trail: {e}"
+        ))
+    })?;
     Ok(())
 }

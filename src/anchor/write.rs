@@ -24,7 +24,11 @@ pub fn anchor_seal(project_dir: &Path, package_dir: &Path) {
         Ok(outcome) => println!(
             "anchored: seal in {LEDGER_REF} of {}{}; publish it with `git push origin 'refs/qualify/*'`",
             ledger.location().display(),
-            if outcome == Appended::AlreadyThere { " (already there)" } else { "" }
+            if outcome == Appended::AlreadyThere {
+                " (already there)"
+            } else {
+                ""
+            }
         ),
         Err(e) => eprintln!(
             "warning: the seal of {} is NOT anchored in {LEDGER_REF}: {}",
@@ -35,7 +39,8 @@ pub fn anchor_seal(project_dir: &Path, package_dir: &Path) {
 }
 
 fn seal_record(package_dir: &Path) -> Result<Record, AnchorError> {
-    let manifest = Manifest::load(package_dir).map_err(|source| AnchorError::Manifest { source })?;
+    let manifest =
+        Manifest::load(package_dir).map_err(|source| AnchorError::Manifest { source })?;
     let path = package_dir.join(MANIFEST_FILE);
     let bytes = std::fs::read(&path).map_err(|source| AnchorError::PackageFile { path, source })?;
     let (stage, result, commit) = package_facts(package_dir);
@@ -58,7 +63,10 @@ pub(crate) fn package_facts(package_dir: &Path) -> (String, String, Option<Strin
             .unwrap_or(serde_json::Value::Null)
     };
     let results = read("results.json");
-    let stage = results["selection"]["stage"].as_str().unwrap_or("ALL").to_string();
+    let stage = results["selection"]["stage"]
+        .as_str()
+        .unwrap_or("ALL")
+        .to_string();
     let failed = results["summary"]["scenarios_failed"].as_u64().unwrap_or(0);
     let result = if results.is_null() {
         "unknown"

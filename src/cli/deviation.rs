@@ -14,7 +14,13 @@ pub fn deviation(config: &Config, command: &DeviationCommand) -> Result<i32, Err
         DeviationCommand::Close(args) => {
             let outcome = close(config, args);
             let action = format!("deviation close {}", args.id);
-            crate::anchor::note_failed_attempt(&config.dir, &args.package, &args.key.key, &action, &outcome);
+            crate::anchor::note_failed_attempt(
+                &config.dir,
+                &args.package,
+                &args.key.key,
+                &action,
+                &outcome,
+            );
             outcome
         }
     }

@@ -21,9 +21,13 @@ pub fn recover(config: &Config, args: &RecoverArgs) -> Result<i32, Error> {
     };
     let lock = fs::File::open(&manifest).map_err(io)?;
     lock.lock().map_err(io)?;
-    let outcome = crate::anchor::restore_missing(&package, Some(&config.dir)).map_err(SignError::from)?;
+    let outcome =
+        crate::anchor::restore_missing(&package, Some(&config.dir)).map_err(SignError::from)?;
     for path in &outcome.restored {
-        println!("restored {path} from the ledger {}", crate::anchor::LEDGER_REF);
+        println!(
+            "restored {path} from the ledger {}",
+            crate::anchor::LEDGER_REF
+        );
     }
     for why in &outcome.not_restorable {
         eprintln!("error: {why}");

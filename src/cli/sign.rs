@@ -12,7 +12,13 @@ use crate::sign::{SignAction, SignRequest, sign_package};
 pub fn sign(config: &Config, args: &SignArgs) -> Result<i32, Error> {
     let outcome = sign_checked(config, args);
     let action = format!("sign --meaning {}", args.meaning);
-    crate::anchor::note_failed_attempt(&config.dir, &args.package, &args.key.key, &action, &outcome);
+    crate::anchor::note_failed_attempt(
+        &config.dir,
+        &args.package,
+        &args.key.key,
+        &action,
+        &outcome,
+    );
     outcome
 }
 

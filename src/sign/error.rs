@@ -120,9 +120,7 @@ impl SignError {
             SignError::Random(_)
             | SignError::Package { .. }
             | SignError::RegistryWrite { .. }
-            | SignError::Anchor(_) => {
-                exit_code::INTERNAL_ERROR
-            }
+            | SignError::Anchor(_) => exit_code::INTERNAL_ERROR,
             SignError::KeyFile { source, .. } if source.kind() != io::ErrorKind::NotFound => {
                 exit_code::INTERNAL_ERROR
             }

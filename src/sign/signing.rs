@@ -287,7 +287,13 @@ pub fn sign_package(request: &SignRequest<'_>) -> Result<Signed, SignError> {
         .map_err(|e| SignError::KeyEncoding(format!("cannot encode the envelope: {e}")))?;
     envelope_bytes.push(b'\n');
 
-    crate::anchor::anchor_envelope(request.repo_dir.as_deref(), &statement, &rel_path, &envelope_bytes, &trail_bytes)?;
+    crate::anchor::anchor_envelope(
+        request.repo_dir.as_deref(),
+        &statement,
+        &rel_path,
+        &envelope_bytes,
+        &trail_bytes,
+    )?;
     write_both(&trail_path, &trail_bytes, &envelope_path, &envelope_bytes)?;
     drop(lock);
     Ok(Signed {

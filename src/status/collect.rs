@@ -100,7 +100,9 @@ fn from_store(
         .collect();
     PackageStatus {
         id: if r.package_id.is_empty() {
-            dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+            dir.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
         } else {
             r.package_id.clone()
         },

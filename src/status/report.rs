@@ -129,7 +129,10 @@ impl StatusReport {
                 "{:<30} {:<5} {:<8} {:<7} {:<28} {:<20} {:<10} {}",
                 p.id,
                 p.stage,
-                p.revision.as_deref().map(|r| &r[..7.min(r.len())]).unwrap_or("-"),
+                p.revision
+                    .as_deref()
+                    .map(|r| &r[..7.min(r.len())])
+                    .unwrap_or("-"),
                 p.result,
                 list(&p.signatures),
                 list(&p.pending),
@@ -145,7 +148,14 @@ impl StatusReport {
         if !attempts.is_empty() {
             writeln!(out, "refused signing attempts:")?;
             for (id, a) in attempts {
-                writeln!(out, "  {} {id} {} ({}): {}", a.at, a.action, a.key, a.reason.lines().next().unwrap_or_default())?;
+                writeln!(
+                    out,
+                    "  {} {id} {} ({}): {}",
+                    a.at,
+                    a.action,
+                    a.key,
+                    a.reason.lines().next().unwrap_or_default()
+                )?;
             }
         }
         writeln!(out, "gate for HEAD:")?;
