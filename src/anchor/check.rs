@@ -252,7 +252,7 @@ fn check_ledger_order(snapshot: &Snapshot, id: &str) -> Vec<Finding> {
             _ => None,
         };
         if let (Some((at, subject)), Some((before, summary))) = (claimed, &latest)
-            && &record.common().package_id == id
+            && record.common().package_id == id
             && parse(at).is_some_and(|t| t + tolerance < *before)
         {
             findings.push(Finding::error(

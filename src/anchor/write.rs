@@ -20,7 +20,7 @@ pub fn anchor_seal(project_dir: &Path, package_dir: &Path) {
             return;
         }
     };
-    match seal_record(package_dir).and_then(|r| Ok(ledger.append(&r)?)) {
+    match seal_record(package_dir).and_then(|r| ledger.append(&r)) {
         Ok(outcome) => println!(
             "anchored: seal in {LEDGER_REF} of {}{}; publish it with `git push origin 'refs/qualify/*'`",
             ledger.location().display(),
