@@ -8,7 +8,7 @@ mod sign_support;
 mod support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
@@ -716,5 +716,4 @@ fn anchoring_leaves_the_work_tree_index_and_head_alone() {
         2,
         "{names}"
     );
-    let _unused: Option<PathBuf> = None;
 }
