@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod adapters;
+pub mod anchor;
 pub mod audit;
 pub mod cli;
 pub mod config;
@@ -22,6 +23,7 @@ pub mod plan;
 pub mod render;
 pub mod runner;
 pub mod sign;
+pub mod status;
 pub mod steps;
 pub mod txn;
 pub mod utc;

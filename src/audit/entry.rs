@@ -26,6 +26,9 @@ pub enum AuditAction {
     /// A signing or closure attempt was refused (wrong passphrase, unknown key, role, workflow):
     /// recorded with the claimed signer and the reason (21 CFR 11.300(d)).
     SigningRefused,
+    /// A signature or closure anchored in the git ledger, missing from the package after an
+    /// interrupted signing, was written back from the ledger (`src/anchor`).
+    Restored,
 }
 
 /// Who did it.

@@ -83,6 +83,38 @@ pub enum Command {
     /// to PKG/renditions/ (outside the manifest) unless --out says otherwise. Rendering the same
     /// package twice gives byte-identical files.
     Render(RenderArgs),
+    /// Overview: every package of the evidence store and of the git ledger, what each still
+    /// needs, packages missing from the store, refused signing attempts, and the gate for HEAD.
+    ///
+    /// Reads the evidence store and the ledger (refs/qualify/ledger) of the project's repository.
+    /// Exit code 0 (it reports; `qualify gate` decides).
+    Status(StatusArgs),
+    /// Complete interrupted signings: write back the signatures and closures that the git ledger
+    /// anchors for this package but the package lacks, and record that in its audit trail.
+    ///
+    /// `sign` and `deviation close` do the same before they sign. Exit code 0 when nothing is
+    /// left missing, 3 when an anchored envelope cannot be written back.
+    Recover(RecoverArgs),
+}
+
+/// `qualify status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Folder of evidence packages, instead of `evidence:` of qualify.yaml.
+    #[arg(long, value_name = "DIR")]
+    pub evidence: Option<PathBuf>,
+
+    /// Output format (json: schema qualify.status/v1).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// `qualify recover`.
+#[derive(Debug, Args)]
+pub struct RecoverArgs {
+    /// The package folder (evidence/<id>).
+    #[arg(value_name = "PKG")]
+    pub package: PathBuf,
 }
 
 /// `qualify render`.
@@ -198,9 +230,10 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "REGISTRY")]
     pub signers: Option<PathBuf>,
 
-    /// The git repository whose committed qualify.yaml and signers registry are trusted, and
-    /// which must hold the package's commit (default: the repository containing the current
-    /// folder).
+    /// The git repository whose committed qualify.yaml and signers registry are trusted, which
+    /// must hold the package's commit, and whose ledger (refs/qualify/ledger) the package is
+    /// checked against: rollback, re-seal, anchored times, approval tags. Default: the
+    /// repository containing the current folder. Always named in the output.
     #[arg(long, value_name = "DIR")]
     pub repo: Option<PathBuf>,
 

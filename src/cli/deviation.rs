@@ -12,7 +12,18 @@ use crate::sign::{SignAction, SignRequest, sign_package};
 /// Runs a deviation subcommand.
 pub fn deviation(config: &Config, command: &DeviationCommand) -> Result<i32, Error> {
     match command {
-        DeviationCommand::Close(args) => close(config, args),
+        DeviationCommand::Close(args) => {
+            let outcome = close(config, args);
+            let action = format!("deviation close {}", args.id);
+            crate::anchor::note_failed_attempt(
+                &config.dir,
+                &args.package,
+                &args.key.key,
+                &action,
+                &outcome,
+            );
+            outcome
+        }
     }
 }
 

@@ -53,6 +53,8 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Command::Gate(args) => super::gate::run_gate(&config, args, &mut stdout.lock()),
         Command::Sign(args) => super::sign::sign(&config, args),
         Command::Deviation(command) => super::deviation::deviation(&config, command),
+        Command::Status(args) => super::status::status(&config, args, &mut stdout.lock()),
+        Command::Recover(args) => super::recover::recover(&config, args),
         Command::Keygen(_) | Command::Verify(_) | Command::Render(_) => {
             Err(Error::Internal("unreachable".into()))
         }

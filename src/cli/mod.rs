@@ -10,15 +10,18 @@ mod keygen;
 mod list;
 mod output;
 mod refusal;
+mod recover;
 mod render;
 mod run;
 mod select;
 mod sign;
 mod trust_source;
+mod status;
 mod verify;
 
 pub use args::{
     Cli, Command, DeviationCloseArgs, DeviationCommand, Format, GateArgs, ImpactArgs, KeyArgs,
-    KeygenArgs, ListArgs, Progress, RenderArgs, RunArgs, SelectArgs, SignArgs, VerifyArgs,
+    KeygenArgs, ListArgs, Progress, RecoverArgs, RenderArgs, RunArgs, SelectArgs, SignArgs,
+    StatusArgs, VerifyArgs,
 };
 pub use dispatch::run;

@@ -133,6 +133,7 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
     }
     println!("evidence package: {}", outcome.package_dir.display());
     println!("manifest sha256:  {}", outcome.manifest_digest);
+    crate::anchor::anchor_seal(&config.dir, &outcome.package_dir);
     for blocker in &outcome.results.release_blockers {
         println!("NOT RELEASABLE: {blocker}");
     }

@@ -8,8 +8,22 @@ use crate::errors::Error;
 use crate::exit_code;
 use crate::sign::{SignAction, SignRequest, sign_package};
 
-/// Signs; prints the manifestation; returns the exit code.
+/// Signs; prints the manifestation; returns the exit code. A refused attempt is recorded in the
+/// git ledger.
 pub fn sign(config: &Config, args: &SignArgs) -> Result<i32, Error> {
+    let outcome = sign_checked(config, args);
+    let action = format!("sign --meaning {}", args.meaning);
+    crate::anchor::note_failed_attempt(
+        &config.dir,
+        &args.package,
+        &args.key.key,
+        &action,
+        &outcome,
+    );
+    outcome
+}
+
+fn sign_checked(config: &Config, args: &SignArgs) -> Result<i32, Error> {
     let registry = load_registry(&registry_path(config, args.key.signers.as_deref()))?;
     let package = package_dir(&args.package)?;
     let mut attempt = Attempt {

@@ -100,6 +100,9 @@ pub enum SignError {
     /// The package transaction (src/txn) or the recovery of an interrupted one failed.
     #[error(transparent)]
     Transaction(#[from] crate::txn::TxnError),
+    /// The signing could not be anchored in the git ledger (or an anchored one restored).
+    #[error("the git ledger")]
+    Anchor(#[from] crate::anchor::AnchorError),
     /// The package cannot be read or written.
     #[error("cannot update the package at {}", path.display())]
     Package {
@@ -120,7 +123,8 @@ impl SignError {
             SignError::Random(_)
             | SignError::Package { .. }
             | SignError::Transaction(_)
-            | SignError::RegistryWrite { .. } => exit_code::INTERNAL_ERROR,
+            | SignError::RegistryWrite { .. }
+            | SignError::Anchor(_) => exit_code::INTERNAL_ERROR,
             SignError::KeyFile { source, .. } if source.kind() != io::ErrorKind::NotFound => {
                 exit_code::INTERNAL_ERROR
             }

@@ -139,9 +139,20 @@ pub fn sign_package(request: &SignRequest<'_>) -> Result<Signed, SignError> {
     if let Some(done) = completed_by_recovery(request, recovered.as_ref())? {
         return Ok(done);
     }
+    // A signature the git ledger holds but the package lacks (an interrupted signing) is written
+    // back before anything else, so the workflow sees it.
+    crate::anchor::restore_before_signing(request.package_dir, request.repo_dir.as_deref())?;
     let prepared = prepare(request, lock)?;
     let checked = check(request, &prepared)?;
     let built = build(request, &prepared, checked)?;
+    // The ledger first: it holds the whole envelope, so an interruption after it is recoverable.
+    crate::anchor::anchor_envelope(
+        request.repo_dir.as_deref(),
+        &built.statement,
+        &built.rel_path,
+        built.envelope_bytes(),
+        &built.plan.trail_bytes,
+    )?;
     commit(prepared.lock, built)
 }
 

@@ -23,6 +23,13 @@ pub(crate) struct Built {
     pub statement: Statement,
 }
 
+impl Built {
+    /// The envelope's bytes, as the commit writes them.
+    pub fn envelope_bytes(&self) -> &[u8] {
+        self.plan.files.first().map(|f| f.bytes.as_slice()).unwrap_or_default()
+    }
+}
+
 /// Phase 3: the trail entry (which the signature then covers), the statement and the envelope.
 pub(crate) fn build(
     request: &SignRequest<'_>,

@@ -38,6 +38,8 @@ pub enum Check {
     Rendition,
     /// Recorded times: in the future, or out of order (back-dated).
     Time,
+    /// The package against the git ledger (`refs/qualify/ledger`): rollback, re-seal, times.
+    Anchor,
 }
 
 /// One finding.

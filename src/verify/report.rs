@@ -77,6 +77,8 @@ pub struct VerifyReport {
     pub deviations: Vec<DeviationSummary>,
     /// Findings, errors first.
     pub findings: Vec<Finding>,
+    /// What the git ledger could establish (or exactly what it could not).
+    pub anchor: crate::anchor::AnchorSummary,
 }
 
 impl VerifyReport {
@@ -121,6 +123,15 @@ impl VerifyReport {
                 writeln!(out, "  {:<6} {}", d.status, d.summary)?;
             }
         }
+        match (&self.anchor.repository, &self.anchor.ledger_tip) {
+            (Some(repo), Some(tip)) => writeln!(
+                out,
+                "anchor    {} record(s) in {} at {tip} of {repo}",
+                self.anchor.records,
+                crate::anchor::LEDGER_REF
+            )?,
+            _ => writeln!(out, "anchor    NOT CHECKED (see the warning below)")?,
+        }
         for f in &self.findings {
             writeln!(out, "{f}")?;
         }
@@ -137,7 +148,12 @@ impl VerifyReport {
         } else if self.verified {
             writeln!(
                 out,
-                "VERIFIED: {} ({} warning{})",
+                "VERIFIED{}: {} ({} warning{})",
+                if self.anchor.checked {
+                    ""
+                } else {
+                    " WITHOUT ANCHOR CHECK"
+                },
                 self.package_id,
                 warnings,
                 if warnings == 1 { "" } else { "s" }

@@ -58,6 +58,7 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
         signatures: Vec::new(),
         deviations: Vec::new(),
         findings: Vec::new(),
+        anchor: crate::anchor::AnchorSummary::default(),
     };
     let staging = super::pending_check::check_staging(dir);
     let contents = match PackageContents::load(dir) {
@@ -145,6 +146,10 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
     findings.extend(check_audit(&contents, &envelopes));
     findings.extend(check_git(&contents, options.repo_dir.as_deref()));
     findings.extend(super::rendition_check::check_renditions(&contents));
+    let (anchor, anchor_findings) =
+        crate::anchor::check_anchor(&contents, &envelopes, options.repo_dir.as_deref());
+    report.anchor = anchor;
+    findings.extend(anchor_findings);
 
     if let Ok(register) = &contents.register {
         for d in &register.deviations {

@@ -1,0 +1,56 @@
+//! The git-anchored ledger: every seal, signature, closure and refused signing recorded outside
+//! the package, in the repository, at `refs/qualify/ledger` (see `docs/anchoring.md`).
+//!
+//! A package alone cannot prove that nothing was taken away from it: deleting the last
+//! signature together with its trail line leaves a consistent package. The ledger, pushed with
+//! the code, remembers what was there. `verify` with the repository at hand compares the two.
+
+mod check;
+mod error;
+mod ledger;
+mod record;
+mod restore;
+mod tags;
+mod write;
+
+pub use check::{ANCHOR_TOLERANCE_MINUTES, AnchorSummary, check_anchor};
+pub use error::AnchorError;
+pub use ledger::{Appended, LEDGER_REF, Ledger, Snapshot};
+pub use record::{
+    Common, EnvelopeRecord, FailedAttemptRecord, RECORD_SCHEMA, Record, SealRecord,
+    SupersededRecord,
+};
+pub use restore::{RestoreOutcome, restore_missing};
+pub(crate) use write::package_facts;
+pub use write::{anchor_envelope, anchor_seal, note_failed_attempt};
+
+use std::path::Path;
+
+use crate::sign::SignError;
+
+/// Before a signing: writes back envelopes an interrupted signing anchored but did not finish,
+/// and says what could not be written back (verification then refuses the signing and says why).
+pub fn restore_before_signing(
+    package_dir: &Path,
+    repo_dir: Option<&Path>,
+) -> Result<(), SignError> {
+    let outcome = restore_missing(package_dir, repo_dir)?;
+    for path in &outcome.restored {
+        eprintln!("restored {path} from the ledger {LEDGER_REF} (an interrupted signing)");
+    }
+    for why in &outcome.not_restorable {
+        eprintln!("warning: {why}");
+    }
+    Ok(())
+}
+
+/// An error with its sources, on one line.
+pub(crate) fn chain(error: &dyn std::error::Error) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        out.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    out
+}

@@ -1,0 +1,146 @@
+//! Completing interrupted signings: an envelope the ledger anchors for this package (and this
+//! manifest) but the package lacks is written back, with its audit entry when the trail does not
+//! have it yet, and the restoration is recorded in the trail.
+//!
+//! The ledger append is the commit point of a signing (it comes before any write into the
+//! package), so an envelope in the ledger is a signature that was made: completing it is the
+//! only outcome consistent with the anchor.
+
+use std::path::Path;
+
+use super::error::AnchorError;
+use super::ledger::{LEDGER_REF, Ledger};
+use super::record::{EnvelopeRecord, Record};
+use crate::audit::{Actor, AuditAction, AuditEntry, AuditTrail, NewEntry, TRAIL_FILE};
+use crate::evidence::{MANIFEST_FILE, Manifest, sha256_file, sha256_hex};
+
+/// What a restoration did.
+#[derive(Debug, Clone, Default)]
+pub struct RestoreOutcome {
+    /// Envelopes written back (package-relative paths).
+    pub restored: Vec<String>,
+    /// Anchored envelopes that cannot be written back, and why.
+    pub not_restorable: Vec<String>,
+}
+
+/// Restores every anchored-but-missing envelope of the package at `package_dir` from the ledger
+/// of the repository containing `repo_dir`. Without a repository or a ledger there is nothing to
+/// restore.
+pub fn restore_missing(
+    package_dir: &Path,
+    repo_dir: Option<&Path>,
+) -> Result<RestoreOutcome, AnchorError> {
+    let mut outcome = RestoreOutcome::default();
+    let Some(ledger) = repo_dir.and_then(|d| Ledger::discover(d).ok()) else {
+        return Ok(outcome);
+    };
+    // A package whose manifest cannot be read is verification's business, not ours.
+    let Ok(manifest) = Manifest::load(package_dir) else {
+        return Ok(outcome);
+    };
+    let Ok((manifest_sha256, _)) = sha256_file(&package_dir.join(MANIFEST_FILE)) else {
+        return Ok(outcome);
+    };
+    let mut missing: Vec<EnvelopeRecord> = ledger
+        .snapshot()?
+        .records
+        .into_iter()
+        .filter_map(|(r, _)| match r {
+            Record::Envelope(e) => Some(e),
+            _ => None,
+        })
+        .filter(|e| {
+            e.common.package_id == manifest.package_id
+                && e.manifest_sha256 == manifest_sha256
+                && !package_dir.join(&e.path).exists()
+        })
+        .collect();
+    missing.sort_by_key(|e| e.audit_seq);
+    for record in &missing {
+        match restore_one(package_dir, &manifest.package_id, record) {
+            Ok(()) => outcome.restored.push(record.path.clone()),
+            Err(AnchorError::NotRestorable(why)) => outcome.not_restorable.push(why),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(outcome)
+}
+
+/// Writes one envelope back: its trail entry first (when missing), then the envelope, then the
+/// entry that records the restoration; each write atomic.
+fn restore_one(
+    package_dir: &Path,
+    package_id: &str,
+    record: &EnvelopeRecord,
+) -> Result<(), AnchorError> {
+    let trail_path = package_dir.join(TRAIL_FILE);
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| AnchorError::PackageFile { path, source }
+    };
+    let refuse = |why: String| {
+        AnchorError::NotRestorable(format!(
+            "{} (anchored in {LEDGER_REF}) cannot be restored: {why}",
+            record.path
+        ))
+    };
+    if sha256_hex(record.envelope.as_bytes()) != record.envelope_sha256 {
+        return Err(refuse(
+            "the ledger record's envelope does not match its digest".into(),
+        ));
+    }
+    let bytes = std::fs::read(&trail_path).map_err(io(&trail_path))?;
+    let trail = AuditTrail::parse(package_id, &bytes);
+    let seq = usize::try_from(record.audit_seq).unwrap_or(usize::MAX);
+    let entry: AuditEntry = serde_json::from_str(&record.audit_line)
+        .map_err(|e| refuse(format!("its audit entry does not parse: {e}")))?;
+    if seq == trail.lines.len() + 1 && entry.seq == record.audit_seq && entry.prev == trail.head() {
+        // Interrupted before the trail was written: the entry goes back first.
+        let mut extended = bytes.clone();
+        extended.extend_from_slice(record.audit_line.as_bytes());
+        extended.push(b'\n');
+        crate::sign::write_atomic(&trail_path, &extended).map_err(io(&trail_path))?;
+    } else if trail
+        .lines
+        .get(seq.wrapping_sub(1))
+        .map(|l| l.text.as_str())
+        != Some(&record.audit_line)
+    {
+        return Err(refuse(format!(
+            "its audit entry {seq} is not the trail's entry {seq}, and the trail (of {} entries) \
+             cannot take it: the trail moved on after the interrupted signing",
+            trail.lines.len()
+        )));
+    }
+    let envelope_path = package_dir.join(&record.path);
+    if let Some(parent) = envelope_path.parent() {
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    crate::sign::write_atomic(&envelope_path, record.envelope.as_bytes())
+        .map_err(io(&envelope_path))?;
+    let user = crate::evidence::current_user();
+    let ci = crate::evidence::ci_variables(std::env::vars());
+    crate::audit::append_entry(
+        package_dir,
+        package_id,
+        NewEntry {
+            at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            action: AuditAction::Restored,
+            who: Actor::os_user(user.as_deref(), &ci),
+            what: format!("{} restored from the ledger {LEDGER_REF}", record.path),
+            why: format!(
+                "the signing ({} by {}, signed at {}) was anchored in the ledger but interrupted \
+                 before the package held it",
+                record.meaning, record.signer_id, record.signed_at
+            ),
+            subject: record.path.clone(),
+            sha256: Some(record.envelope_sha256.clone()),
+        },
+    )
+    .map_err(|e| {
+        refuse(format!(
+            "the restoration could not be recorded in the trail: {e}"
+        ))
+    })?;
+    Ok(())
+}

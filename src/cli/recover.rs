@@ -1,0 +1,43 @@
+//! `qualify recover`: completes interrupted signings from the git ledger.
+
+use std::fs;
+
+use super::args::RecoverArgs;
+use super::key_input::package_dir;
+use crate::config::Config;
+use crate::errors::Error;
+use crate::evidence::MANIFEST_FILE;
+use crate::exit_code;
+use crate::sign::SignError;
+
+/// Restores anchored-but-missing envelopes; 0 when none is left missing, 3 otherwise.
+pub fn recover(config: &Config, args: &RecoverArgs) -> Result<i32, Error> {
+    let package = package_dir(&args.package)?;
+    // The signing lock: never restore while a signing is writing.
+    let manifest = package.join(MANIFEST_FILE);
+    let io = |source| SignError::Package {
+        path: manifest.clone(),
+        source,
+    };
+    let lock = fs::File::open(&manifest).map_err(io)?;
+    lock.lock().map_err(io)?;
+    let outcome =
+        crate::anchor::restore_missing(&package, Some(&config.dir)).map_err(SignError::from)?;
+    for path in &outcome.restored {
+        println!(
+            "restored {path} from the ledger {}",
+            crate::anchor::LEDGER_REF
+        );
+    }
+    for why in &outcome.not_restorable {
+        eprintln!("error: {why}");
+    }
+    if outcome.restored.is_empty() && outcome.not_restorable.is_empty() {
+        println!("nothing to restore: the package holds every envelope the ledger anchors for it");
+    }
+    Ok(if outcome.not_restorable.is_empty() {
+        exit_code::SUCCESS
+    } else {
+        exit_code::VERIFICATION_FAILED
+    })
+}
