@@ -13,10 +13,11 @@ mod render;
 mod run;
 mod select;
 mod sign;
+mod supersede;
 mod verify;
 
 pub use args::{
     Cli, Command, DeviationCloseArgs, DeviationCommand, Format, GateArgs, ImpactArgs, KeyArgs,
-    KeygenArgs, ListArgs, Progress, RenderArgs, RunArgs, SelectArgs, SignArgs, VerifyArgs,
+    KeygenArgs, ListArgs, Progress, RenderArgs, RunArgs, SelectArgs, SignArgs, SupersedeArgs, VerifyArgs,
 };
 pub use dispatch::run;

@@ -7,6 +7,7 @@ mod finding;
 mod git_check;
 mod rendition_check;
 mod report;
+mod safe_read;
 mod sequence;
 mod signatures;
 mod verification;
@@ -14,6 +15,9 @@ mod workflow_check;
 
 pub use contents::{EnvelopeKind, PackageContents, SIGNATURES_DIR, StoredEnvelope};
 pub use finding::{Check, Finding, Severity};
+pub use safe_read::{
+    MAX_ENVELOPE_BYTES, MAX_METADATA_BYTES, SafeReadError, open_regular, read_regular,
+};
 pub use report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
 pub use sequence::signing_order;
 pub use signatures::{CheckedEnvelope, check_envelopes};
