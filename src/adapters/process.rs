@@ -41,7 +41,10 @@ pub(crate) struct SpawnSpec<'a> {
     pub(crate) adapter: &'a str,
     pub(crate) program: &'a Path,
     pub(crate) args: &'a [String],
+    /// The whole environment of the process (nothing else is inherited).
     pub(crate) env: &'a std::collections::BTreeMap<String, String>,
+    /// The same, as recorded in the transcript (secrets redacted).
+    pub(crate) recorded_env: &'a std::collections::BTreeMap<String, String>,
     pub(crate) cwd: &'a Path,
     pub(crate) sha256: String,
     pub(crate) timeouts: Timeouts,
@@ -82,6 +85,8 @@ impl ProcessHandle {
         let (scenario_log, campaign_log) = logs;
         let spawned = Command::new(spec.program)
             .args(spec.args)
+            // A scrubbed environment (src/adapters/child_env.rs): nothing is inherited implicitly.
+            .env_clear()
             .envs(spec.env)
             .current_dir(spec.cwd)
             .stdin(Stdio::piped())
@@ -111,9 +116,14 @@ impl ProcessHandle {
                 "the standard streams were not piped",
             ));
         };
+        let args: Vec<String> = spec
+            .args
+            .iter()
+            .map(|a| crate::evidence::mask_url_credentials(a))
+            .collect();
         let spawned = json!({
-            "program": spec.program, "args": spec.args, "cwd": spec.cwd,
-            "pid": child.id(), "sha256": spec.sha256,
+            "program": spec.program, "args": args, "cwd": spec.cwd,
+            "pid": child.id(), "sha256": spec.sha256, "env": spec.recorded_env,
         });
         if let Err(error) = transcript.event("spawned", &spawned) {
             leftovers.extend(scenario_log.into_iter().chain(campaign_log));
