@@ -195,6 +195,7 @@ impl AdapterRegistry {
             args,
             env: &env.vars,
             recorded_env: &env.recorded,
+            secrets: env.secrets.clone(),
             cwd,
             sha256,
             timeouts: config.timeouts,
