@@ -18,6 +18,7 @@ pub use finding::{Check, Finding, Severity};
 pub use safe_read::{
     MAX_ENVELOPE_BYTES, MAX_METADATA_BYTES, SafeReadError, open_regular, read_regular,
 };
+pub use rendition_check::check_rendition_target;
 pub use report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
 pub use sequence::signing_order;
 pub use signatures::{CheckedEnvelope, check_envelopes};
