@@ -10,6 +10,7 @@
 //! calls [`ScenarioAdapters::finish`] at its end. All I/O is async and never blocks the thread that
 //! drives the scenarios; traffic is streamed to the evidence package as it happens.
 
+mod child_env;
 mod error;
 mod http;
 mod http_response;

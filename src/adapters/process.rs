@@ -41,7 +41,12 @@ pub(crate) struct SpawnSpec<'a> {
     pub(crate) adapter: &'a str,
     pub(crate) program: &'a Path,
     pub(crate) args: &'a [String],
+    /// The whole environment of the process (nothing else is inherited).
     pub(crate) env: &'a std::collections::BTreeMap<String, String>,
+    /// The same, as recorded in the transcript (secrets redacted).
+    pub(crate) recorded_env: &'a std::collections::BTreeMap<String, String>,
+    /// Secret values handed over in `env`: redacted from standard error.
+    pub(crate) secrets: super::secrets::Secrets,
     pub(crate) cwd: &'a Path,
     pub(crate) sha256: String,
     pub(crate) timeouts: Timeouts,
@@ -61,6 +66,9 @@ pub(crate) struct ProcessHandle {
     hello: Option<Hello>,
     /// Set once the process has been terminated after a failure.
     dead: bool,
+    /// Secrets handed to the process: redacted from its replies before steps (and results.json)
+    /// see them.
+    secrets: super::secrets::Secrets,
 }
 
 enum Exchange {
@@ -82,6 +90,8 @@ impl ProcessHandle {
         let (scenario_log, campaign_log) = logs;
         let spawned = Command::new(spec.program)
             .args(spec.args)
+            // A scrubbed environment (src/adapters/child_env.rs): nothing is inherited implicitly.
+            .env_clear()
             .envs(spec.env)
             .current_dir(spec.cwd)
             .stdin(Stdio::piped())
@@ -111,9 +121,14 @@ impl ProcessHandle {
                 "the standard streams were not piped",
             ));
         };
+        let args: Vec<String> = spec
+            .args
+            .iter()
+            .map(|a| crate::evidence::mask_url_credentials(a))
+            .collect();
         let spawned = json!({
-            "program": spec.program, "args": spec.args, "cwd": spec.cwd,
-            "pid": child.id(), "sha256": spec.sha256,
+            "program": spec.program, "args": args, "cwd": spec.cwd,
+            "pid": child.id(), "sha256": spec.sha256, "env": spec.recorded_env,
         });
         if let Err(error) = transcript.event("spawned", &spawned) {
             leftovers.extend(scenario_log.into_iter().chain(campaign_log));
@@ -124,7 +139,8 @@ impl ProcessHandle {
             child,
             stdin: Some(stdin),
             stdout: BufReader::new(stdout),
-            stderr: StderrPump::start(stderr, scenario_log, campaign_log),
+            stderr: StderrPump::start(stderr, scenario_log, campaign_log, spec.secrets.clone()),
+            secrets: spec.secrets,
             line: Vec::new(),
             next_id: 1,
             timeouts: spec.timeouts,
@@ -228,9 +244,10 @@ impl ProcessHandle {
             Ok(Exchange::Line) => {
                 transcript.received(&self.line)?;
                 match parse_response(&self.line, id) {
-                    Ok(reply) => Ok(reply),
+                    Ok(reply) => Ok(self.redact_reply(reply)),
                     Err(problem) => {
-                        let error = self.protocol_error(kind, problem, shorten(&self.line));
+                        let line = self.secrets.redact(&shorten(&self.line)).into_owned();
+                        let error = self.protocol_error(kind, problem, line);
                         transcript.note("protocol_error", &json!({ "problem": error.to_string() }));
                         self.terminate(transcript, false).await;
                         Err(error)
@@ -239,7 +256,8 @@ impl ProcessHandle {
             }
             Ok(Exchange::TooLong) => {
                 let problem = format!("a line longer than {MAX_LINE} bytes");
-                let error = self.protocol_error(kind, problem, shorten(&self.line));
+                let line = self.secrets.redact(&shorten(&self.line)).into_owned();
+                let error = self.protocol_error(kind, problem, line);
                 transcript.note("protocol_error", &json!({ "problem": error.to_string() }));
                 self.terminate(transcript, false).await;
                 Err(error)
@@ -280,6 +298,25 @@ impl ProcessHandle {
                     },
                 })
             }
+        }
+    }
+
+    /// A reply with every secret handed to the process replaced by `[redacted]`.
+    fn redact_reply(&self, reply: Reply) -> Reply {
+        if self.secrets.is_empty() {
+            return reply;
+        }
+        match reply {
+            Reply::Result(value) => Reply::Result(self.secrets.redact_value(&value)),
+            Reply::Rejected {
+                code,
+                message,
+                details,
+            } => Reply::Rejected {
+                code: self.secrets.redact(&code).into_owned(),
+                message: self.secrets.redact(&message).into_owned(),
+                details: details.map(|d| self.secrets.redact_value(&d)),
+            },
         }
     }
 

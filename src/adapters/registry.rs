@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::json;
 
+use super::child_env::{child_environment, parent_environment};
 use super::process::{ProcessHandle, SpawnSpec};
 use super::program::{DigestCache, resolve_program};
 use super::transcript::{Transcript, close_all};
@@ -91,9 +92,27 @@ impl AdapterRegistry {
             .filter(|(_, c)| c.kind == crate::config::AdapterKind::Process)
             .filter_map(|(name, c)| {
                 let program = c.command.first()?;
+                let env = child_environment(name, c, &parent_environment()).ok()?;
                 let path =
-                    super::program::resolve_program(program, &self.config_dir, &c.env).ok()?;
+                    super::program::resolve_program(program, &self.config_dir, &env.vars).ok()?;
                 Some((name.clone(), path))
+            })
+            .collect()
+    }
+
+    /// The environment each process adapter is started with, as recorded in evidence (names,
+    /// values with secrets redacted), or why it cannot be built.
+    pub fn environments(&self) -> BTreeMap<String, BTreeMap<String, String>> {
+        let parent = parent_environment();
+        self.adapters
+            .iter()
+            .filter(|(_, c)| c.kind == crate::config::AdapterKind::Process)
+            .map(|(name, c)| {
+                let recorded = match child_environment(name, c, &parent) {
+                    Ok(env) => env.recorded,
+                    Err(e) => BTreeMap::from([("(error)".to_string(), e.to_string())]),
+                };
+                (name.clone(), recorded)
             })
             .collect()
     }
@@ -142,7 +161,17 @@ impl AdapterRegistry {
             leftovers.extend(logs.0.into_iter().chain(logs.1));
             return Err(AdapterError::start_failed(name, "`command` is empty"));
         };
-        let checked = match resolve_program(program, &self.config_dir, &config.env) {
+        let env = match child_environment(name, config, &parent_environment()) {
+            Ok(env) => env,
+            Err(error) => {
+                leftovers.extend(logs.0.into_iter().chain(logs.1));
+                return Err(error);
+            }
+        };
+        // Secrets handed over explicitly never appear in the transcript, whatever the adapter
+        // echoes.
+        transcript.set_secrets(env.secrets.clone());
+        let checked = match resolve_program(program, &self.config_dir, &env.vars) {
             Ok(path) => match self.digests.digest(&path).await {
                 Ok(sha256) => Ok((path, sha256)),
                 Err(e) => Err(format!("cannot read {}: {e}", path.display())),
@@ -164,7 +193,9 @@ impl AdapterRegistry {
             adapter: name,
             program: &path,
             args,
-            env: &config.env,
+            env: &env.vars,
+            recorded_env: &env.recorded,
+            secrets: env.secrets.clone(),
             cwd,
             sha256,
             timeouts: config.timeouts,

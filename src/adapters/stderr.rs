@@ -15,12 +15,15 @@ use tokio::process::ChildStderr;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+use super::secrets::Secrets;
 use crate::evidence::AttachmentWriter;
 
 /// Bytes of standard error kept for error messages.
 const TAIL_BYTES: usize = 4096;
 /// Lines of that tail shown in an error message.
 const TAIL_LINES: usize = 20;
+/// A partial line held back for redaction is written out anyway beyond this size.
+const MAX_PENDING: usize = 64 * 1024;
 
 #[derive(Default)]
 struct SinkState {
@@ -28,9 +31,48 @@ struct SinkState {
     campaign: Option<AttachmentWriter>,
     tail: VecDeque<u8>,
     problems: Vec<String>,
+    /// Secrets handed to the adapter explicitly: redacted before anything is written or kept.
+    secrets: Secrets,
+    /// The last partial line, held back while there are secrets so that one split across two
+    /// reads is still found.
+    pending: Vec<u8>,
 }
 
 impl SinkState {
+    /// Takes `chunk`; with secrets, writes out only complete lines, redacted.
+    fn take_in(&mut self, chunk: &[u8]) {
+        if self.secrets.is_empty() {
+            return self.write(chunk);
+        }
+        self.pending.extend_from_slice(chunk);
+        let cut = match self.pending.iter().rposition(|b| *b == b'\n') {
+            Some(nl) => nl + 1,
+            None if self.pending.len() > MAX_PENDING => self.pending.len(),
+            None => return,
+        };
+        let ready: Vec<u8> = self.pending.drain(..cut).collect();
+        self.write_redacted(&ready);
+    }
+
+    /// Writes out what is held back (before the sink changes hands or at the end).
+    fn flush_pending(&mut self) {
+        let rest = std::mem::take(&mut self.pending);
+        if !rest.is_empty() {
+            self.write_redacted(&rest);
+        }
+    }
+
+    fn write_redacted(&mut self, bytes: &[u8]) {
+        let text = String::from_utf8_lossy(bytes);
+        let redacted = self.secrets.redact(&text).into_owned();
+        // Bytes that are not UTF-8 are kept as they were when nothing needed redacting.
+        if redacted == text && std::str::from_utf8(bytes).is_err() {
+            self.write(bytes);
+        } else {
+            self.write(redacted.as_bytes());
+        }
+    }
+
     fn write(&mut self, chunk: &[u8]) {
         self.tail.extend(chunk);
         let excess = self.tail.len().saturating_sub(TAIL_BYTES);
@@ -70,10 +112,12 @@ impl StderrPump {
         stderr: ChildStderr,
         scenario: Option<AttachmentWriter>,
         campaign: Option<AttachmentWriter>,
+        secrets: Secrets,
     ) -> Self {
         let state = Arc::new(Mutex::new(SinkState {
             scenario,
             campaign,
+            secrets,
             ..Default::default()
         }));
         let (sync, sync_rx) = mpsc::unbounded_channel();
@@ -87,7 +131,9 @@ impl StderrPump {
 
     /// Directs standard error to a scenario's log from now on.
     pub(crate) fn attach(&self, writer: AttachmentWriter) -> Option<AttachmentWriter> {
-        lock(&self.state).scenario.replace(writer)
+        let mut state = lock(&self.state);
+        state.flush_pending();
+        state.scenario.replace(writer)
     }
 
     /// Takes the scenario's log back after copying what is already in the pipe, so that what the
@@ -97,7 +143,9 @@ impl StderrPump {
         if self.sync.send(ack).is_ok() {
             let _ = tokio::time::timeout(wait, acked).await;
         }
-        lock(&self.state).scenario.take()
+        let mut state = lock(&self.state);
+        state.flush_pending();
+        state.scenario.take()
     }
 
     /// Waits until the pipe is closed (the process and anything it started have exited), at most
@@ -124,6 +172,7 @@ impl StderrPump {
     /// Takes every open log file and every write problem; call after [`StderrPump::drain`].
     pub(crate) fn take_all(&self) -> (Vec<AttachmentWriter>, Vec<String>) {
         let mut state = lock(&self.state);
+        state.flush_pending();
         let writers = state
             .scenario
             .take()
@@ -147,8 +196,11 @@ async fn pump(
             // ready, i.e. after everything written before it was copied.
             biased;
             read = stderr.read(&mut buf) => match read {
-                Ok(0) => break,
-                Ok(n) => lock(&state).write(buf.get(..n).unwrap_or_default()),
+                Ok(0) => {
+                    lock(&state).flush_pending();
+                    break;
+                }
+                Ok(n) => lock(&state).take_in(buf.get(..n).unwrap_or_default()),
                 Err(e) => {
                     lock(&state).problems.push(format!("reading the adapter's stderr failed: {e}"));
                     break;

@@ -55,6 +55,14 @@ pub enum Command {
     /// changed path left unassessed and a clean working tree. Otherwise lists every reason and
     /// exits with 4.
     Gate(GateArgs),
+    /// Dispose of a package of a revision (failed scenarios, open deviations) in favour of another.
+    ///
+    /// Writes a signed supersession record (DSSE, predicate urn:qualify:predicate:supersession:v1)
+    /// into the supersessions folder (impact.supersessions, default validation/supersessions/),
+    /// to be committed. The signer needs a role of impact.superseders; the replacement must
+    /// verify and cover the same scenarios or more. `qualify gate` then no longer counts the
+    /// superseded package against its revision.
+    Supersede(SupersedeArgs),
     /// Make an Ed25519 key pair for a signer.
     ///
     /// The private key is written to --out as encrypted PKCS#8 PEM (PBES2: PBKDF2-HMAC-SHA256,
@@ -285,6 +293,26 @@ pub struct GateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// `qualify supersede`.
+#[derive(Debug, Args)]
+pub struct SupersedeArgs {
+    /// The package disposed of (evidence/<package id>).
+    #[arg(value_name = "PACKAGE")]
+    pub package: PathBuf,
+
+    /// The package that replaces it.
+    #[arg(long, value_name = "PACKAGE")]
+    pub by: PathBuf,
+
+    /// Why the package is superseded (recorded and signed).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+
+    /// Key, registry and role.
+    #[command(flatten)]
+    pub key: KeyArgs,
 }
 
 /// `qualify impact`.

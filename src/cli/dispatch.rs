@@ -52,6 +52,7 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Command::Impact(args) => super::impact::impact(&config, args, &mut stdout.lock()),
         Command::Gate(args) => super::gate::run_gate(&config, args, &mut stdout.lock()),
         Command::Sign(args) => super::sign::sign(&config, args),
+        Command::Supersede(args) => super::supersede::supersede(&config, args),
         Command::Deviation(command) => super::deviation::deviation(&config, command),
         Command::Status(args) => super::status::status(&config, args, &mut stdout.lock()),
         Command::Recover(args) => super::recover::recover(&config, args),

@@ -17,11 +17,12 @@ mod select;
 mod sign;
 mod trust_source;
 mod status;
+mod supersede;
 mod verify;
 
 pub use args::{
     Cli, Command, DeviationCloseArgs, DeviationCommand, Format, GateArgs, ImpactArgs, KeyArgs,
     KeygenArgs, ListArgs, Progress, RecoverArgs, RenderArgs, RunArgs, SelectArgs, SignArgs,
-    StatusArgs, VerifyArgs,
+    StatusArgs, SupersedeArgs, VerifyArgs,
 };
 pub use dispatch::run;

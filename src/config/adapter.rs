@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use super::adapter_env::EnvValue;
 use super::tls::TlsSettings;
 
 /// Which kind of adapter.
@@ -97,9 +98,14 @@ pub struct AdapterConfig {
     /// against the config file's folder; a bare name is looked up on `PATH`.
     #[serde(default)]
     pub command: Vec<String>,
-    /// process: extra environment variables.
+    /// process: environment variables set for the program, each a literal value or
+    /// `{from_env: VAR}` (taken from qualify's environment at start; see docs/configuration.md).
     #[serde(default)]
-    pub env: BTreeMap<String, String>,
+    pub env: BTreeMap<String, EnvValue>,
+    /// process: variables of qualify's environment the program inherits unchanged even though
+    /// the scrubbed default environment leaves them out (secret-looking names).
+    #[serde(default)]
+    pub pass_env: Vec<String>,
     /// process: scenario isolation.
     #[serde(default)]
     pub isolation: Isolation,
@@ -151,6 +157,7 @@ impl AdapterConfig {
             kind,
             command: Vec::new(),
             env: BTreeMap::new(),
+            pass_env: Vec::new(),
             isolation: Isolation::default(),
             timeouts: Timeouts::default(),
             database: None,

@@ -46,13 +46,18 @@ impl Allowed {
 pub(crate) fn check_adapter(name: &str, adapter: &AdapterConfig) -> Result<(), String> {
     use AdapterKind::{Http, Mqtt, Process, Sql};
     let kind = adapter.kind.as_str();
-    let present: [(&str, bool, Allowed); 14] = [
+    let present: [(&str, bool, Allowed); 15] = [
         (
             "command",
             !adapter.command.is_empty(),
             Allowed::Kinds(&[Process]),
         ),
         ("env", !adapter.env.is_empty(), Allowed::Kinds(&[Process])),
+        (
+            "pass_env",
+            !adapter.pass_env.is_empty(),
+            Allowed::Kinds(&[Process]),
+        ),
         (
             "isolation",
             adapter.isolation != Isolation::Process,
@@ -130,6 +135,7 @@ pub(crate) fn check_adapter(name: &str, adapter: &AdapterConfig) -> Result<(), S
         Http => check_http(name, adapter)?,
         _ => {}
     }
+    super::adapter_env::check_env(name, &adapter.env, &adapter.pass_env)?;
     for (key, var) in [
         ("password_env", &adapter.password_env),
         ("bearer_token_env", &adapter.bearer_token_env),

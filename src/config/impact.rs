@@ -16,6 +16,17 @@ pub struct ImpactConfig {
     /// Roles allowed to sign a human assessment.
     #[serde(default = "default_assessors")]
     pub assessors: Vec<String>,
+    /// Folder (relative to the project root, committed to git) of signed supersession records:
+    /// a failed package of a revision disposed of in favour of another (`qualify supersede`).
+    #[serde(default = "default_supersessions")]
+    pub supersessions: PathBuf,
+    /// Roles allowed to sign a supersession record.
+    #[serde(default = "default_assessors")]
+    pub superseders: Vec<String>,
+}
+
+fn default_supersessions() -> PathBuf {
+    PathBuf::from("validation/supersessions")
 }
 
 fn default_assessments() -> PathBuf {
@@ -31,6 +42,8 @@ impl Default for ImpactConfig {
         Self {
             assessments: default_assessments(),
             assessors: default_assessors(),
+            supersessions: default_supersessions(),
+            superseders: default_assessors(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Project configuration: `qualify.yaml`, the requirements file, adapters and components.
 
 mod adapter;
+mod adapter_env;
 mod adapter_check;
 mod broker;
 mod component;
@@ -12,6 +13,7 @@ mod requirements;
 mod tls;
 mod workflow;
 
+pub use adapter_env::{EnvValue, FromEnv, refused_variable};
 pub use adapter::{AdapterConfig, AdapterKind, Isolation, SqlDriver, Timeouts};
 pub use broker::BrokerAddress;
 pub use component::Component;

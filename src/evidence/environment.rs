@@ -29,6 +29,9 @@ pub struct EnvInputs {
     pub config_files: Vec<PathBuf>,
     /// Feature files of the campaign. Relative paths are taken relative to `project_dir`.
     pub feature_files: Vec<PathBuf>,
+    /// Process adapter name → the environment it is started with, secrets already redacted
+    /// (src/adapters/child_env.rs).
+    pub adapter_env: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// The recorded environment of a run.
@@ -48,6 +51,11 @@ pub struct Environment {
     pub config_files: Vec<RecordedFile>,
     /// Feature files, sorted by path.
     pub feature_files: Vec<RecordedFile>,
+    /// Process adapter name → the environment variables it was started with: every name, values
+    /// of secret-looking names and of explicitly handed-over secrets `[redacted]`, credentials in
+    /// URLs masked. Nothing else of qualify's environment reached the adapter.
+    #[serde(default)]
+    pub adapter_env: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// Name, version and digest of the running qualify executable.
@@ -133,8 +141,32 @@ impl Environment {
                 .collect(),
             config_files: files(&inputs.config_files),
             feature_files: files(&inputs.feature_files),
+            adapter_env: redacted_again(&inputs.adapter_env),
         }
     }
+}
+
+/// Masks URL credentials and secret-looking names once more: environment.json is evidence and
+/// must hold no secret whoever built the inputs.
+fn redacted_again(
+    envs: &BTreeMap<String, BTreeMap<String, String>>,
+) -> BTreeMap<String, BTreeMap<String, String>> {
+    envs.iter()
+        .map(|(adapter, vars)| {
+            let vars = vars
+                .iter()
+                .map(|(name, value)| {
+                    let shown = if super::ci_vars::is_secret_name(name) {
+                        "[redacted]".to_string()
+                    } else {
+                        super::ci_vars::mask_url_credentials(value)
+                    };
+                    (name.clone(), shown)
+                })
+                .collect();
+            (adapter.clone(), vars)
+        })
+        .collect()
 }
 
 impl Host {
@@ -270,6 +302,13 @@ mod tests {
                 PathBuf::from("features/a.feature"),
                 project.join("features/a.feature"),
             ],
+            adapter_env: BTreeMap::from([(
+                "bridge".to_string(),
+                BTreeMap::from([
+                    ("DB_PASSWORD".to_string(), "hunter2".to_string()),
+                    ("REPO".to_string(), "https://u:p@h/r?token=t".to_string()),
+                ]),
+            )]),
         };
         let env = Environment::capture(&inputs);
 
@@ -310,6 +349,11 @@ mod tests {
                 .is_some_and(|e| e.contains("bin/none"))
         );
 
+        assert_eq!(env.adapter_env["bridge"]["DB_PASSWORD"], "[redacted]");
+        assert_eq!(
+            env.adapter_env["bridge"]["REPO"],
+            "https://***@h/r?token=***"
+        );
         let json = serde_json::to_value(&env).unwrap();
         assert!(json["adapters"]["bridge"].get("error").is_none());
         let back: Environment = serde_json::from_value(json).unwrap();

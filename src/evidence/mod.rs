@@ -15,7 +15,10 @@ mod results;
 mod step_failure;
 
 pub use attachment::{AttachmentStore, AttachmentWriter};
-pub use ci_vars::{SECRET_NAME_PARTS, ci_variables};
+pub use ci_vars::{
+    MASK, SECRET_NAME_PARTS, SECRET_NAME_WORDS, ci_variables, has_url_credentials, is_secret_name,
+    mask_url_credentials,
+};
 pub use cucumber_json::write_cucumber_json;
 pub use digest::{HashingWriter, sha256_file, sha256_hex};
 pub use environment::{

@@ -19,7 +19,13 @@ pub fn assess_project(
 ) -> Result<(ImpactAssessment, Plan), crate::errors::Error> {
     let plan = Plan::build(config, &Criteria::default())?;
     let components = compile(&config.components, &config.requirements).map_err(impact_error)?;
-    let exclude = [evidence_dir, config.assessments_dir.as_path()];
+    // Supersession records are records about evidence, like assessments: not changes to assess.
+    let supersessions = config.dir.join(&config.impact.supersessions);
+    let exclude = [
+        evidence_dir,
+        config.assessments_dir.as_path(),
+        supersessions.as_path(),
+    ];
     let (revisions, changes) =
         changes_since(&config.dir, baseline, &exclude).map_err(impact_error)?;
     let registry = crate::sign::Registry::load(&config.signers).ok();

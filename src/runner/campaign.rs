@@ -182,6 +182,7 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
             .collect(),
         feature_files: plan.features.iter().map(|f| f.abs_path.clone()).collect(),
         adapters: adapter_binaries(&ctx.registry),
+        adapter_env: ctx.registry.environments(),
     });
     let evidence = |e: crate::evidence::PackageError| Error::Evidence(e.to_string());
     package

@@ -2,13 +2,15 @@
 //! integrity problems, the sealed records (deviations, git, environment), the audit trail and the
 //! signature envelopes that live outside the manifest.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::finding::{Check, Finding};
+use super::safe_read::{MAX_ENVELOPE_BYTES, MAX_METADATA_BYTES, read_regular};
 use crate::audit::{AuditTrail, TRAIL_FILE};
-use crate::deviation::{CLOSURES_DIR, DEVIATIONS_FILE, DeviationRegister};
-use crate::evidence::{Environment, MANIFEST_FILE, Manifest, ManifestProblem, sha256_file};
+use crate::deviation::{CLOSURES_DIR, DEVIATIONS_FILE, DEVIATIONS_SCHEMA, DeviationRegister};
+use crate::evidence::{
+    Environment, MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, ManifestProblem, sha256_hex,
+};
 use crate::git::GitInfo;
 use crate::sign::{Envelope, Statement};
 
@@ -58,6 +60,9 @@ pub struct PackageContents {
     pub trail: Result<AuditTrail, String>,
     /// Envelopes in `signatures/` and `deviations/closures/`, sorted by path.
     pub envelopes: Vec<StoredEnvelope>,
+    /// Everything found in `renditions/` (files, folders, links; or `renditions` itself when it
+    /// is not a folder), checked by the renditions check.
+    pub renditions: Vec<String>,
 }
 
 /// Where a file not listed in the manifest may legitimately live, and how it is checked.
@@ -77,15 +82,12 @@ impl PackageContents {
     /// Reads the package at `dir`. Fails only when the manifest itself cannot be read, since
     /// nothing can be verified without it.
     pub fn load(dir: &Path) -> Result<PackageContents, Finding> {
-        let manifest = Manifest::load(dir)
-            .map_err(|e| Finding::error(Check::Package, MANIFEST_FILE, error_chain(&e)))?;
-        let manifest_sha256 = sha256_file(&dir.join(MANIFEST_FILE))
-            .map(|(d, _)| d)
-            .map_err(|e| Finding::error(Check::Package, MANIFEST_FILE, e.to_string()))?;
-
+        let (manifest, manifest_sha256) = load_manifest(dir)?;
         let mut integrity = Vec::new();
         let mut envelopes = Vec::new();
+        let mut renditions = Vec::new();
         let mut trail_present = false;
+        let renditions_prefix = format!("{}/", crate::render::RENDITIONS_DIR);
         for problem in manifest.verify_files(dir) {
             let ManifestProblem::Added { path } = &problem else {
                 integrity.push(problem);
@@ -95,8 +97,10 @@ impl PackageContents {
                 // An interrupted operation's staging area, judged by pending_check.
                 continue;
             }
-            if path.starts_with(&format!("{}/", crate::render::RENDITIONS_DIR)) {
-                // Derived renditions, checked by rendering again (rendition_check).
+            if path.starts_with(&renditions_prefix) || path == crate::render::RENDITIONS_DIR {
+                // Derived renditions: integrity-checked against the audit trail and rendered
+                // again (rendition_check).
+                renditions.push(path.clone());
                 continue;
             }
             match unsealed_area(path) {
@@ -106,19 +110,22 @@ impl PackageContents {
             }
         }
         let trail = if trail_present {
-            fs::read(dir.join(TRAIL_FILE))
+            read_regular(&dir.join(TRAIL_FILE), MAX_METADATA_BYTES)
                 .map(|bytes| AuditTrail::parse(&manifest.package_id, &bytes))
-                .map_err(|e| format!("cannot read it: {e}"))
+                .map_err(|e| e.to_string())
         } else {
             Err("missing: the package has no audit trail".into())
         };
+        // A sealed record is read no further than the size the manifest gives it.
         let sealed = |rel: &str| -> Result<Vec<u8>, String> {
-            if !manifest.files.iter().any(|f| f.path == rel) {
-                return Err("not in the manifest".into());
-            }
-            fs::read(dir.join(rel)).map_err(|e| format!("cannot read it: {e}"))
+            let entry = manifest
+                .files
+                .iter()
+                .find(|f| f.path == rel)
+                .ok_or("not in the manifest")?;
+            read_regular(&dir.join(rel), entry.size).map_err(|e| e.to_string())
         };
-        let register = sealed(DEVIATIONS_FILE).and_then(|_| DeviationRegister::load(dir));
+        let register = sealed(DEVIATIONS_FILE).and_then(|b| parse_register(&b));
         let git = sealed("git.json").and_then(|b| {
             serde_json::from_slice::<GitInfo>(&b).map_err(|e| format!("not a git record: {e}"))
         });
@@ -136,6 +143,7 @@ impl PackageContents {
             environment,
             trail,
             envelopes,
+            renditions,
         })
     }
 
@@ -149,13 +157,38 @@ impl PackageContents {
     }
 }
 
+/// Reads `manifest.json` once (a regular file, not a link, at most [`MAX_METADATA_BYTES`]) and
+/// takes its digest from the same bytes that are parsed.
+fn load_manifest(dir: &Path) -> Result<(Manifest, String), Finding> {
+    let fail = |m: String| Finding::error(Check::Package, MANIFEST_FILE, m);
+    let bytes = read_regular(&dir.join(MANIFEST_FILE), MAX_METADATA_BYTES)
+        .map_err(|e| fail(e.to_string()))?;
+    let manifest: Manifest = serde_json::from_slice(&bytes)
+        .map_err(|e| fail(format!("not a manifest: {e}")))?;
+    if manifest.schema != MANIFEST_SCHEMA {
+        return Err(fail(format!(
+            "schema {:?}; this version of qualify reads {MANIFEST_SCHEMA:?}",
+            manifest.schema
+        )));
+    }
+    Ok((manifest, sha256_hex(&bytes)))
+}
+
+/// The deviation register from its bytes (as `DeviationRegister::load`, without reading again).
+fn parse_register(bytes: &[u8]) -> Result<DeviationRegister, String> {
+    let register: DeviationRegister =
+        serde_json::from_slice(bytes).map_err(|e| format!("not a deviation register: {e}"))?;
+    if register.schema != DEVIATIONS_SCHEMA {
+        return Err(format!(
+            "schema {:?}; this version of qualify reads {DEVIATIONS_SCHEMA:?}",
+            register.schema
+        ));
+    }
+    Ok(register)
+}
+
 fn read_envelope(dir: &Path, path: &str, kind: EnvelopeKind) -> StoredEnvelope {
-    let full = dir.join(path);
-    let parsed = match fs::symlink_metadata(&full) {
-        Ok(m) if m.is_file() => fs::read(&full).map_err(|e| format!("cannot read it: {e}")),
-        Ok(_) => Err("not a regular file".into()),
-        Err(e) => Err(format!("cannot read it: {e}")),
-    };
+    let parsed = read_regular(&dir.join(path), MAX_ENVELOPE_BYTES).map_err(|e| e.to_string());
     let sha256 = match &parsed {
         Ok(bytes) => crate::evidence::sha256_hex(bytes),
         Err(_) => String::new(),

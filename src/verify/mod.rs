@@ -11,6 +11,7 @@ mod key_summary;
 mod pending_check;
 mod rendition_check;
 mod report;
+mod safe_read;
 mod sequence;
 mod signatures;
 mod time_check;
@@ -27,6 +28,10 @@ pub use time_check::{DEFAULT_MAX_SKEW_SECONDS, TimePolicy};
 pub use trust_anchor::{TrustAnchor, TrustSummary};
 pub use validity::envelope_validity;
 pub use finding::{Check, Finding, Severity};
+pub use safe_read::{
+    MAX_ENVELOPE_BYTES, MAX_METADATA_BYTES, SafeReadError, open_regular, read_regular,
+};
+pub use rendition_check::check_rendition_target;
 pub use report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
 pub use sequence::signing_order;
 pub use signatures::{CheckedEnvelope, check_envelopes};

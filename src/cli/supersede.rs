@@ -1,0 +1,79 @@
+//! `qualify supersede OLD --by NEW --reason TEXT --key KEY`: a signed record that disposes of a
+//! failed package of a revision in favour of another.
+
+use super::args::SupersedeArgs;
+use super::key_input::{load_registry, package_dir, read_key, registry_path};
+use crate::config::Config;
+use crate::errors::Error;
+use crate::exit_code;
+use crate::gate::{PackageFacts, record_supersession};
+use crate::sign::Registry;
+use crate::verify::{Severity, VerifyOptions, verify_package};
+
+/// Records the supersession; returns the exit code.
+pub fn supersede(config: &Config, args: &SupersedeArgs) -> Result<i32, Error> {
+    let old_dir = package_dir(&args.package)?;
+    let new_dir = package_dir(&args.by)?;
+    let facts = |dir: &std::path::Path| {
+        PackageFacts::read(dir).ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: not an evidence package (no readable manifest.json)",
+                dir.display()
+            ))
+        })
+    };
+    let (old, new) = (facts(&old_dir)?, facts(&new_dir)?);
+    let registry = load_registry(&registry_path(config, args.key.signers.as_deref()))?;
+    check_replacement_verifies(config, &registry, &new_dir)?;
+    let key = read_key(&args.key.key)?;
+    let file = record_supersession(
+        config,
+        &registry,
+        &key,
+        args.key.role.as_deref(),
+        &old,
+        &new,
+        &args.reason,
+    )?;
+    eprintln!(
+        "{} superseded by {}: recorded in {}; commit it (git add {} && git commit)",
+        old.id,
+        new.id,
+        config.relative(&file),
+        config.relative(&file)
+    );
+    Ok(exit_code::SUCCESS)
+}
+
+/// A replacement that does not verify replaces nothing.
+fn check_replacement_verifies(
+    config: &Config,
+    registry: &Registry,
+    dir: &std::path::Path,
+) -> Result<(), Error> {
+    let verification = verify_package(
+        dir,
+        &VerifyOptions {
+            registry: Ok(registry),
+            workflow: &config.workflow,
+            repo_dir: Some(config.dir.clone()),
+        },
+    );
+    let errors: Vec<String> = verification
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| format!("  {f}"))
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Sign(crate::sign::SignError::PackageDoesNotVerify {
+        message: format!(
+            "the replacement {} does not verify, so it cannot supersede anything:\n{}",
+            dir.display(),
+            errors.join("\n")
+        ),
+    }))
+}

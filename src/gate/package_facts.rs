@@ -1,0 +1,110 @@
+//! What the gate needs to know about a package before verifying it: its id, manifest digest,
+//! revision, stage and scenario outcomes. Read with the same care as `verify` (regular files
+//! only, no symlinks, bounded reads): the evidence store is not trusted.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::evidence::{MANIFEST_FILE, Manifest, sha256_hex};
+use crate::verify::{MAX_METADATA_BYTES, read_regular};
+
+/// A package of the evidence store, as far as it can be read.
+#[derive(Debug, Clone)]
+pub struct PackageFacts {
+    /// The package folder.
+    pub dir: PathBuf,
+    /// The package id of its manifest.
+    pub id: String,
+    /// SHA-256 of `manifest.json`.
+    pub manifest_sha256: String,
+    /// The commit of `git.json`.
+    pub commit: Option<String>,
+    /// The tree of `git.json`.
+    pub tree: Option<String>,
+    /// The stage it was run for (`None`: all stages).
+    pub stage: Option<String>,
+    /// Every scenario that ran, with its status, in the order of `results.json`.
+    pub scenarios: Vec<(String, String)>,
+    /// `results.json`'s `releasable`.
+    pub releasable: Option<bool>,
+}
+
+impl PackageFacts {
+    /// Reads the package at `dir`; `None` when it has no readable manifest (not a package).
+    pub fn read(dir: &Path) -> Option<PackageFacts> {
+        let manifest_bytes = read_regular(&dir.join(MANIFEST_FILE), MAX_METADATA_BYTES).ok()?;
+        let manifest: Manifest = serde_json::from_slice(&manifest_bytes).ok()?;
+        // Sealed records are read no further than the size the manifest gives them.
+        let sealed = |name: &str| -> Value {
+            let Some(entry) = manifest.files.iter().find(|f| f.path == name) else {
+                return Value::Null;
+            };
+            read_regular(&dir.join(name), entry.size)
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+                .unwrap_or(Value::Null)
+        };
+        let git = sealed("git.json");
+        let results = sealed("results.json");
+        let scenarios = results["features"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|f| f["scenarios"].as_array().into_iter().flatten())
+            .map(|s| {
+                (
+                    s["id"].as_str().unwrap_or_default().to_string(),
+                    s["status"].as_str().unwrap_or("unknown").to_string(),
+                )
+            })
+            .collect();
+        Some(PackageFacts {
+            dir: dir.to_path_buf(),
+            id: manifest.package_id.clone(),
+            manifest_sha256: sha256_hex(&manifest_bytes),
+            commit: git["commit"].as_str().map(str::to_string),
+            tree: git["tree"].as_str().map(str::to_string),
+            stage: results["selection"]["stage"].as_str().map(str::to_string),
+            scenarios,
+            releasable: results["releasable"].as_bool(),
+        })
+    }
+
+    /// The folder as shown in findings.
+    pub fn shown(&self) -> String {
+        self.dir.display().to_string()
+    }
+
+    /// Ids of every scenario that ran.
+    pub fn scenario_ids(&self) -> BTreeSet<String> {
+        self.scenarios.iter().map(|(id, _)| id.clone()).collect()
+    }
+
+    /// Ids of the scenarios that ran and did not pass.
+    pub fn not_passed(&self) -> BTreeSet<String> {
+        self.scenarios
+            .iter()
+            .filter(|(_, status)| status != "passed")
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+}
+
+/// Every package folder under `evidence_dir` (hidden folders, such as staging folders, left out;
+/// symlinks are not followed), newest first by name.
+pub fn store_packages(evidence_dir: &Path) -> Vec<PackageFacts> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(evidence_dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    dirs.reverse();
+    dirs.iter().filter_map(|d| PackageFacts::read(d)).collect()
+}
