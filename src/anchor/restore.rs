@@ -99,7 +99,7 @@ fn restore_one(
         let mut extended = bytes.clone();
         extended.extend_from_slice(record.audit_line.as_bytes());
         extended.push(b'\n');
-        crate::sign::write_atomic(&trail_path, &extended).map_err(io(&trail_path))?;
+        crate::fsio::write_atomic(&trail_path, &extended).map_err(io(&trail_path))?;
     } else if trail
         .lines
         .get(seq.wrapping_sub(1))
@@ -116,7 +116,7 @@ fn restore_one(
     if let Some(parent) = envelope_path.parent() {
         std::fs::create_dir_all(parent).map_err(io(parent))?;
     }
-    crate::sign::write_atomic(&envelope_path, record.envelope.as_bytes())
+    crate::fsio::write_atomic(&envelope_path, record.envelope.as_bytes())
         .map_err(io(&envelope_path))?;
     let user = crate::evidence::current_user();
     let ci = crate::evidence::ci_variables(std::env::vars());

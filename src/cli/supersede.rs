@@ -54,9 +54,11 @@ fn check_replacement_verifies(
     let verification = verify_package(
         dir,
         &VerifyOptions {
-            registry: Ok(registry),
+            trust: &crate::verify::TrustAnchor::loaded(registry, "the project's registry"),
             workflow: &config.workflow,
+            workflow_source: "qualify.yaml of the project",
             repo_dir: Some(config.dir.clone()),
+            time: crate::verify::TimePolicy::now(),
         },
     );
     let errors: Vec<String> = verification

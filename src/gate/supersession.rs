@@ -171,7 +171,7 @@ pub fn record(
     let bytes = serde_json::to_vec_pretty(&envelope)
         .map_err(|e| SignError::Refused(format!("cannot encode the envelope: {e}")))?;
     std::fs::create_dir_all(&dir)
-        .and_then(|_| crate::sign::write_atomic(&file, &bytes))
+        .and_then(|_| crate::fsio::write_atomic(&file, &bytes))
         .map_err(|source| SignError::Package {
             path: file.clone(),
             source,

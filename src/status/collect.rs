@@ -9,7 +9,6 @@ use crate::anchor::{Ledger, Record, Snapshot};
 use crate::config::Config;
 use crate::errors::Error;
 use crate::gate::{GateOptions, gate};
-use crate::sign::Registry;
 use crate::verify::{VerifyOptions, verify_package};
 
 /// Builds the overview of `evidence_dir` and the ledger of the project's repository.
@@ -43,9 +42,9 @@ pub fn status(config: &Config, evidence_dir: &Path) -> Result<StatusReport, Erro
     };
     report.ledger_tip = snapshot.tip.map(|t| t.to_string());
     let mut by_id: BTreeMap<String, PackageStatus> = BTreeMap::new();
-    let registry = Registry::load(&config.signers);
+    let trust = crate::verify::TrustAnchor::explicit(&config.signers, "the project's registry");
     for dir in store_packages(evidence_dir) {
-        let status = from_store(config, &registry, &dir);
+        let status = from_store(config, &trust, &dir);
         by_id.insert(status.id.clone(), status);
     }
     apply_ledger(config, &snapshot, &mut by_id);
@@ -79,15 +78,17 @@ pub fn status(config: &Config, evidence_dir: &Path) -> Result<StatusReport, Erro
 /// One package of the store, verified against the project's registry, workflow and repository.
 fn from_store(
     config: &Config,
-    registry: &Result<Registry, crate::sign::SignError>,
+    trust: &crate::verify::TrustAnchor,
     dir: &Path,
 ) -> PackageStatus {
     let verification = verify_package(
         dir,
         &VerifyOptions {
-            registry: registry.as_ref(),
+            trust,
             workflow: &config.workflow,
+            workflow_source: "qualify.yaml of the project",
             repo_dir: Some(config.dir.clone()),
+            time: crate::verify::TimePolicy::now(),
         },
     );
     let r = &verification.report;
