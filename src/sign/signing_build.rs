@@ -36,12 +36,47 @@ pub(crate) fn build(
     p: &Prepared,
     c: Checked,
 ) -> Result<Built, SignError> {
-    let contents = &p.contents;
-    let trail = contents
+    let signed_at = crate::utc::format(p.now);
+    let (trail_bytes, audit) = trail_entry(request, p, &c, &signed_at)?;
+    let audit_sha = audit.sha256.clone();
+    let rel_path = c.rel_path.clone();
+    let statement = statement(request, p, c, signed_at, audit);
+    let payload = serde_json::to_vec(&statement)
+        .map_err(|e| SignError::KeyEncoding(format!("cannot encode the statement: {e}")))?;
+    let envelope = Envelope::sign(IN_TOTO_PAYLOAD_TYPE, &payload, request.key);
+    let mut envelope_bytes = serde_json::to_vec_pretty(&envelope)
+        .map_err(|e| SignError::KeyEncoding(format!("cannot encode the envelope: {e}")))?;
+    envelope_bytes.push(b'\n');
+    let plan = Plan {
+        operation: request.action.operation().into(),
+        request: request.action.request(),
+        key_id: Some(request.key.key_id()),
+        trail_bytes,
+        trail_entries: vec![audit_sha],
+        files: vec![PlannedFile {
+            path: rel_path.clone(),
+            bytes: envelope_bytes,
+        }],
+    };
+    Ok(Built {
+        plan,
+        rel_path,
+        statement,
+    })
+}
+
+/// The trail with the signature's entry appended, and the reference to that entry.
+fn trail_entry(
+    request: &SignRequest<'_>,
+    p: &Prepared,
+    c: &Checked,
+    signed_at: &str,
+) -> Result<(Vec<u8>, AuditRef), SignError> {
+    let trail = p
+        .contents
         .trail
         .as_ref()
         .map_err(|e| SignError::Refused(format!("{TRAIL_FILE}: {e}")))?;
-    let signed_at = crate::utc::format(p.now);
     let (entry, role) = (&p.signer, &p.role);
     let (what, why, action) = match &c.deviation {
         None => (
@@ -61,11 +96,11 @@ pub(crate) fn build(
             AuditAction::DeviationClosed,
         ),
     };
-    let (trail_bytes, audit_entry, audit_sha) = trail
+    let (trail_bytes, chained, sha256) = trail
         .appended(
             &request.package_dir.join(TRAIL_FILE),
             NewEntry {
-                at: signed_at.clone(),
+                at: signed_at.to_string(),
                 action,
                 who: Actor::signer(&entry.id, &entry.name),
                 what,
@@ -75,7 +110,24 @@ pub(crate) fn build(
             },
         )
         .map_err(|e| SignError::Refused(e.to_string()))?;
-    let statement = Statement {
+    let audit = AuditRef {
+        seq: chained.seq,
+        sha256,
+    };
+    Ok((trail_bytes, audit))
+}
+
+/// The in-toto statement: the package's files as subjects, the signer, the meaning, the time,
+/// the earlier signatures and the audit entry.
+fn statement(
+    request: &SignRequest<'_>,
+    p: &Prepared,
+    c: Checked,
+    signed_at: String,
+    audit_entry: AuditRef,
+) -> Statement {
+    let contents = &p.contents;
+    Statement {
         statement_type: STATEMENT_TYPE.into(),
         subject: Subject::of_package(&contents.manifest, &contents.manifest_sha256),
         predicate_type: match c.deviation {
@@ -85,9 +137,9 @@ pub(crate) fn build(
         .into(),
         predicate: SignaturePredicate {
             signer: SignerRef {
-                id: entry.id.clone(),
-                name: entry.name.clone(),
-                role: role.clone(),
+                id: p.signer.id.clone(),
+                name: p.signer.name.clone(),
+                role: p.role.clone(),
             },
             meaning: c.meaning,
             statement: c.statement_text,
@@ -99,36 +151,11 @@ pub(crate) fn build(
             },
             git_commit: contents.git_commit().map(str::to_string),
             earlier_signatures: p.earlier.clone(),
-            audit_entry: AuditRef {
-                seq: audit_entry.seq,
-                sha256: audit_sha.clone(),
-            },
+            audit_entry,
             deviation: c.deviation,
             signer_key: Some(p.pinned.clone()),
         },
-    };
-    let payload = serde_json::to_vec(&statement)
-        .map_err(|e| SignError::KeyEncoding(format!("cannot encode the statement: {e}")))?;
-    let envelope = Envelope::sign(IN_TOTO_PAYLOAD_TYPE, &payload, request.key);
-    let mut envelope_bytes = serde_json::to_vec_pretty(&envelope)
-        .map_err(|e| SignError::KeyEncoding(format!("cannot encode the envelope: {e}")))?;
-    envelope_bytes.push(b'\n');
-    let plan = Plan {
-        operation: request.action.operation().into(),
-        request: request.action.request(),
-        key_id: Some(request.key.key_id()),
-        trail_bytes,
-        trail_entries: vec![audit_sha],
-        files: vec![PlannedFile {
-            path: c.rel_path.clone(),
-            bytes: envelope_bytes,
-        }],
-    };
-    Ok(Built {
-        plan,
-        rel_path: c.rel_path,
-        statement,
-    })
+    }
 }
 
 /// Phase 4, the commit: the envelope and its trail entry go into the package as one
