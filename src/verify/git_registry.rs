@@ -108,7 +108,10 @@ pub fn read_git_trust(
             Some(r) => (Some(r), format!("and at HEAD {} (revocations)", short(h))),
             None => (
                 None,
-                format!("(HEAD {} no longer has it: revocations not checked)", short(h)),
+                format!(
+                    "(HEAD {} no longer has it: revocations not checked)",
+                    short(h)
+                ),
             ),
         },
         None => (None, "(no HEAD: revocations not checked)".into()),

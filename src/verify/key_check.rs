@@ -54,18 +54,18 @@ pub(super) fn resolve_key(
             }
         },
     };
-    let check_with = |key: &PublicKey, out: &mut ResolvedKey, owner: &str| {
-        match envelope.verify(signature, key) {
-            Ok(()) => out.trusted = true,
-            Err(reason) => out.errors.push((
-                false,
-                format!(
-                    "bad signature by key {} ({owner}): {reason}; the envelope was altered after \
+    let check_with = |key: &PublicKey, out: &mut ResolvedKey, owner: &str| match envelope
+        .verify(signature, key)
+    {
+        Ok(()) => out.trusted = true,
+        Err(reason) => out.errors.push((
+            false,
+            format!(
+                "bad signature by key {} ({owner}): {reason}; the envelope was altered after \
                      signing",
-                    signature.keyid
-                ),
-            )),
-        }
+                signature.keyid
+            ),
+        )),
     };
     match trust.membership() {
         Some(registry) => match registry.by_key_id(&signature.keyid) {

@@ -19,14 +19,14 @@ mod verification;
 mod workflow_check;
 
 pub use contents::{EnvelopeKind, PackageContents, SIGNATURES_DIR, StoredEnvelope};
+pub use finding::{Check, Finding, Severity};
 pub use git_registry::{GitTrust, GitTrustError, read_git_trust};
 pub use key_summary::{KeySummary, RefusedAttempt};
-pub use time_check::{DEFAULT_MAX_SKEW_SECONDS, TimePolicy};
-pub use trust_anchor::{TrustAnchor, TrustSummary};
-pub use validity::envelope_validity;
-pub use finding::{Check, Finding, Severity};
 pub use report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
 pub use sequence::signing_order;
 pub use signatures::{CheckedEnvelope, check_envelopes};
+pub use time_check::{DEFAULT_MAX_SKEW_SECONDS, TimePolicy};
+pub use trust_anchor::{TrustAnchor, TrustSummary};
+pub use validity::envelope_validity;
 pub use verification::{Verification, VerifyOptions, verify_package};
 pub use workflow_check::WorkflowState;
