@@ -330,7 +330,16 @@ fn run_sign_key_failure_after_sealing_leaves_the_package_intact() {
     let pkg = packages.last().unwrap();
     assert!(!pkg.join("signatures").exists());
     let trail = fs::read_to_string(pkg.join("audit/trail.jsonl")).unwrap();
-    assert_eq!(trail.lines().count(), 3, "{trail}");
+    // created, deviation opened, sealed, and the refused signing (21 CFR 11.300(d)).
+    assert_eq!(trail.lines().count(), 4, "{trail}");
+    assert!(
+        trail
+            .lines()
+            .last()
+            .unwrap()
+            .contains("\"action\":\"signing_refused\""),
+        "{trail}"
+    );
     f.qualify(&["verify", pkg.to_str().unwrap()])
         .code(0)
         .stdout_has("signatures: none");

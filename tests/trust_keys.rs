@@ -91,7 +91,10 @@ fn key_id_of(f: &Fixture, signer: &str) -> String {
     let text = fs::read_to_string(f.path().join("signers.yaml")).unwrap();
     let start = text.find(&format!("- id: {signer}\n")).unwrap();
     let rest = &text[start..];
-    let line = rest.lines().find(|l| l.trim().starts_with("key_id:")).unwrap();
+    let line = rest
+        .lines()
+        .find(|l| l.trim().starts_with("key_id:"))
+        .unwrap();
     line.trim()["key_id:".len()..].trim().to_string()
 }
 
@@ -153,7 +156,11 @@ fn an_attacker_registry_in_the_auditors_folder_does_not_make_an_approval_valid()
     let bare = tempfile::tempdir().unwrap();
     let pkg = bare.path().join("pkg");
     copy_dir(&f.package(), &pkg);
-    fs::copy(f.path().join("signers.yaml"), bare.path().join("signers.yaml")).unwrap();
+    fs::copy(
+        f.path().join("signers.yaml"),
+        bare.path().join("signers.yaml"),
+    )
+    .unwrap();
     fs::write(
         bare.path().join("qualify.yaml"),
         "workflow:\n  meanings:\n    - {name: executed, roles: [validation-engineer]}\n",
@@ -175,7 +182,10 @@ fn an_attacker_registry_in_the_auditors_folder_does_not_make_an_approval_valid()
         "{text}"
     );
     assert!(!text.contains("\nVERIFIED: "), "{text}");
-    let v = json(&qualify_in(bare.path(), &["verify", "pkg", "--format", "json"]));
+    let v = json(&qualify_in(
+        bare.path(),
+        &["verify", "pkg", "--format", "json"],
+    ));
     assert_eq!(v["trust"]["anchored"], false);
     assert_eq!(v["signatures"][2]["anchored"], false);
 }
@@ -193,7 +203,10 @@ fn one_person_cannot_review_and_approve_through_a_planted_config() {
             "roles:\n  - validation-lead",
             "roles:\n  - validation-lead\n  - quality-assurance",
         )
-        .replace("roles: [validation-lead]", "roles: [validation-lead, quality-assurance]"),
+        .replace(
+            "roles: [validation-lead]",
+            "roles: [validation-lead, quality-assurance]",
+        ),
     )
     .unwrap();
     f.set_workflow("workflow:\n  distinct_signers: false\n");
@@ -220,15 +233,28 @@ fn one_person_cannot_review_and_approve_through_a_planted_config() {
     let pkg = f.run_campaign();
     let sign = |meaning: &str, signer: &str| {
         let key = format!("keys/{signer}.pem");
-        f.qualify(&["sign", pkg.to_str().unwrap(), "--meaning", meaning, "--key", &key])
-            .code(0);
+        f.qualify(&[
+            "sign",
+            pkg.to_str().unwrap(),
+            "--meaning",
+            meaning,
+            "--key",
+            &key,
+        ])
+        .code(0);
     };
     sign("executed", "eng");
     f.set_workflow("workflow:\n  distinct_signers: false\n");
     sign("reviewed", "sam");
     f.qualify(&[
-        "sign", pkg.to_str().unwrap(), "--meaning", "approved", "--key", "keys/sam.pem",
-        "--role", "quality-assurance",
+        "sign",
+        pkg.to_str().unwrap(),
+        "--meaning",
+        "approved",
+        "--key",
+        "keys/sam.pem",
+        "--role",
+        "quality-assurance",
     ])
     .code(0);
     rejected(
@@ -263,8 +289,11 @@ fn a_package_copied_to_a_bare_folder_verifies_with_its_embedded_keys() {
     copy_dir(&f.package(), &pkg);
     let run = qualify_in(bare.path(), &["verify", "copy"]).code(0);
     let text = all_output(&run);
-    for (signer, name) in [("eng", "Eve Engineer"), ("lead", "Lee Lead"), ("qa", "Quinn Assurance")]
-    {
+    for (signer, name) in [
+        ("eng", "Eve Engineer"),
+        ("lead", "Lee Lead"),
+        ("qa", "Quinn Assurance"),
+    ] {
         let line = format!(
             "{}  {name} ({signer})  NOT checked against a trusted registry",
             key_id_of(&f, signer)
@@ -275,7 +304,10 @@ fn a_package_copied_to_a_bare_folder_verifies_with_its_embedded_keys() {
         text.contains("VERIFIED against the keys embedded in the package only"),
         "{text}"
     );
-    assert!(text.contains("membership and revocation were NOT checked"), "{text}");
+    assert!(
+        text.contains("membership and revocation were NOT checked"),
+        "{text}"
+    );
 
     // With the registry named explicitly, the same copy is anchored.
     let registry = f.path().join("signers.yaml");
@@ -285,7 +317,11 @@ fn a_package_copied_to_a_bare_folder_verifies_with_its_embedded_keys() {
     )
     .code(0);
     assert!(run.stdout.contains("(--signers)"), "{}", run.stdout);
-    assert!(run.stdout.contains("in the trusted registry"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("in the trusted registry"),
+        "{}",
+        run.stdout
+    );
 
     // Python's cryptography checks the embedded key and signature on its own.
     let envelope = pkg.join("signatures/03-approved-qa.dsse.json");
@@ -295,7 +331,11 @@ fn a_package_copied_to_a_bare_folder_verifies_with_its_embedded_keys() {
         .arg(&envelope)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
         format!("{} qa quality-assurance", key_id_of(&f, "qa"))
@@ -305,8 +345,7 @@ fn a_package_copied_to_a_bare_folder_verifies_with_its_embedded_keys() {
     let (_, statement) = read_envelope(&envelope);
     assert!(statement["predicate"]["signer_key"]["registry_entry"]["valid_from"].is_string());
     sign_support::edit_statement(&envelope, |s| {
-        s["predicate"]["signer_key"]["public_key"] =
-            Value::String(base64_of(&[7u8; 32]));
+        s["predicate"]["signer_key"]["public_key"] = Value::String(base64_of(&[7u8; 32]));
     });
     let run = qualify_in(bare.path(), &["verify", "copy"]);
     rejected(run, &["signatures/03-approved-qa.dsse.json: embedded key"]);
@@ -381,7 +420,11 @@ fn a_closure_signed_with_a_revoked_key_is_invalid_and_its_deviation_open() {
     assert_ne!(run.output.status.code(), Some(0), "{}", all_output(&run));
     let gate = f.qualify(&["gate", "--format", "json"]);
     assert_eq!(gate.output.status.code(), Some(4), "{}", all_output(&gate));
-    assert!(gate.stdout.contains("deviation DEV-001 is open"), "{}", gate.stdout);
+    assert!(
+        gate.stdout.contains("deviation DEV-001 is open"),
+        "{}",
+        gate.stdout
+    );
 
     // Committed, the revocation is found at HEAD without naming a registry.
     commit_all(f.path());
@@ -419,7 +462,10 @@ fn a_signature_back_dated_before_its_keys_revocation_is_refused() {
         .to_string();
     revoke(&f, "qa", &reviewed_at);
     commit_all(f.path());
-    rejected(f.verify(), &["the key of Quinn Assurance (qa) was revoked at"]);
+    rejected(
+        f.verify(),
+        &["the key of Quinn Assurance (qa) was revoked at"],
+    );
 
     // The attacker holding QA's key back-dates the approval to just before the revocation.
     let revoked = chrono::DateTime::parse_from_rfc3339(&reviewed_at).unwrap();
@@ -428,8 +474,14 @@ fn a_signature_back_dated_before_its_keys_revocation_is_refused() {
     forge(&f, &approval, &back, "qa");
     let run = f.verify();
     let text = all_output(&run);
-    assert!(!text.contains("was revoked at"), "the forgery dodges the window: {text}");
-    assert!(!text.contains("bad signature"), "the forgery is well signed: {text}");
+    assert!(
+        !text.contains("was revoked at"),
+        "the forgery dodges the window: {text}"
+    );
+    assert!(
+        !text.contains("bad signature"),
+        "the forgery is well signed: {text}"
+    );
     rejected(
         run,
         &[
@@ -446,7 +498,11 @@ fn a_signature_dated_in_the_future_is_refused() {
     let approval = f.envelope("approved");
     forge(&f, &approval, "2099-01-01T00:00:00.000Z", "qa");
     let run = f.verify();
-    assert!(!all_output(&run).contains("bad signature"), "{}", all_output(&run));
+    assert!(
+        !all_output(&run).contains("bad signature"),
+        "{}",
+        all_output(&run)
+    );
     rejected(
         run,
         &[
@@ -474,14 +530,28 @@ fn refused_signing_attempts_are_recorded_and_listed() {
     let pkg_arg = pkg.to_str().unwrap();
     // Wrong passphrase.
     f.qualify_env(
-        &["sign", pkg_arg, "--meaning", "executed", "--key", "keys/eng.pem"],
+        &[
+            "sign",
+            pkg_arg,
+            "--meaning",
+            "executed",
+            "--key",
+            "keys/eng.pem",
+        ],
         &[("QUALIFY_KEY_PASSPHRASE", "not the passphrase at all")],
     )
     .code(2);
     // A key the registry does not know.
     f.qualify(&[
-        "keygen", "--id", "mallory", "--name", "Mallory", "--role", "validation-engineer",
-        "--out", "keys/mallory.pem",
+        "keygen",
+        "--id",
+        "mallory",
+        "--name",
+        "Mallory",
+        "--role",
+        "validation-engineer",
+        "--out",
+        "keys/mallory.pem",
     ])
     .code(0);
     f.sign("executed", "mallory").code(2);
@@ -495,13 +565,28 @@ fn refused_signing_attempts_are_recorded_and_listed() {
         .filter(|e| e["action"] == "signing_refused")
         .collect();
     assert_eq!(refused.len(), 3, "{trail}");
-    assert!(refused[0]["subject"].as_str().unwrap().starts_with("key file keys/eng.pem (SHA-256 "));
-    assert!(refused[0]["why"].as_str().unwrap().contains("wrong passphrase"));
+    assert!(
+        refused[0]["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("key file keys/eng.pem (SHA-256 ")
+    );
+    assert!(
+        refused[0]["why"]
+            .as_str()
+            .unwrap()
+            .contains("wrong passphrase")
+    );
     assert!(refused[1]["subject"].as_str().unwrap().starts_with("key "));
     assert!(refused[1]["why"].as_str().unwrap().contains("unknown key"));
     assert_eq!(refused[2]["who"]["id"], "lead");
     assert_eq!(refused[2]["who"]["kind"], "claimed-signer");
-    assert!(refused[2]["why"].as_str().unwrap().contains("none of which may sign this"));
+    assert!(
+        refused[2]["why"]
+            .as_str()
+            .unwrap()
+            .contains("none of which may sign this")
+    );
     for e in &refused {
         assert!(e["at"].as_str().unwrap().ends_with('Z'));
         assert_eq!(e["what"], "refused: sign as executed");
@@ -509,8 +594,16 @@ fn refused_signing_attempts_are_recorded_and_listed() {
 
     // verify lists them, and the package still verifies and can be signed.
     let run = f.verify().code(0);
-    assert!(run.stdout.contains("refused signing attempts:"), "{}", run.stdout);
-    assert!(run.stdout.contains("Lee Lead (lead) with key "), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("refused signing attempts:"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("Lee Lead (lead) with key "),
+        "{}",
+        run.stdout
+    );
     let v = json(&f.verify_with(&["--format", "json"]));
     assert_eq!(v["refused_attempts"].as_array().unwrap().len(), 3, "{v}");
     f.sign("executed", "eng").code(0);
@@ -528,7 +621,11 @@ fn named_trust_sources_that_are_missing_are_errors() {
     f.verify_with(&["--config", "other.yaml"])
         .code(2)
         .stderr_has("missing-requirements.yaml");
-    fs::write(f.path().join("third.yaml"), "signers: missing-signers.yaml\n").unwrap();
+    fs::write(
+        f.path().join("third.yaml"),
+        "signers: missing-signers.yaml\n",
+    )
+    .unwrap();
     f.verify_with(&["--config", "third.yaml"])
         .code(2)
         .stderr_has("missing-signers.yaml");

@@ -1,8 +1,8 @@
 //! `qualify deviation close`: a signed disposition for a deviation.
 
 use super::args::{DeviationCloseArgs, DeviationCommand};
-use super::refusal::{Attempt, recorded};
 use super::key_input::{load_registry, package_dir, read_key, registry_path};
+use super::refusal::{Attempt, recorded};
 use super::sign::print_signed;
 use crate::config::Config;
 use crate::errors::Error;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::args::{Progress, RunArgs};
 use super::key_input::{load_registry, read_key, registry_path};
+use super::refusal::{Attempt, recorded};
 use super::select::criteria;
 use super::sign::print_signed;
 use crate::config::Config;
@@ -148,11 +149,18 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
             repo_dir: Some(config.dir.clone()),
             action: executed(),
         });
-        match signed {
+        let attempt = Attempt {
+            package: &outcome.package_dir,
+            key_path,
+            key: Some(&key),
+            registry: Some(&registry),
+            attempted: "sign as executed".into(),
+        };
+        match recorded(&attempt, signed.map_err(Error::from)) {
             Ok(signed) => print_signed(&signed),
-            Err(e) => {
-                // The package is sealed and stays as it is; say so, and how to sign it later.
-                let err = Error::from(e);
+            Err(err) => {
+                // The package is sealed and stays as it is (the refusal is recorded in its
+                // trail); say so, and how to sign it later.
                 eprintln!("{}", err.report());
                 eprintln!(
                     "the package {} is sealed and intact but NOT signed; sign it with: qualify \

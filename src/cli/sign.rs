@@ -1,8 +1,8 @@
 //! `qualify sign`: a workflow signature on a sealed package.
 
 use super::args::SignArgs;
-use super::refusal::{Attempt, recorded};
 use super::key_input::{load_registry, package_dir, read_key, registry_path};
+use super::refusal::{Attempt, recorded};
 use crate::config::Config;
 use crate::errors::Error;
 use crate::exit_code;

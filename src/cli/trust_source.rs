@@ -84,9 +84,11 @@ pub fn choose(
                 .to_string(),
         ),
     };
-    let anchor = explicit.or(git_anchor).unwrap_or_else(|| TrustAnchor::EmbeddedKeys {
-        reason: "no registry named or committed".into(),
-    });
+    let anchor = explicit
+        .or(git_anchor)
+        .unwrap_or_else(|| TrustAnchor::EmbeddedKeys {
+            reason: "no registry named or committed".into(),
+        });
     Ok(TrustChoice {
         anchor,
         workflow,
@@ -111,17 +113,20 @@ fn git_trust(
             reason: "the package names no git commit to read a committed registry at".into(),
         });
     };
-    read_git_trust(repo_dir, &commit, &[package.to_path_buf(), cwd.to_path_buf()]).map_err(
-        |e| match e {
-            GitTrustError::Invalid { .. } => TrustAnchor::Unusable {
-                source: "the registry committed in git".into(),
-                error: e.to_string(),
-            },
-            GitTrustError::NoRepository { .. } | GitTrustError::NoCommit { .. } => {
-                TrustAnchor::EmbeddedKeys {
-                    reason: e.to_string(),
-                }
-            }
-        },
+    read_git_trust(
+        repo_dir,
+        &commit,
+        &[package.to_path_buf(), cwd.to_path_buf()],
     )
+    .map_err(|e| match e {
+        GitTrustError::Invalid { .. } => TrustAnchor::Unusable {
+            source: "the registry committed in git".into(),
+            error: e.to_string(),
+        },
+        GitTrustError::NoRepository { .. } | GitTrustError::NoCommit { .. } => {
+            TrustAnchor::EmbeddedKeys {
+                reason: e.to_string(),
+            }
+        }
+    })
 }

@@ -134,7 +134,10 @@ mod tests {
         assert_eq!(pin.public_key().unwrap(), key.public_key());
         let json = serde_json::to_value(&pin).unwrap();
         assert_eq!(json["registry_entry"]["roles"][0], "quality-assurance");
-        assert_eq!(json["registry_entry"]["revoked_at"], serde_json::Value::Null);
+        assert_eq!(
+            json["registry_entry"]["revoked_at"],
+            serde_json::Value::Null
+        );
 
         let mut other = pin.clone();
         other.key_id = PrivateKey::generate().unwrap().key_id();

@@ -82,7 +82,7 @@ pub fn read_git_trust(
         .as_ref()
         .map(|(signers, _)| signers.clone())
         .unwrap_or_else(|| "signers.yaml".into());
-    let signers_path = format!("{prefix}{signers_rel}");
+    let signers_path = normalize(&format!("{prefix}{signers_rel}"));
     let workflow = config.map(|(_, wf)| {
         (
             wf,
@@ -108,7 +108,10 @@ pub fn read_git_trust(
             Some(r) => (Some(r), format!("and at HEAD {} (revocations)", short(h))),
             None => (
                 None,
-                format!("(HEAD {} no longer has it: revocations not checked)", short(h)),
+                format!(
+                    "(HEAD {} no longer has it: revocations not checked)",
+                    short(h)
+                ),
             ),
         },
         None => (None, "(no HEAD: revocations not checked)".into()),
@@ -125,6 +128,22 @@ pub fn read_git_trust(
         },
         workflow,
     })
+}
+
+/// A repository path with `.` and `..` resolved (`sub/../signers.yaml` → `signers.yaml`), as
+/// git trees hold no such components.
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
 }
 
 /// `sub/dir/` or `` (root): the project folder inside the repository.
@@ -226,4 +245,16 @@ fn committed_registry(
             what: format!("{path} at commit {}", commit.id()),
             message: e.to_string(),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn committed_paths_are_normalized() {
+        assert_eq!(normalize("sub/../signers.yaml"), "signers.yaml");
+        assert_eq!(normalize("a/./b/signers.yaml"), "a/b/signers.yaml");
+        assert_eq!(normalize("signers.yaml"), "signers.yaml");
+    }
 }

@@ -5,7 +5,7 @@
 //! as unanchored.
 
 use super::trust_anchor::TrustAnchor;
-use crate::sign::{Envelope, EnvelopeSignature, PublicKey, Signer, Statement};
+use crate::sign::{Envelope, EnvelopeSignature, PublicKey, Registry, Signer, Statement};
 
 /// The outcome of the key phase.
 #[derive(Debug, Default)]
@@ -32,80 +32,16 @@ pub(super) fn resolve_key(
     statement: &Statement,
 ) -> ResolvedKey {
     let mut out = ResolvedKey::default();
-    let p = &statement.predicate;
-    let pinned: Option<PublicKey> = match &p.signer_key {
-        None => None,
-        Some(pin) => match pin.public_key() {
-            Ok(key) if key.key_id() == signature.keyid => Some(key),
-            Ok(key) => {
-                out.errors.push((
-                    false,
-                    format!(
-                        "the embedded key has id {} but the envelope is signed with key {}",
-                        key.key_id(),
-                        signature.keyid
-                    ),
-                ));
-                None
-            }
-            Err(reason) => {
-                out.errors.push((false, reason));
-                None
-            }
-        },
-    };
-    let check_with = |key: &PublicKey, out: &mut ResolvedKey, owner: &str| {
-        match envelope.verify(signature, key) {
-            Ok(()) => out.trusted = true,
-            Err(reason) => out.errors.push((
-                false,
-                format!(
-                    "bad signature by key {} ({owner}): {reason}; the envelope was altered after \
-                     signing",
-                    signature.keyid
-                ),
-            )),
-        }
-    };
+    let pinned = pinned_key(statement, signature, &mut out);
     match trust.membership() {
-        Some(registry) => match registry.by_key_id(&signature.keyid) {
-            None => out.errors.push((
-                true,
-                format!(
-                    "unknown key {}: no signer of the registry {} holds it (signature claims {} \
-                     ({})){}",
-                    signature.keyid,
-                    registry.path.display(),
-                    p.signer.name,
-                    p.signer.id,
-                    match trust.at_head(&signature.keyid) {
-                        Some(Some(_)) => "; the key was added to the registry after the package's \
-                                          commit"
-                            .to_string(),
-                        _ => String::new(),
-                    }
-                ),
-            )),
-            Some(signer) => {
-                check_with(&signer.public_key, &mut out, &signer.entry.id);
-                out.signer = Some(signer.clone());
-                out.anchored = true;
-                match trust.at_head(&signature.keyid) {
-                    Some(Some(head)) => out.head_entry = Some(head.clone()),
-                    Some(None) => out.warnings.push(format!(
-                        "key {} of {} ({}) is no longer listed in the registry at HEAD",
-                        signature.keyid, signer.entry.name, signer.entry.id
-                    )),
-                    None => {}
-                }
-            }
-        },
-        None => match (&pinned, &p.signer_key) {
+        Some(registry) => with_registry(trust, registry, envelope, signature, statement, &mut out),
+        None => match (&pinned, &statement.predicate.signer_key) {
             (Some(key), Some(pin)) => {
-                check_with(key, &mut out, &pin.registry_entry.id);
+                check_with(envelope, signature, key, &pin.registry_entry.id, &mut out);
                 out.signer = Some(pin.self_asserted(*key));
             }
-            _ if p.signer_key.is_some() => {}
+            // The embedded key is unusable: already reported.
+            (None, Some(_)) => {}
             _ => out.errors.push((
                 true,
                 format!(
@@ -118,4 +54,101 @@ pub(super) fn resolve_key(
         },
     }
     out
+}
+
+/// The key the statement carries, when it is well-formed and is the envelope's key.
+fn pinned_key(
+    statement: &Statement,
+    signature: &EnvelopeSignature,
+    out: &mut ResolvedKey,
+) -> Option<PublicKey> {
+    let pin = statement.predicate.signer_key.as_ref()?;
+    match pin.public_key() {
+        Ok(key) if key.key_id() == signature.keyid => Some(key),
+        Ok(key) => {
+            out.errors.push((
+                false,
+                format!(
+                    "the embedded key has id {} but the envelope is signed with key {}",
+                    key.key_id(),
+                    signature.keyid
+                ),
+            ));
+            None
+        }
+        Err(reason) => {
+            out.errors.push((false, reason));
+            None
+        }
+    }
+}
+
+/// The signer from the trusted registry (and, for git anchors, HEAD's entry for revocations).
+fn with_registry(
+    trust: &TrustAnchor,
+    registry: &Registry,
+    envelope: &Envelope,
+    signature: &EnvelopeSignature,
+    statement: &Statement,
+    out: &mut ResolvedKey,
+) {
+    let p = &statement.predicate;
+    let Some(signer) = registry.by_key_id(&signature.keyid) else {
+        let later = matches!(trust.at_head(&signature.keyid), Some(Some(_)));
+        out.errors.push((
+            true,
+            format!(
+                "unknown key {}: no signer of the registry {} holds it (signature claims {} \
+                 ({})){}",
+                signature.keyid,
+                registry.path.display(),
+                p.signer.name,
+                p.signer.id,
+                if later {
+                    "; the key was added to the registry after the package's commit"
+                } else {
+                    ""
+                }
+            ),
+        ));
+        return;
+    };
+    check_with(
+        envelope,
+        signature,
+        &signer.public_key,
+        &signer.entry.id,
+        out,
+    );
+    out.signer = Some(signer.clone());
+    out.anchored = true;
+    match trust.at_head(&signature.keyid) {
+        Some(Some(head)) => out.head_entry = Some(head.clone()),
+        Some(None) => out.warnings.push(format!(
+            "key {} of {} ({}) is no longer listed in the registry at HEAD",
+            signature.keyid, signer.entry.name, signer.entry.id
+        )),
+        None => {}
+    }
+}
+
+/// The Ed25519 signature over the envelope's PAE with `key`.
+fn check_with(
+    envelope: &Envelope,
+    signature: &EnvelopeSignature,
+    key: &PublicKey,
+    owner: &str,
+    out: &mut ResolvedKey,
+) {
+    match envelope.verify(signature, key) {
+        Ok(()) => out.trusted = true,
+        Err(reason) => out.errors.push((
+            false,
+            format!(
+                "bad signature by key {} ({owner}): {reason}; the envelope was altered after \
+                 signing",
+                signature.keyid
+            ),
+        )),
+    }
 }

@@ -22,12 +22,12 @@ mod workflow_check;
 
 pub(crate) use contents::error_chain;
 pub use contents::{EnvelopeKind, PackageContents, SIGNATURES_DIR, StoredEnvelope};
+pub use finding::{Check, Finding, Severity};
 pub use git_registry::{GitTrust, GitTrustError, read_git_trust};
 pub use key_summary::{KeySummary, RefusedAttempt};
 pub use time_check::{DEFAULT_MAX_SKEW_SECONDS, TimePolicy};
 pub use trust_anchor::{TrustAnchor, TrustSummary};
 pub use validity::envelope_validity;
-pub use finding::{Check, Finding, Severity};
 pub use safe_read::{
     MAX_ENVELOPE_BYTES, MAX_METADATA_BYTES, SafeReadError, open_regular, read_regular,
 };

@@ -14,8 +14,8 @@ use super::time_check::TimePolicy;
 use super::trust_anchor::TrustAnchor;
 use crate::evidence::MANIFEST_FILE;
 use crate::sign::{
-    CLOSURE_MEANING, CLOSURE_PREDICATE_TYPE, Envelope, EnvelopeSignature,
-    SIGNATURE_PREDICATE_TYPE, STATEMENT_TYPE, Signer, Statement,
+    CLOSURE_MEANING, CLOSURE_PREDICATE_TYPE, Envelope, EnvelopeSignature, SIGNATURE_PREDICATE_TYPE,
+    STATEMENT_TYPE, Signer, Statement,
 };
 
 /// An envelope after its own checks.
@@ -71,7 +71,8 @@ struct Sink<'a> {
 
 impl Sink<'_> {
     fn error(&mut self, check: Check, message: impl Into<String>) {
-        self.findings.push(Finding::error(check, self.path, message));
+        self.findings
+            .push(Finding::error(check, self.path, message));
     }
     fn warning(&mut self, check: Check, message: impl Into<String>) {
         self.findings

@@ -46,7 +46,8 @@ impl TimePolicy {
                 "{} is in the future: the verifier's clock says {}, and at most {} s of clock \
                  skew is accepted (--max-clock-skew)",
                 at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                self.now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                self.now
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                 self.max_skew.num_seconds()
             )
         })
@@ -54,7 +55,10 @@ impl TimePolicy {
 }
 
 /// Every trail entry: not in the future, not before the entry it follows.
-pub fn check_trail_times(policy: &TimePolicy, entries: &[(&TrailLine, &AuditEntry)]) -> Vec<Finding> {
+pub fn check_trail_times(
+    policy: &TimePolicy,
+    entries: &[(&TrailLine, &AuditEntry)],
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     let mut previous: Option<(usize, DateTime<Utc>)> = None;
     for (line, entry) in entries {
@@ -62,7 +66,10 @@ pub fn check_trail_times(policy: &TimePolicy, entries: &[(&TrailLine, &AuditEntr
             findings.push(Finding::error(
                 Check::Time,
                 TRAIL_FILE,
-                format!("entry at line {}: time {:?} is not RFC 3339", line.line, entry.at),
+                format!(
+                    "entry at line {}: time {:?} is not RFC 3339",
+                    line.line, entry.at
+                ),
             ));
             continue;
         };

@@ -108,9 +108,7 @@ impl TrustAnchor {
                 "embedded-keys",
                 format!("none ({reason}): keys embedded in the signatures only"),
             ),
-            TrustAnchor::Unusable { source, error } => {
-                ("unusable", format!("{source}: {error}"))
-            }
+            TrustAnchor::Unusable { source, error } => ("unusable", format!("{source}: {error}")),
         };
         TrustSummary {
             mode: mode.into(),

@@ -6,8 +6,8 @@ use super::audit_check::check_audit;
 use super::contents::PackageContents;
 use super::finding::{Check, Finding, Severity};
 use super::git_check::check_git;
-use super::report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
 use super::key_summary::{key_summaries, refused_attempts};
+use super::report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
 use super::sequence::signing_order;
 use super::signatures::check_envelopes;
 use super::time_check::{TimePolicy, check_signing_times, check_trail_times};
@@ -221,7 +221,10 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
 
 /// A registry that was named but cannot be used is an error; no registry at all is a warning
 /// that says what was not checked.
-fn trust_findings(trust: &TrustAnchor, contents: &super::contents::PackageContents) -> Vec<Finding> {
+fn trust_findings(
+    trust: &TrustAnchor,
+    contents: &super::contents::PackageContents,
+) -> Vec<Finding> {
     if contents.envelopes.is_empty() {
         return Vec::new();
     }
