@@ -263,3 +263,94 @@ fn safe_component(id: &str) -> String {
         format!("_{}", crate::evidence::sha256_hex(id.as_bytes()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anchor::record::{Common, FailedAttemptRecord, RECORD_SCHEMA};
+
+    fn attempt(package: &str, action: &str) -> Record {
+        Record::FailedAttempt(FailedAttemptRecord {
+            common: Common {
+                schema: RECORD_SCHEMA.into(),
+                package_id: package.into(),
+                recorded_at: "2025-01-01T00:00:00.000Z".into(),
+                recorded_by: "test".into(),
+            },
+            action: action.into(),
+            claimed_key: "k.pem".into(),
+            reason: "wrong passphrase".into(),
+        })
+    }
+
+    #[test]
+    fn appends_are_idempotent_and_leave_head_and_index_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let ledger = Ledger::discover(dir.path()).unwrap();
+        assert!(ledger.snapshot().unwrap().tip.is_none());
+        let first = ledger.append(&attempt("p1", "a")).unwrap();
+        assert!(matches!(first, Appended::New(_)));
+        assert_eq!(
+            ledger.append(&attempt("p1", "a")).unwrap(),
+            Appended::AlreadyThere
+        );
+        ledger.append(&attempt("p2", "b")).unwrap();
+        let snapshot = ledger.snapshot().unwrap();
+        assert_eq!(snapshot.records.len(), 2);
+        assert!(snapshot.problems.is_empty());
+        // HEAD is still unborn and the index empty: nothing but the ledger ref moved.
+        assert!(repo.head().is_err());
+        assert_eq!(repo.index().unwrap().len(), 0);
+    }
+
+    #[test]
+    fn concurrent_appenders_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        Repository::init(dir.path()).unwrap();
+        let threads: Vec<_> = (0..6)
+            .map(|t| {
+                let path = dir.path().to_path_buf();
+                std::thread::spawn(move || {
+                    let ledger = Ledger::discover(&path).unwrap();
+                    for i in 0..5 {
+                        ledger.append(&attempt("p", &format!("{t}-{i}"))).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let ledger = Ledger::discover(dir.path()).unwrap();
+        assert_eq!(ledger.snapshot().unwrap().records.len(), 30);
+    }
+
+    #[test]
+    fn a_commit_that_deletes_a_record_is_reported_and_hides_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let ledger = Ledger::discover(dir.path()).unwrap();
+        ledger.append(&attempt("p", "a")).unwrap();
+        let tip = repo
+            .find_reference(LEDGER_REF)
+            .unwrap()
+            .peel_to_commit()
+            .unwrap();
+        let empty = repo.treebuilder(None).unwrap().write().unwrap();
+        let empty = repo.find_tree(empty).unwrap();
+        let sig = git2::Signature::now("x", "x@x").unwrap();
+        let rewritten = repo
+            .commit(None, &sig, &sig, "drop", &empty, &[&tip])
+            .unwrap();
+        repo.reference(LEDGER_REF, rewritten, true, "drop").unwrap();
+        let snapshot = ledger.snapshot().unwrap();
+        assert_eq!(snapshot.records.len(), 1);
+        assert_eq!(snapshot.problems.len(), 1);
+        assert!(
+            snapshot.problems[0].contains("deletes the record"),
+            "{:?}",
+            snapshot.problems
+        );
+    }
+}
