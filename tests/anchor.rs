@@ -717,3 +717,94 @@ fn anchoring_leaves_the_work_tree_index_and_head_alone() {
         "{names}"
     );
 }
+
+/// Two clones append at the same time: the second push is refused, `qualify ledger merge`
+/// joins the ledgers, and every record of both survives.
+#[test]
+fn diverged_ledgers_of_two_clones_are_merged_without_losing_records() {
+    let f = Fixture::new();
+    f.sign("executed", "eng").code(0);
+    let remote = tempfile::tempdir().unwrap();
+    git(remote.path(), &["init", "--bare", "-q", "."]);
+    let url = remote.path().to_str().unwrap();
+    git(
+        f.path(),
+        &[
+            "push",
+            "-q",
+            url,
+            "HEAD:refs/heads/main",
+            "refs/qualify/*:refs/qualify/*",
+        ],
+    );
+    let other = tempfile::tempdir().unwrap();
+    git(other.path(), &["clone", "-q", url, "b"]);
+    let b = other.path().join("b");
+    git(
+        &b,
+        &["fetch", "-q", "origin", "refs/qualify/*:refs/qualify/*"],
+    );
+    // Clone B records a refused attempt; meanwhile the project signs `reviewed` and pushes.
+    let pkg = f.package();
+    let key = f.path().join("keys/lead.pem");
+    let refused = Command::new(env!("CARGO_BIN_EXE_qualify"))
+        .args([
+            "sign",
+            pkg.to_str().unwrap(),
+            "--meaning",
+            "reviewed",
+            "--key",
+            key.to_str().unwrap(),
+        ])
+        .current_dir(&b)
+        .env_remove("CI")
+        .env("QUALIFY_KEY_PASSPHRASE", "not the passphrase")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    f.sign("reviewed", "lead").code(0);
+    git(
+        f.path(),
+        &["push", "-q", url, "refs/qualify/*:refs/qualify/*"],
+    );
+    let push = Command::new("git")
+        .args(["push", "-q", "origin", "refs/qualify/*:refs/qualify/*"])
+        .current_dir(&b)
+        .output()
+        .unwrap();
+    assert!(
+        !push.status.success(),
+        "a diverged ledger must not be pushed over another"
+    );
+    git(
+        &b,
+        &[
+            "fetch",
+            "-q",
+            "origin",
+            "refs/qualify/ledger:refs/qualify/incoming",
+        ],
+    );
+    qualify_in(&b, &["ledger", "merge", "refs/qualify/incoming"])
+        .code(0)
+        .stdout_has("merged refs/qualify/incoming into refs/qualify/ledger");
+    git(
+        &b,
+        &[
+            "push",
+            "-q",
+            "origin",
+            "refs/qualify/ledger:refs/qualify/ledger",
+        ],
+    );
+    // The project fetches the merged ledger (a fast-forward of its own) and sees both.
+    git(
+        f.path(),
+        &["fetch", "-q", url, "refs/qualify/*:refs/qualify/*"],
+    );
+    let json = status_json(&f);
+    let p = &json["packages"][0];
+    assert_eq!(p["signatures"], serde_json::json!(["executed", "reviewed"]));
+    assert_eq!(p["failed_attempts"].as_array().unwrap().len(), 1, "{json}");
+    f.verify().code(0);
+}
