@@ -808,3 +808,47 @@ fn diverged_ledgers_of_two_clones_are_merged_without_losing_records() {
     assert_eq!(p["failed_attempts"].as_array().unwrap().len(), 1, "{json}");
     f.verify().code(0);
 }
+
+/// The CI gate in a fresh clone: without the ledger it is not satisfied (and says why); with
+/// the fetched ledger it passes; after a rollback it fails again.
+#[test]
+fn the_gate_in_a_fresh_clone_needs_the_ledger_and_detects_rollback() {
+    let f = Fixture::with(sign_support::PASSING_FEATURE, "");
+    f.sign_all();
+    f.qualify(&["gate"]).code(0);
+    let remote = tempfile::tempdir().unwrap();
+    git(remote.path(), &["init", "--bare", "-q", "."]);
+    let url = remote.path().to_str().unwrap();
+    git(
+        f.path(),
+        &[
+            "push",
+            "-q",
+            url,
+            "HEAD:refs/heads/main",
+            "refs/qualify/*:refs/qualify/*",
+            "refs/tags/qualify/*:refs/tags/qualify/*",
+        ],
+    );
+    let ci = tempfile::tempdir().unwrap();
+    git(ci.path(), &["clone", "-q", url, "work"]);
+    let work = ci.path().join("work");
+    let pkg = work.join("evidence").join(f.package().file_name().unwrap());
+    copy_dir(&f.package(), &pkg);
+    let gate = || qualify_in(&work, &["gate"]);
+    gate()
+        .code(4)
+        .stdout_has("not checked against the git ledger");
+    git(
+        &work,
+        &["fetch", "-q", "origin", "refs/qualify/*:refs/qualify/*"],
+    );
+    gate().code(0).stdout_has("GATE PASSED");
+    let approved = fs::read_dir(pkg.join("signatures"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|n| n.contains("approved"))
+        .unwrap();
+    remove_last_signature(&pkg, &format!("signatures/{approved}"));
+    gate().code(4).stdout_has("rolled back");
+}

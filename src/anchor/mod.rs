@@ -44,6 +44,17 @@ pub fn restore_before_signing(
     Ok(())
 }
 
+/// The gate's reason when a package could not be checked against the ledger: a release must not
+/// rest on evidence whose rollback nobody could rule out.
+pub fn gate_reason(anchor: &AnchorSummary) -> Option<String> {
+    anchor.not_checked.as_ref().map(|why| {
+        format!(
+            "not checked against the git ledger ({why}); in CI fetch it with `git fetch origin \
+             'refs/qualify/*:refs/qualify/*'`"
+        )
+    })
+}
+
 /// An error with its sources, on one line.
 pub(crate) fn chain(error: &dyn std::error::Error) -> String {
     let mut out = error.to_string();

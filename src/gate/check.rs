@@ -151,6 +151,7 @@ fn candidate_reasons(
     {
         reasons.push(format!("does not verify: {}: {}", f.subject, f.message));
     }
+    reasons.extend(crate::anchor::gate_reason(&report.anchor));
     let signed: BTreeSet<&str> = report
         .signatures
         .iter()
