@@ -307,3 +307,68 @@ fn contradiction(claimed: &str, anchored: &str) -> Option<String> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anchor::record::{Common, FailedAttemptRecord, RECORD_SCHEMA};
+
+    fn common(package: &str, at: &str) -> Common {
+        Common {
+            schema: RECORD_SCHEMA.into(),
+            package_id: package.into(),
+            recorded_at: at.into(),
+            recorded_by: "test".into(),
+        }
+    }
+
+    fn seal(package: &str, sealed_at: &str, recorded_at: &str) -> Record {
+        Record::Sealed(SealRecord {
+            common: common(package, recorded_at),
+            stage: "OQ".into(),
+            commit: None,
+            manifest_sha256: "m".into(),
+            sealed_at: sealed_at.into(),
+            result: "passed".into(),
+        })
+    }
+
+    #[test]
+    fn a_record_placed_after_later_ones_contradicts_the_ledger_order() {
+        let later = Record::FailedAttempt(FailedAttemptRecord {
+            common: common("other", "2026-06-01T12:00:00.000Z"),
+            action: "sign --meaning approved".into(),
+            claimed_key: "k.pem".into(),
+            reason: "wrong passphrase".into(),
+        });
+        let snapshot = Snapshot {
+            tip: None,
+            records: vec![
+                (later, git2::Oid::zero()),
+                (
+                    seal("p", "2026-01-01T00:00:00Z", "2026-01-01T00:00:01.000Z"),
+                    git2::Oid::zero(),
+                ),
+            ],
+            problems: Vec::new(),
+        };
+        let findings = check_ledger_order(&snapshot, "p");
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert!(findings[0].message.contains("the time was moved back"));
+        // In the right order there is nothing to say; another package's records are not judged.
+        let mut ordered = snapshot.clone();
+        ordered.records.reverse();
+        assert!(check_ledger_order(&ordered, "p").is_empty());
+        assert!(check_ledger_order(&snapshot, "other").is_empty());
+    }
+
+    #[test]
+    fn anchored_times_far_from_the_claimed_ones_are_contradictions() {
+        assert!(contradiction("2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.050Z").is_none());
+        let late = contradiction("2026-01-01T00:00:00.000Z", "2026-01-02T00:00:00.000Z").unwrap();
+        assert!(late.contains("back-dated"), "{late}");
+        let early = contradiction("2026-01-02T00:00:00.000Z", "2026-01-01T00:00:00.000Z").unwrap();
+        assert!(early.contains("moved forward"), "{early}");
+        assert!(contradiction("yesterday", "2026-01-01T00:00:00.000Z").is_some());
+    }
+}
