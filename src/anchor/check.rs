@@ -344,10 +344,10 @@ mod tests {
         let snapshot = Snapshot {
             tip: None,
             records: vec![
-                (later, git2::Oid::zero()),
+                (later, git2::Oid::ZERO_SHA1),
                 (
                     seal("p", "2026-01-01T00:00:00Z", "2026-01-01T00:00:01.000Z"),
-                    git2::Oid::zero(),
+                    git2::Oid::ZERO_SHA1,
                 ),
             ],
             problems: Vec::new(),
