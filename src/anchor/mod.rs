@@ -8,12 +8,14 @@
 mod check;
 mod error;
 mod ledger;
+mod merge;
 mod record;
 mod restore;
 mod tags;
+mod times;
 mod write;
 
-pub use check::{ANCHOR_TOLERANCE_MINUTES, AnchorSummary, check_anchor};
+pub use check::{AnchorSummary, check_anchor};
 pub use error::AnchorError;
 pub use ledger::{Appended, LEDGER_REF, Ledger, Snapshot};
 pub use record::{
@@ -21,6 +23,7 @@ pub use record::{
     SupersededRecord,
 };
 pub use restore::{RestoreOutcome, restore_missing};
+pub use times::ANCHOR_TOLERANCE_MINUTES;
 pub(crate) use write::package_facts;
 pub use write::{anchor_envelope, anchor_seal, note_failed_attempt};
 
