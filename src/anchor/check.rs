@@ -6,18 +6,13 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use super::ledger::{LEDGER_REF, Ledger, Snapshot};
 use super::record::{EnvelopeRecord, Record, SealRecord};
 use super::tags::check_approval_tags;
+use super::times::{check_ledger_order, contradiction};
 use crate::verify::{Check, CheckedEnvelope, Finding, PackageContents};
-
-/// How far an anchored time may be from the time it anchors. The ledger is written within
-/// milliseconds of the signing (before the package is), so minutes are generous; a signature
-/// dated hours before or after its anchoring was not made when it claims.
-pub const ANCHOR_TOLERANCE_MINUTES: i64 = 10;
 
 /// What the anchor check could establish, for the report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -234,76 +229,9 @@ fn check_envelopes(
     findings
 }
 
-/// Records of this package must not claim a time earlier than a record the ledger holds before
-/// them (of any package): the ledger's order is the order things happened in.
-fn check_ledger_order(snapshot: &Snapshot, id: &str) -> Vec<Finding> {
-    let parse = |t: &str| {
-        DateTime::parse_from_rfc3339(t)
-            .ok()
-            .map(|t| t.with_timezone(&Utc))
-    };
-    let tolerance = Duration::minutes(ANCHOR_TOLERANCE_MINUTES);
-    let mut latest: Option<(DateTime<Utc>, String)> = None;
-    let mut findings = Vec::new();
-    for (record, _) in &snapshot.records {
-        let claimed = match record {
-            Record::Envelope(e) => Some((e.signed_at.as_str(), e.path.as_str())),
-            Record::Sealed(s) => Some((s.sealed_at.as_str(), crate::evidence::MANIFEST_FILE)),
-            _ => None,
-        };
-        if let (Some((at, subject)), Some((before, summary))) = (claimed, &latest)
-            && record.common().package_id == id
-            && parse(at).is_some_and(|t| t + tolerance < *before)
-        {
-            findings.push(Finding::error(
-                Check::Anchor,
-                subject,
-                format!(
-                    "claims the time {at}, but the ledger anchored it after `{summary}` \
-                     (anchored at {}): the time was moved back",
-                    before.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-                ),
-            ));
-        }
-        if let Some(t) = parse(&record.common().recorded_at)
-            && latest.as_ref().is_none_or(|(l, _)| t > *l)
-        {
-            latest = Some((t, record.summary()));
-        }
-    }
-    findings
-}
-
 fn describe(record: &EnvelopeRecord) -> String {
     match &record.deviation {
         Some(d) => format!("the closure of {d}"),
         None => format!("the `{}` signature", record.meaning),
-    }
-}
-
-/// Why an anchored time contradicts the time it anchors, if it does.
-fn contradiction(claimed: &str, anchored: &str) -> Option<String> {
-    let parse = |t: &str| {
-        DateTime::parse_from_rfc3339(t)
-            .ok()
-            .map(|t| t.with_timezone(&Utc))
-    };
-    let (Some(claimed_t), Some(anchored_t)) = (parse(claimed), parse(anchored)) else {
-        return Some(format!(
-            "the anchored time {anchored:?} or the claimed time {claimed:?} is not an RFC 3339 time"
-        ));
-    };
-    let tolerance = Duration::minutes(ANCHOR_TOLERANCE_MINUTES);
-    if anchored_t + tolerance < claimed_t {
-        Some(format!(
-            "the ledger anchored it at {anchored}, before that time: the time was moved forward"
-        ))
-    } else if anchored_t > claimed_t + tolerance {
-        Some(format!(
-            "the ledger anchored it only at {anchored}, more than {ANCHOR_TOLERANCE_MINUTES} \
-             minutes later: the time was moved back (back-dated)"
-        ))
-    } else {
-        None
     }
 }

@@ -5,7 +5,8 @@
 //! parent's tree. Appends are compare-and-swap updates of the reference, retried when another
 //! writer got there first, so concurrent appends never lose a record. Reading takes the union of
 //! every file any ledger commit ever added, and reports commits that removed or changed a record:
-//! a fast-forward commit that deletes a record hides nothing.
+//! a fast-forward commit that deletes a record hides nothing. Diverged ledgers of two clones are
+//! joined by `merge` (src/anchor/merge.rs).
 
 use std::path::{Path, PathBuf};
 
@@ -19,7 +20,7 @@ pub const LEDGER_REF: &str = "refs/qualify/ledger";
 /// Folder of the per-package records inside the ledger tree.
 const PACKAGES: &str = "packages";
 /// Compare-and-swap attempts before giving up.
-const MAX_ATTEMPTS: u32 = 50;
+pub(super) const MAX_ATTEMPTS: u32 = 50;
 
 /// The ledger of one repository.
 pub struct Ledger {
@@ -67,7 +68,7 @@ impl Ledger {
         &self.repo
     }
 
-    fn tip_commit(&self) -> Result<Option<Commit<'_>>, AnchorError> {
+    pub(super) fn tip_commit(&self) -> Result<Option<Commit<'_>>, AnchorError> {
         match self.repo.find_reference(LEDGER_REF) {
             Ok(r) => r
                 .peel_to_commit()
@@ -148,7 +149,12 @@ impl Ledger {
     }
 
     /// Writes `base` with `blob` at `path` (creating sub-trees); returns the new tree.
-    fn insert(&self, base: Option<&Tree>, path: &[&str], blob: Oid) -> Result<Oid, git2::Error> {
+    pub(super) fn insert(
+        &self,
+        base: Option<&Tree>,
+        path: &[&str],
+        blob: Oid,
+    ) -> Result<Oid, git2::Error> {
         let mut builder = self.repo.treebuilder(base)?;
         match path {
             [] => return Err(git2::Error::from_str("empty ledger path")),
@@ -181,19 +187,27 @@ impl Ledger {
             tip: Some(tip.id()),
             ..Snapshot::default()
         };
+        // A merge of two ledgers re-adds (relative to its first parent) what the other side
+        // added: each record counts once.
+        let mut seen = std::collections::HashSet::new();
         for oid in walk {
             let oid = oid.map_err(git("walk the ledger"))?;
             let commit = self
                 .repo
                 .find_commit(oid)
                 .map_err(git("read a ledger commit"))?;
-            self.read_commit(&commit, &mut snapshot)?;
+            self.read_commit(&commit, &mut snapshot, &mut seen)?;
         }
         Ok(snapshot)
     }
 
     /// Adds the records `commit` added; reports anything else it did.
-    fn read_commit(&self, commit: &Commit, snapshot: &mut Snapshot) -> Result<(), AnchorError> {
+    fn read_commit(
+        &self,
+        commit: &Commit,
+        snapshot: &mut Snapshot,
+        seen: &mut std::collections::HashSet<String>,
+    ) -> Result<(), AnchorError> {
         let git = |what: &str| AnchorError::git(&self.repo, what.to_string());
         let tree = commit.tree().map_err(git("read a ledger tree"))?;
         let parent = match commit.parent_count() {
@@ -217,6 +231,9 @@ impl Ledger {
                 .or_else(|| delta.old_file().path())
                 .map(|p| p.to_string_lossy().into_owned())
                 .unwrap_or_default();
+            if delta.status() == git2::Delta::Added && !seen.insert(path.clone()) {
+                continue;
+            }
             if delta.status() != git2::Delta::Added {
                 snapshot.problems.push(format!(
                     "ledger commit {short} {} the record {path}: the ledger is append-only, so \
@@ -261,5 +278,96 @@ fn safe_component(id: &str) -> String {
         id.to_string()
     } else {
         format!("_{}", crate::evidence::sha256_hex(id.as_bytes()))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::anchor::record::{Common, FailedAttemptRecord, RECORD_SCHEMA};
+
+    pub(crate) fn attempt(package: &str, action: &str) -> Record {
+        Record::FailedAttempt(FailedAttemptRecord {
+            common: Common {
+                schema: RECORD_SCHEMA.into(),
+                package_id: package.into(),
+                recorded_at: "2025-01-01T00:00:00.000Z".into(),
+                recorded_by: "test".into(),
+            },
+            action: action.into(),
+            claimed_key: "k.pem".into(),
+            reason: "wrong passphrase".into(),
+        })
+    }
+
+    #[test]
+    fn appends_are_idempotent_and_leave_head_and_index_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let ledger = Ledger::discover(dir.path()).unwrap();
+        assert!(ledger.snapshot().unwrap().tip.is_none());
+        let first = ledger.append(&attempt("p1", "a")).unwrap();
+        assert!(matches!(first, Appended::New(_)));
+        assert_eq!(
+            ledger.append(&attempt("p1", "a")).unwrap(),
+            Appended::AlreadyThere
+        );
+        ledger.append(&attempt("p2", "b")).unwrap();
+        let snapshot = ledger.snapshot().unwrap();
+        assert_eq!(snapshot.records.len(), 2);
+        assert!(snapshot.problems.is_empty());
+        // HEAD is still unborn and the index empty: nothing but the ledger ref moved.
+        assert!(repo.head().is_err());
+        assert_eq!(repo.index().unwrap().len(), 0);
+    }
+
+    #[test]
+    fn concurrent_appenders_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        Repository::init(dir.path()).unwrap();
+        let threads: Vec<_> = (0..6)
+            .map(|t| {
+                let path = dir.path().to_path_buf();
+                std::thread::spawn(move || {
+                    let ledger = Ledger::discover(&path).unwrap();
+                    for i in 0..5 {
+                        ledger.append(&attempt("p", &format!("{t}-{i}"))).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let ledger = Ledger::discover(dir.path()).unwrap();
+        assert_eq!(ledger.snapshot().unwrap().records.len(), 30);
+    }
+
+    #[test]
+    fn a_commit_that_deletes_a_record_is_reported_and_hides_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let ledger = Ledger::discover(dir.path()).unwrap();
+        ledger.append(&attempt("p", "a")).unwrap();
+        let tip = repo
+            .find_reference(LEDGER_REF)
+            .unwrap()
+            .peel_to_commit()
+            .unwrap();
+        let empty = repo.treebuilder(None).unwrap().write().unwrap();
+        let empty = repo.find_tree(empty).unwrap();
+        let sig = git2::Signature::now("x", "x@x").unwrap();
+        let rewritten = repo
+            .commit(None, &sig, &sig, "drop", &empty, &[&tip])
+            .unwrap();
+        repo.reference(LEDGER_REF, rewritten, true, "drop").unwrap();
+        let snapshot = ledger.snapshot().unwrap();
+        assert_eq!(snapshot.records.len(), 1);
+        assert_eq!(snapshot.problems.len(), 1);
+        assert!(
+            snapshot.problems[0].contains("deletes the record"),
+            "{:?}",
+            snapshot.problems
+        );
     }
 }

@@ -8,12 +8,14 @@
 mod check;
 mod error;
 mod ledger;
+mod merge;
 mod record;
 mod restore;
 mod tags;
+mod times;
 mod write;
 
-pub use check::{ANCHOR_TOLERANCE_MINUTES, AnchorSummary, check_anchor};
+pub use check::{AnchorSummary, check_anchor};
 pub use error::AnchorError;
 pub use ledger::{Appended, LEDGER_REF, Ledger, Snapshot};
 pub use record::{
@@ -21,6 +23,7 @@ pub use record::{
     SupersededRecord,
 };
 pub use restore::{RestoreOutcome, restore_missing};
+pub use times::ANCHOR_TOLERANCE_MINUTES;
 pub(crate) use write::package_facts;
 pub use write::{anchor_envelope, anchor_seal, note_failed_attempt};
 
@@ -42,6 +45,17 @@ pub fn restore_before_signing(
         eprintln!("warning: {why}");
     }
     Ok(())
+}
+
+/// The gate's reason when a package could not be checked against the ledger: a release must not
+/// rest on evidence whose rollback nobody could rule out.
+pub fn gate_reason(anchor: &AnchorSummary) -> Option<String> {
+    anchor.not_checked.as_ref().map(|why| {
+        format!(
+            "not checked against the git ledger ({why}); in CI fetch it with `git fetch origin \
+             'refs/qualify/*:refs/qualify/*'`"
+        )
+    })
 }
 
 /// An error with its sources, on one line.

@@ -103,6 +103,29 @@ pub enum Command {
     /// `sign` and `deviation close` do the same before they sign. Exit code 0 when nothing is
     /// left missing, 3 when an anchored envelope cannot be written back.
     Recover(RecoverArgs),
+    /// Work with the git ledger of seals and signatures (refs/qualify/ledger).
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
+}
+
+/// `qualify ledger ...`.
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Merge another ledger (fetched from a clone whose ledger diverged) into refs/qualify/ledger:
+    /// the union of both, as a merge commit, or a fast-forward.
+    ///
+    /// For a push refused because another clone appended first:
+    /// `git fetch origin refs/qualify/ledger:refs/qualify/incoming`, then
+    /// `qualify ledger merge refs/qualify/incoming`, then push again.
+    Merge(LedgerMergeArgs),
+}
+
+/// `qualify ledger merge`.
+#[derive(Debug, Args)]
+pub struct LedgerMergeArgs {
+    /// The other ledger: a reference or commit (e.g. refs/qualify/incoming).
+    #[arg(value_name = "REF")]
+    pub reference: String,
 }
 
 /// `qualify status`.

@@ -56,6 +56,7 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Command::Deviation(command) => super::deviation::deviation(&config, command),
         Command::Status(args) => super::status::status(&config, args, &mut stdout.lock()),
         Command::Recover(args) => super::recover::recover(&config, args),
+        Command::Ledger(command) => super::ledger::ledger(&config, command),
         Command::Keygen(_) | Command::Verify(_) | Command::Render(_) => {
             Err(Error::Internal("unreachable".into()))
         }

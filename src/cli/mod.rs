@@ -7,6 +7,7 @@ mod gate;
 mod impact;
 mod key_input;
 mod keygen;
+mod ledger;
 mod list;
 mod output;
 mod refusal;
@@ -22,7 +23,7 @@ mod verify;
 
 pub use args::{
     Cli, Command, DeviationCloseArgs, DeviationCommand, Format, GateArgs, ImpactArgs, KeyArgs,
-    KeygenArgs, ListArgs, Progress, RecoverArgs, RenderArgs, RunArgs, SelectArgs, SignArgs,
-    StatusArgs, SupersedeArgs, VerifyArgs,
+    KeygenArgs, LedgerCommand, LedgerMergeArgs, ListArgs, Progress, RecoverArgs, RenderArgs,
+    RunArgs, SelectArgs, SignArgs, StatusArgs, SupersedeArgs, VerifyArgs,
 };
 pub use dispatch::run;

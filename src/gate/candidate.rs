@@ -42,6 +42,9 @@ pub fn evaluate(
             .path(&f.subject),
         );
     }
+    if let Some(reason) = crate::anchor::gate_reason(&report.anchor) {
+        findings.push(GateFinding::new(GateCode::NotAnchored, reason).package(&pkg));
+    }
     let signed: BTreeSet<&str> = report
         .signatures
         .iter()

@@ -35,6 +35,8 @@ pub enum GateCode {
     ScenarioNotCovered,
     /// A package was made from a dirty tree or without a revision.
     NotReleasable,
+    /// A package could not be checked against the git ledger (no ledger, not fetched).
+    NotAnchored,
     /// A supersession record cannot be read or does not verify; it disposes of nothing.
     SupersessionInvalid,
 }
@@ -65,6 +67,7 @@ impl GateCode {
             GateCode::ScenarioFailed => "scenario_failed",
             GateCode::ScenarioNotCovered => "scenario_not_covered",
             GateCode::NotReleasable => "not_releasable",
+            GateCode::NotAnchored => "not_anchored",
             GateCode::SupersessionInvalid => "supersession_invalid",
         }
     }
