@@ -18,6 +18,7 @@ mod verify;
 
 pub use args::{
     Cli, Command, DeviationCloseArgs, DeviationCommand, Format, GateArgs, ImpactArgs, KeyArgs,
-    KeygenArgs, ListArgs, Progress, RenderArgs, RunArgs, SelectArgs, SignArgs, SupersedeArgs, VerifyArgs,
+    KeygenArgs, ListArgs, Progress, RenderArgs, RunArgs, SelectArgs, SignArgs, SupersedeArgs,
+    VerifyArgs,
 };
 pub use dispatch::run;

@@ -15,11 +15,11 @@ mod workflow_check;
 
 pub use contents::{EnvelopeKind, PackageContents, SIGNATURES_DIR, StoredEnvelope};
 pub use finding::{Check, Finding, Severity};
+pub use rendition_check::check_rendition_target;
+pub use report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
 pub use safe_read::{
     MAX_ENVELOPE_BYTES, MAX_METADATA_BYTES, SafeReadError, open_regular, read_regular,
 };
-pub use rendition_check::check_rendition_target;
-pub use report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
 pub use sequence::signing_order;
 pub use signatures::{CheckedEnvelope, check_envelopes};
 pub use verification::{Verification, VerifyOptions, verify_package};
