@@ -143,7 +143,10 @@ fn an_adapter_that_dumps_its_environment_leaves_no_secret_in_the_package() {
         "INNOCENT_COPY",
         "PLANT_DB_PASSWORD",
     ] {
-        assert!(!log.contains(absent), "{absent} reached the adapter:\n{log}");
+        assert!(
+            !log.contains(absent),
+            "{absent} reached the adapter:\n{log}"
+        );
     }
 
     // The environment handed to the adapter is recorded, secrets redacted.

@@ -47,9 +47,7 @@ fn qualify_guarded(f: &Fixture, args: &[&str]) -> (Option<i32>, String) {
             (output.status.code(), text)
         }
         Err(_) => {
-            let _ = Command::new("kill")
-                .args(["-9", &pid.to_string()])
-                .status();
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
             panic!(
                 "qualify {} did not finish within {WATCHDOG:?}: it hangs",
                 args.join(" ")
@@ -96,10 +94,7 @@ fn a_forged_rendition_is_an_error_naming_the_file() {
     assert_rejected(
         &f,
         &pkg,
-        &[
-            "ERROR: renditions/report.pdf:",
-            "the audit trail recorded",
-        ],
+        &["ERROR: renditions/report.pdf:", "the audit trail recorded"],
     );
     // Replaced by a PDF that was never rendered at all: also an error.
     fs::write(&pdf, b"%PDF-1.4\n% forged\n").unwrap();
@@ -134,7 +129,11 @@ fn render_refuses_a_symlinked_renditions_folder_and_verify_reports_it() {
     let (code, out) = qualify_guarded(&f, &["render", pkg.to_str().unwrap()]);
     assert_ne!(code, Some(0), "{out}");
     assert!(out.contains("refusing to write renditions"), "{out}");
-    assert_eq!(fs::read_dir(&outside).unwrap().count(), 0, "wrote through the link");
+    assert_eq!(
+        fs::read_dir(&outside).unwrap().count(),
+        0,
+        "wrote through the link"
+    );
     assert_rejected(&f, &pkg, &["ERROR: renditions:"]);
 
     // A link planted inside a real renditions/ folder is refused as well.
@@ -177,7 +176,12 @@ fn fifos_in_the_package_do_not_hang_verify() {
     let pristine = f.path().join("pristine");
     copy_dir(&pkg, &pristine);
     let envelope = f.envelope("executed");
-    let envelope = envelope.strip_prefix(&pkg).unwrap().to_str().unwrap().to_string();
+    let envelope = envelope
+        .strip_prefix(&pkg)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     for rel in [
         "manifest.json",
         "audit/trail.jsonl",
@@ -226,10 +230,6 @@ fn the_gate_does_not_hang_on_a_fifo_in_the_evidence_store() {
     fs::remove_file(&results).unwrap();
     mkfifo(&results);
     let (code, out) = qualify_guarded(&f, &["gate", "--format", "json"]);
-    assert_eq!(
-        code,
-        Some(qualify::exit_code::GATE_NOT_SATISFIED),
-        "{out}"
-    );
+    assert_eq!(code, Some(qualify::exit_code::GATE_NOT_SATISFIED), "{out}");
     assert!(out.contains("package_unverified"), "{out}");
 }

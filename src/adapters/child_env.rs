@@ -151,7 +151,8 @@ mod tests {
     #[test]
     fn scrubs_secrets_and_adds_explicit_variables() {
         let mut c = AdapterConfig::new(AdapterKind::Process);
-        c.env.insert("MODE".into(), EnvValue::Literal("strict".into()));
+        c.env
+            .insert("MODE".into(), EnvValue::Literal("strict".into()));
         c.env.insert(
             "BRIDGE_DB".into(),
             EnvValue::From(FromEnv {
@@ -169,7 +170,15 @@ mod tests {
         let names: Vec<&str> = env.vars.keys().map(String::as_str).collect();
         assert_eq!(
             names,
-            ["BRIDGE_DB", "DB_PASS", "HOME", "LINE", "LINE_ID", "MODE", "PATH"]
+            [
+                "BRIDGE_DB",
+                "DB_PASS",
+                "HOME",
+                "LINE",
+                "LINE_ID",
+                "MODE",
+                "PATH"
+            ]
         );
         assert_eq!(env.vars["BRIDGE_DB"], "hunter2-secret");
         assert_eq!(env.recorded["BRIDGE_DB"], REDACTED);

@@ -24,7 +24,9 @@ pub struct FromEnv {
 /// Why a variable may not be handed to an adapter explicitly, if it may not.
 pub fn refused_variable(var: &str) -> Option<String> {
     if var.is_empty() || var.contains(['=', '\0']) {
-        return Some(format!("`{var}` is not the name of an environment variable"));
+        return Some(format!(
+            "`{var}` is not the name of an environment variable"
+        ));
     }
     if var.to_ascii_uppercase().starts_with("QUALIFY_") {
         return Some(format!(

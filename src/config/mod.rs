@@ -1,8 +1,8 @@
 //! Project configuration: `qualify.yaml`, the requirements file, adapters and components.
 
 mod adapter;
-mod adapter_env;
 mod adapter_check;
+mod adapter_env;
 mod broker;
 mod component;
 mod error;
@@ -13,8 +13,8 @@ mod requirements;
 mod tls;
 mod workflow;
 
-pub use adapter_env::{EnvValue, FromEnv, refused_variable};
 pub use adapter::{AdapterConfig, AdapterKind, Isolation, SqlDriver, Timeouts};
+pub use adapter_env::{EnvValue, FromEnv, refused_variable};
 pub use broker::BrokerAddress;
 pub use component::Component;
 pub use error::ConfigError;

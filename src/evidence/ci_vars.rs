@@ -172,7 +172,14 @@ mod tests {
         ] {
             assert!(is_secret_name(secret), "{secret}");
         }
-        for plain in ["PATH", "COMPASS_HOME", "PATTERN", "AUTHOR_NAME", "PWD", "LANG"] {
+        for plain in [
+            "PATH",
+            "COMPASS_HOME",
+            "PATTERN",
+            "AUTHOR_NAME",
+            "PWD",
+            "LANG",
+        ] {
             assert!(!is_secret_name(plain), "{plain}");
         }
     }

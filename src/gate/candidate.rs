@@ -60,7 +60,10 @@ pub fn evaluate(
         findings.push(
             GateFinding::new(
                 GateCode::SignatureMissing,
-                format!("not signed `{}` (no valid signature of that meaning)", m.name),
+                format!(
+                    "not signed `{}` (no valid signature of that meaning)",
+                    m.name
+                ),
             )
             .package(&pkg)
             .meaning(&m.name),

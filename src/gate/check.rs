@@ -206,7 +206,11 @@ fn verdict(report: &mut GateReport) {
         );
     }
     // Superseded packages still explain an invalid record about them.
-    for c in report.candidates.iter().filter(|c| c.superseded_by.is_some()) {
+    for c in report
+        .candidates
+        .iter()
+        .filter(|c| c.superseded_by.is_some())
+    {
         findings.extend(
             c.findings
                 .iter()

@@ -110,7 +110,9 @@ pub fn record(
 ) -> Result<PathBuf, SignError> {
     let refuse = |m: String| Err(SignError::Refused(m));
     if reason.trim().chars().count() < 10 {
-        return refuse("--reason must say why the package is superseded (at least 10 characters)".into());
+        return refuse(
+            "--reason must say why the package is superseded (at least 10 characters)".into(),
+        );
     }
     if old.id == new.id {
         return refuse(format!("a package cannot supersede itself ({})", old.id));
@@ -213,7 +215,10 @@ fn subjects(p: &SupersessionPredicate) -> Vec<RecordSubject> {
 
 /// Every record of the project: the valid ones, and for the others the file and why it does not
 /// count.
-pub fn load(config: &Config, registry: Option<&Registry>) -> (Vec<Supersession>, Vec<(String, String)>) {
+pub fn load(
+    config: &Config,
+    registry: Option<&Registry>,
+) -> (Vec<Supersession>, Vec<(String, String)>) {
     let (mut valid, mut invalid) = (Vec::new(), Vec::new());
     let Ok(entries) = std::fs::read_dir(records_dir(config)) else {
         return (valid, invalid);
@@ -259,12 +264,17 @@ fn check(
         return Err("expected exactly one signature".into());
     };
     let signer = registry.by_key_id(&sig.keyid).ok_or_else(|| {
-        format!("signed by key {}, which is not in the signers registry", sig.keyid)
+        format!(
+            "signed by key {}, which is not in the signers registry",
+            sig.keyid
+        )
     })?;
     envelope.verify(sig, &signer.public_key)?;
     if p.key_id != sig.keyid || p.signer_id != signer.entry.id || p.signer_name != signer.entry.name
     {
-        return Err("the signer named inside does not match the signing key's registry entry".into());
+        return Err(
+            "the signer named inside does not match the signing key's registry entry".into(),
+        );
     }
     let at: DateTime<Utc> = p.signed_at.parse().map_err(|e| format!("signed_at: {e}"))?;
     signer.validity_at(at)?;

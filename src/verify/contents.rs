@@ -163,8 +163,8 @@ fn load_manifest(dir: &Path) -> Result<(Manifest, String), Finding> {
     let fail = |m: String| Finding::error(Check::Package, MANIFEST_FILE, m);
     let bytes = read_regular(&dir.join(MANIFEST_FILE), MAX_METADATA_BYTES)
         .map_err(|e| fail(e.to_string()))?;
-    let manifest: Manifest = serde_json::from_slice(&bytes)
-        .map_err(|e| fail(format!("not a manifest: {e}")))?;
+    let manifest: Manifest =
+        serde_json::from_slice(&bytes).map_err(|e| fail(format!("not a manifest: {e}")))?;
     if manifest.schema != MANIFEST_SCHEMA {
         return Err(fail(format!(
             "schema {:?}; this version of qualify reads {MANIFEST_SCHEMA:?}",

@@ -28,11 +28,11 @@ pub use key_summary::{KeySummary, RefusedAttempt};
 pub use time_check::{DEFAULT_MAX_SKEW_SECONDS, TimePolicy};
 pub use trust_anchor::{TrustAnchor, TrustSummary};
 pub use validity::envelope_validity;
+pub use rendition_check::check_rendition_target;
+pub use report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
 pub use safe_read::{
     MAX_ENVELOPE_BYTES, MAX_METADATA_BYTES, SafeReadError, open_regular, read_regular,
 };
-pub use rendition_check::check_rendition_target;
-pub use report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
 pub use sequence::signing_order;
 pub use signatures::{CheckedEnvelope, check_envelopes};
 pub use verification::{Verification, VerifyOptions, verify_package};

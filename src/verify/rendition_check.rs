@@ -143,7 +143,9 @@ fn check_one(contents: &PackageContents, path: &str) -> Result<(String, Vec<u8>,
         return Err("is a symbolic link: renditions are regular files that `qualify render` writes; a link is never followed".into());
     }
     if path == RENDITIONS_DIR {
-        return Err("is not a folder: only `qualify render` writes renditions, into a folder".into());
+        return Err(
+            "is not a folder: only `qualify render` writes renditions, into a folder".into(),
+        );
     }
     if meta.is_dir() {
         return Err("a folder planted in renditions/: `qualify render` writes only report.html and report.pdf there".into());

@@ -105,7 +105,11 @@ fn kind_name(kind: &std::fs::FileType) -> &'static str {
             return "socket";
         }
     }
-    if kind.is_dir() { "folder" } else { "special file" }
+    if kind.is_dir() {
+        "folder"
+    } else {
+        "special file"
+    }
 }
 
 #[cfg(test)]
