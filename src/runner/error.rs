@@ -34,3 +34,25 @@ pub enum CampaignError {
     #[error("cannot start the async runtime")]
     Runtime(#[source] std::io::Error),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::errors::Error;
+
+    #[test]
+    fn the_os_reason_stays_in_the_chain() {
+        let cause = std::io::Error::new(std::io::ErrorKind::StorageFull, "disk full");
+        let package = PackageError::Write {
+            path: PathBuf::from("/evidence/.staging-x/results.json"),
+            source: cause,
+        };
+        let err = Error::from(CampaignError::Write(package));
+        assert_eq!(err.exit_code(), crate::exit_code::INTERNAL_ERROR);
+        assert_eq!(
+            err.report(),
+            "error: cannot write the evidence package\n  caused by: cannot write \
+             /evidence/.staging-x/results.json\n  caused by: disk full"
+        );
+    }
+}
