@@ -26,6 +26,9 @@ pub enum Error {
     /// The evidence package could not be written.
     #[error("evidence package: {0}")]
     Evidence(String),
+    /// A campaign could not make or seal its package (the cause chain names file and reason).
+    #[error(transparent)]
+    Campaign(#[from] crate::runner::CampaignError),
     /// Anything else that should not happen.
     #[error("internal error: {0}")]
     Internal(String),
@@ -39,7 +42,9 @@ impl Error {
                 exit_code::INPUT_ERROR
             }
             Error::Sign(e) => e.exit_code(),
-            Error::Evidence(_) | Error::Internal(_) => exit_code::INTERNAL_ERROR,
+            Error::Evidence(_) | Error::Campaign(_) | Error::Internal(_) => {
+                exit_code::INTERNAL_ERROR
+            }
         }
     }
 

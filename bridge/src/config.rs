@@ -139,6 +139,17 @@ mod tests {
     }
 
     #[test]
+    fn a_parse_error_names_line_and_column() {
+        let bad = b"reorder_window_ms: 1\nskew_tolerance_ms: [oops\nideal_cycle_time_ms: {}\n";
+        let Err(ConfigError::Parse { source, .. }) = LoadedConfig::parse(bad, "t") else {
+            panic!("a parse error expected");
+        };
+        let location = source.location().expect("the parser locates the error");
+        assert!(location.line() >= 2, "{source}");
+        assert!(source.to_string().contains(" at line "), "{source}");
+    }
+
+    #[test]
     fn zero_ideal_cycle_time_is_refused() {
         let zero = b"reorder_window_ms: 1\nskew_tolerance_ms: 1\nideal_cycle_time_ms: {P: 0}\n";
         assert!(matches!(

@@ -1,16 +1,18 @@
 //! Building a [`Report`] from a [`PackageState`]: every section of the report, in order.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::headline::{Verdict, cover, headline};
 use super::model::*;
 use super::package_state::{PackageState, RenditionKind};
-use crate::evidence::{ScenarioResult, Status};
+use crate::config::ProjectInfo;
+use crate::evidence::{RunResults, ScenarioResult};
 
-const NOT_RECORDED: &str = "not recorded in this package";
+pub(super) const NOT_RECORDED: &str = "not recorded in this package";
 
-fn text(v: &Value, path: &[&str]) -> String {
+pub(super) fn text(v: &Value, path: &[&str]) -> String {
     let mut cur = v;
     for key in path {
         match cur.get(key) {
@@ -25,7 +27,7 @@ fn text(v: &Value, path: &[&str]) -> String {
     }
 }
 
-fn or_not_recorded(s: &str) -> String {
+pub(super) fn or_not_recorded(s: &str) -> String {
     if s.trim().is_empty() {
         NOT_RECORDED.into()
     } else {
@@ -33,135 +35,14 @@ fn or_not_recorded(s: &str) -> String {
     }
 }
 
-/// Builds the whole report.
+/// Builds the whole report: the headline first (verdict, identities), then each section from
+/// the package state, then the summary and the conclusion that depend on those sections.
 pub(crate) fn build(state: &PackageState) -> Report {
     let r = &state.results;
     let scenarios: Vec<&ScenarioResult> = r.features.iter().flat_map(|f| &f.scenarios).collect();
-    let failed = r.summary.scenarios_failed > 0;
-    let (status, status_class) = if failed {
-        ("FAILED", "failed")
-    } else if !r.releasable {
-        ("NOT RELEASABLE", "not-releasable")
-    } else {
-        ("PASSED", "passed")
-    };
-    let mut status_reasons = Vec::new();
-    for sc in scenarios.iter().filter(|s| s.status != Status::Passed) {
-        status_reasons.push(format!("Scenario failed: {} ({})", sc.name, sc.id));
-    }
-    for b in &r.release_blockers {
-        status_reasons.push(format!("Not releasable: {b}"));
-    }
-    for p in &r.campaign_problems {
-        status_reasons.push(format!("Campaign problem: {p}"));
-    }
-
-    let project = state.project.as_ref().map(|p| &p.project);
-    let project_name = project.map(|p| p.name.clone()).unwrap_or_default();
-    let system = or_not_recorded(project.map(|p| p.system.as_str()).unwrap_or(""));
-    let stage = r.selection.stage.clone().unwrap_or_else(|| "all".into());
-    let git_commit = match &state.git {
-        Some(g) if text(g, &["state"]) == "revision" => text(g, &["commit"]),
-        Some(g) => format!("none: {}", text(g, &["reason"])),
-        None => NOT_RECORDED.into(),
-    };
-    let (digest_label, digest, rendition) = match (&state.kind, &state.manifest) {
-        (RenditionKind::Current, Some((_, d))) => (
-            "Manifest digest",
-            d.clone(),
-            "Rendition of the package as it stands, signatures included (outside the manifest)",
-        ),
-        _ => (
-            "Content digest",
-            state.content_digest.clone(),
-            "Rendition sealed inside the package (listed in its manifest)",
-        ),
-    };
-    let generated_at = generated_at(state);
-
-    let mut adapters = BTreeSet::new();
-    for sc in &scenarios {
-        for a in &sc.adapters {
-            let mut s = format!("{} ({})", a.adapter, a.kind);
-            if let Some(n) = &a.name {
-                s.push_str(&format!(": {n}"));
-            }
-            if let Some(v) = &a.version {
-                s.push_str(&format!(" {v}"));
-            }
-            if let Some(d) = &a.sha256 {
-                s.push_str(&format!(", SHA-256 {d}"));
-            }
-            adapters.insert(s);
-        }
-    }
-    let mut git_line = git_commit.clone();
-    if let Some(g) = &state.git
-        && text(g, &["state"]) == "revision"
-    {
-        let branch = text(g, &["branch"]);
-        if !branch.is_empty() {
-            git_line.push_str(&format!(" (branch {branch})"));
-        }
-        if g.get("dirty").and_then(Value::as_bool) == Some(true) {
-            git_line.push_str(" — working tree DIRTY");
-        }
-    }
-    let cover = vec![
-        field("Project", or_not_recorded(&project_name)),
-        field("System under test", system.clone()),
-        field(
-            "Adapters under test",
-            if adapters.is_empty() {
-                "none started".to_string()
-            } else {
-                adapters.into_iter().collect::<Vec<_>>().join("\n")
-            },
-        ),
-        field("Stage", stage.clone()),
-        field("Package id", r.package_id.clone()),
-        field("Git revision", git_line),
-        field(digest_label, digest.clone()),
-        field("Overall status", status),
-        field("Campaign", format!("{} to {}", r.started_at, r.finished_at)),
-        field(
-            "Generated",
-            format!("{generated_at} (time taken from the package)"),
-        ),
-        field("Rendition", rendition),
-        field("Tool", format!("{} {}", r.tool.name, r.tool.version)),
-    ];
-
+    let h = headline(state, &scenarios);
+    let cover = cover(state, &h, &scenarios);
     let (approvals, approvals_pending) = approvals(state);
-    let purpose = vec![
-        field(
-            "Purpose",
-            or_not_recorded(project.map(|p| p.purpose.as_str()).unwrap_or("")),
-        ),
-        field(
-            "Scope",
-            or_not_recorded(project.map(|p| p.scope.as_str()).unwrap_or("")),
-        ),
-        field(
-            "Intended use",
-            or_not_recorded(project.map(|p| p.intended_use.as_str()).unwrap_or("")),
-        ),
-    ];
-    let feature_descriptions = r
-        .features
-        .iter()
-        .map(|f| {
-            let d = f.description.clone().unwrap_or_default();
-            field(
-                &f.name,
-                if d.trim().is_empty() {
-                    "(no description)".into()
-                } else {
-                    d.trim().to_string()
-                },
-            )
-        })
-        .collect();
     let (environment, environment_files) = environment(state);
     let requirements = requirements(state, &scenarios);
     let features = r
@@ -176,60 +57,27 @@ pub(crate) fn build(state: &PackageState) -> Report {
     let deviations = deviations(state);
     let impact = impact(state);
     let (audit, audit_note) = audit(state);
-    let s = &r.summary;
-    let summary = vec![
-        field(
-            "Scenarios",
-            format!(
-                "{} run, {} passed, {} failed",
-                s.scenarios, s.scenarios_passed, s.scenarios_failed
-            ),
-        ),
-        field(
-            "Steps",
-            format!(
-                "{} passed, {} failed, {} undefined, {} skipped",
-                s.steps_passed, s.steps_failed, s.steps_undefined, s.steps_skipped
-            ),
-        ),
-        field("Requirements", requirement_summary(&requirements)),
-        field("Deviations", format!("{} recorded", deviations.len())),
-        field("Signatures", format!("{} present", approvals.len())),
-    ];
-    let conclusion = match status {
-        "PASSED" => format!(
-            "All {} scenarios passed on a clean, committed revision. The package supports release of {} once the required signatures are present.",
-            s.scenarios, system
-        ),
-        "NOT RELEASABLE" => "All scenarios passed, but the package cannot support a release: it is not tied to a clean, committed revision (see the reasons on the cover).".to_string(),
-        _ if !deviations.is_empty() && deviations.iter().all(|d| !d.disposition.starts_with("open")) => format!(
-            "{} of {} scenarios failed. Every deviation has a signed disposition (section 7); the conclusion on the requirements they cover rests on those dispositions.",
-            s.scenarios_failed, s.scenarios
-        ),
-        _ => format!(
-            "{} of {} scenarios failed. The system is not shown to meet the requirements covered by them until each deviation is dispositioned.",
-            s.scenarios_failed, s.scenarios
-        ),
-    };
-    let verification = verification(state, &digest);
+    let summary = summary(r, &requirements, deviations.len(), approvals.len());
+    let conclusion = conclusion(h.verdict, r, &h.system, &deviations);
+    let verification = verification(state, &h.digest);
     Report {
-        project_name,
-        system,
+        project_name: h.project_name,
+        system: h.system,
         package_id: r.package_id.clone(),
-        stage,
-        git_commit,
-        digest_label: digest_label.into(),
-        digest,
-        rendition: rendition.into(),
-        status: status.into(),
-        status_class: status_class.into(),
-        status_reasons,
-        generated_at,
+        stage: h.stage,
+        git_commit: h.git_commit,
+        digest_label: h.digest_label.into(),
+        digest: h.digest,
+        rendition: h.rendition.into(),
+        status: h.verdict.word().into(),
+        status_class: h.verdict.class().into(),
+        status_reasons: h.status_reasons,
+        generated_at: h.generated_at,
         cover,
         approvals,
         approvals_pending,
-        purpose,
-        feature_descriptions,
+        purpose: purpose(state),
+        feature_descriptions: feature_descriptions(r),
         environment,
         environment_files,
         requirements,
@@ -244,8 +92,88 @@ pub(crate) fn build(state: &PackageState) -> Report {
     }
 }
 
+/// Purpose, scope and intended use, as qualify.yaml states them.
+fn purpose(state: &PackageState) -> Vec<Field> {
+    let project = state.project.as_ref().map(|p| &p.project);
+    let stated = |f: fn(&ProjectInfo) -> &str| or_not_recorded(project.map(f).unwrap_or(""));
+    vec![
+        field("Purpose", stated(|p| p.purpose.as_str())),
+        field("Scope", stated(|p| p.scope.as_str())),
+        field("Intended use", stated(|p| p.intended_use.as_str())),
+    ]
+}
+
+fn feature_descriptions(r: &RunResults) -> Vec<Field> {
+    r.features
+        .iter()
+        .map(|f| {
+            let d = f.description.clone().unwrap_or_default();
+            field(
+                &f.name,
+                if d.trim().is_empty() {
+                    "(no description)".into()
+                } else {
+                    d.trim().to_string()
+                },
+            )
+        })
+        .collect()
+}
+
+fn summary(
+    r: &RunResults,
+    requirements: &[RequirementRow],
+    deviations: usize,
+    signatures: usize,
+) -> Vec<Field> {
+    let s = &r.summary;
+    vec![
+        field(
+            "Scenarios",
+            format!(
+                "{} run, {} passed, {} failed",
+                s.scenarios, s.scenarios_passed, s.scenarios_failed
+            ),
+        ),
+        field(
+            "Steps",
+            format!(
+                "{} passed, {} failed, {} undefined, {} skipped",
+                s.steps_passed, s.steps_failed, s.steps_undefined, s.steps_skipped
+            ),
+        ),
+        field("Requirements", requirement_summary(requirements)),
+        field("Deviations", format!("{deviations} recorded")),
+        field("Signatures", format!("{signatures} present")),
+    ]
+}
+
+fn conclusion(
+    verdict: Verdict,
+    r: &RunResults,
+    system: &str,
+    deviations: &[DeviationRow],
+) -> String {
+    let s = &r.summary;
+    match verdict {
+        Verdict::Passed => format!(
+            "All {} scenarios passed on a clean, committed revision. The package supports release of {} once the required signatures are present.",
+            s.scenarios, system
+        ),
+        Verdict::NotReleasable => "All scenarios passed, but the package cannot support a release: it is not tied to a clean, committed revision (see the reasons on the cover).".to_string(),
+        Verdict::Failed if !deviations.is_empty() && deviations.iter().all(|d| !d.disposition.starts_with("open")) => format!(
+            "{} of {} scenarios failed. Every deviation has a signed disposition (section 7); the conclusion on the requirements they cover rests on those dispositions.",
+            s.scenarios_failed, s.scenarios
+        ),
+        Verdict::Failed => format!(
+            "{} of {} scenarios failed. The system is not shown to meet the requirements covered by them until each deviation is dispositioned.",
+            s.scenarios_failed, s.scenarios
+        ),
+    }
+}
+
 /// The latest time recorded in what the rendition shows: never the wall clock.
-fn generated_at(state: &PackageState) -> String {
+pub(super) fn generated_at(state: &PackageState) -> String {
     let mut latest = state.results.finished_at.clone();
     if state.kind == RenditionKind::Current {
         let mut times = Vec::new();
@@ -631,25 +559,7 @@ fn impact(state: &PackageState) -> Vec<Field> {
         ),
         field(
             "Changed paths",
-            list("changes", &|c| {
-                let components: Vec<String> = c
-                    .get("components")
-                    .and_then(Value::as_array)
-                    .map(|v| v.iter().map(plain).collect())
-                    .unwrap_or_default();
-                let mut line = format!("{} {}", text(c, &["kind"]), text(c, &["path"]));
-                let old = text(c, &["old_path"]);
-                if !old.is_empty() {
-                    line.push_str(&format!(" (from {old})"));
-                }
-                if !components.is_empty() {
-                    line.push_str(&format!(" → {}", components.join(", ")));
-                }
-                if c.get("needs_human_assessment") == Some(&Value::Bool(true)) {
-                    line.push_str(" (needs a human assessment)");
-                }
-                line
-            }),
+            list("changes", &|c| change_line(c, &plain)),
         ),
         field(
             "Impacted components",
@@ -676,6 +586,27 @@ fn impact(state: &PackageState) -> Vec<Field> {
         field("Deleted feature files", list("deleted_features", &plain)),
         field("Paths without a component", list("unclaimed_paths", &plain)),
     ]
+}
+
+/// One changed path of the impact assessment: kind, path, origin, components it touches.
+fn change_line(c: &Value, plain: &dyn Fn(&Value) -> String) -> String {
+    let components: Vec<String> = c
+        .get("components")
+        .and_then(Value::as_array)
+        .map(|v| v.iter().map(plain).collect())
+        .unwrap_or_default();
+    let mut line = format!("{} {}", text(c, &["kind"]), text(c, &["path"]));
+    let old = text(c, &["old_path"]);
+    if !old.is_empty() {
+        line.push_str(&format!(" (from {old})"));
+    }
+    if !components.is_empty() {
+        line.push_str(&format!(" → {}", components.join(", ")));
+    }
+    if c.get("needs_human_assessment") == Some(&Value::Bool(true)) {
+        line.push_str(" (needs a human assessment)");
+    }
+    line
 }
 
 /// An audit entry recording a rendering of the report.

@@ -4,6 +4,7 @@
 
 mod build;
 mod error;
+mod headline;
 mod html;
 mod model;
 mod package_state;

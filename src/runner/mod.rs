@@ -5,12 +5,16 @@ mod assemble;
 mod campaign;
 mod collector;
 mod cucumber_writer;
+mod error;
 mod event;
+mod execute;
 mod failure;
 mod progress;
+mod seal;
 
 pub use campaign::{CampaignOptions, CampaignOutcome, run_campaign};
 pub use collector::{Collected, Collector, ScenarioOutcome, StepOutcome};
+pub use error::CampaignError;
 pub use event::{PlannedStep, Reporter, RunEvent};
 pub use failure::{StepFailure, fail, install_quiet_hook, panic_message};
 pub use progress::{Progress, ProgressMode};

@@ -1,0 +1,94 @@
+//! The write phase of a campaign: the run's record, its renditions, the deviation register and
+//! the report go into the package, which is then sealed with its audit trail.
+
+use super::campaign::{CampaignOptions, RunRecord};
+use super::error::CampaignError;
+use crate::config::Config;
+use crate::deviation::{DEVIATIONS_FILE, DeviationRegister};
+use crate::errors::Error;
+use crate::evidence::{PackageWriter, SealedPackage, write_cucumber_json, write_junit};
+use crate::git::GitInfo;
+use crate::render::{PACKAGE_TEMPLATE, PROJECT_FILE, ProjectRecord, RenditionKind, render_package};
+
+/// Writes every sealed file of the run into `package` and seals it.
+pub(super) fn seal(
+    config: &Config,
+    options: &CampaignOptions,
+    package: PackageWriter,
+    git: &GitInfo,
+    record: &RunRecord,
+) -> Result<SealedPackage, Error> {
+    let RunRecord {
+        results,
+        environment,
+    } = record;
+    let write = CampaignError::Write;
+    package.write_json("results.json", results).map_err(write)?;
+    package
+        .write_json("environment.json", environment)
+        .map_err(write)?;
+    package.write_json("git.json", git).map_err(write)?;
+    if let Some(impact) = &options.impact {
+        package.write_json("impact.json", impact).map_err(write)?;
+        let md = crate::impact::markdown(impact, &config.dir).map_err(Error::Usage)?;
+        package
+            .write_with("impact.md", |w| w.write_all(md.as_bytes()))
+            .map_err(write)?;
+    }
+    package
+        .write_with("junit.xml", |w| write_junit(results, w))
+        .map_err(write)?;
+    package
+        .write_with("cucumber.json", |w| write_cucumber_json(results, w))
+        .map_err(write)?;
+    // Deviations and the audit trail (src/deviation, src/audit): the register is sealed content;
+    // the trail is written once the manifest digest is known and moves into place with it.
+    let register = DeviationRegister::from_results(results);
+    package
+        .write_json(DEVIATIONS_FILE, &register)
+        .map_err(write)?;
+    // The report last, so that it describes every other sealed file.
+    write_report(config, &package)?;
+    let sealed = package
+        .finalize_with(|root, manifest, manifest_sha256| {
+            crate::audit::write_run_trail(
+                root,
+                &crate::audit::RunTrailInput {
+                    manifest,
+                    manifest_sha256,
+                    environment,
+                    results,
+                    register: &register,
+                },
+            )
+        })
+        .map_err(write)?;
+    Ok(sealed)
+}
+
+/// Writes `project.json`, the project's template if it has one, and the sealed renditions
+/// (`report.html`, `report.pdf`): last, so that they describe every other file of the package.
+fn write_report(config: &Config, package: &PackageWriter) -> Result<(), CampaignError> {
+    let write = CampaignError::Write;
+    package
+        .write_json(PROJECT_FILE, &ProjectRecord::from_config(config))
+        .map_err(write)?;
+    if let Some(template) = &config.report_template {
+        let text = std::fs::read(template).map_err(|source| CampaignError::Template {
+            path: template.clone(),
+            source,
+        })?;
+        package
+            .write_with(PACKAGE_TEMPLATE, |w| w.write_all(&text))
+            .map_err(write)?;
+    }
+    let renditions = render_package(package.root(), RenditionKind::Sealed, None)
+        .map_err(CampaignError::Render)?;
+    package
+        .write_with("report.html", |w| w.write_all(&renditions.html))
+        .map_err(write)?;
+    package
+        .write_with("report.pdf", |w| w.write_all(&renditions.pdf))
+        .map_err(write)?;
+    Ok(())
+}
