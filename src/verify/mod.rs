@@ -12,7 +12,8 @@ mod signatures;
 mod verification;
 mod workflow_check;
 
-pub use contents::{EnvelopeKind, PackageContents, SIGNATURES_DIR, StoredEnvelope};
+pub use audit_check::check_audit;
+pub use contents::{EnvelopeKind, PackageContents, SIGNATURES_DIR, StoredEnvelope, parse_envelope};
 pub use finding::{Check, Finding, Severity};
 pub use report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
 pub use sequence::signing_order;
