@@ -81,18 +81,29 @@ pub enum TrailError {
 }
 
 impl AuditTrail {
-    /// Parses trail bytes.
+    /// Parses trail bytes. Lines end at `\n` only, and each line's digest is over its exact
+    /// bytes: a `\r` added before a newline, or bytes that are not UTF-8, change the digest (and
+    /// so break the chain) instead of being normalised away by the reading.
     pub fn parse(package_id: &str, bytes: &[u8]) -> AuditTrail {
-        let text = String::from_utf8_lossy(bytes);
-        let unterminated = !text.is_empty() && !text.ends_with('\n');
-        let lines = text
-            .lines()
+        let unterminated = !bytes.is_empty() && !bytes.ends_with(b"\n");
+        let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+        let raw_lines: Vec<&[u8]> = if bytes.is_empty() {
+            Vec::new()
+        } else {
+            body.split(|b| *b == b'\n').collect()
+        };
+        let lines = raw_lines
+            .into_iter()
             .enumerate()
-            .map(|(i, line)| TrailLine {
+            .map(|(i, raw)| TrailLine {
                 line: i + 1,
-                text: line.to_string(),
-                sha256: sha256_hex(line.as_bytes()),
-                entry: serde_json::from_str(line).map_err(|e| format!("not an audit entry: {e}")),
+                text: String::from_utf8_lossy(raw).into_owned(),
+                sha256: sha256_hex(raw),
+                entry: std::str::from_utf8(raw)
+                    .map_err(|e| format!("not an audit entry: the line is not UTF-8 text ({e})"))
+                    .and_then(|line| {
+                        serde_json::from_str(line).map_err(|e| format!("not an audit entry: {e}"))
+                    }),
             })
             .collect();
         AuditTrail {
@@ -317,6 +328,43 @@ mod tests {
             .map(|l| format!("{l}\n"))
             .collect::<String>()
             .into_bytes()
+    }
+
+    #[test]
+    fn line_digests_are_over_the_exact_bytes() {
+        // Found by the property test `any_byte_change_before_the_last_line_of_an_audit_trail_
+        // breaks_its_chain`: digests were taken over the text as decoded lossily and split by
+        // `str::lines`, so deleting one byte of a U+FFFD (which decodes to U+FFFD again) or
+        // adding a `\r` before a newline changed the file without breaking the chain.
+        let mut first = new(AuditAction::Created, "pkg");
+        first.why = "a\u{fffd}\u{fffd}".into();
+        let bytes = AuditTrail::render_new(
+            "pkg",
+            vec![first, new(AuditAction::Sealed, "manifest.json")],
+        );
+        assert!(AuditTrail::parse("pkg", &bytes).check_chain().is_empty());
+
+        let cut = bytes
+            .windows(3)
+            .rposition(|w| w == "\u{fffd}".as_bytes())
+            .unwrap();
+        let mut truncated_char = bytes.clone();
+        truncated_char.remove(cut + 1);
+        let p = AuditTrail::parse("pkg", &truncated_char).check_chain();
+        assert!(
+            p.iter()
+                .any(|p| p.line == 1 && p.message.contains("not UTF-8")),
+            "{p:?}"
+        );
+        assert!(p.iter().any(|p| p.line == 2), "{p:?}");
+
+        let newline = bytes.iter().position(|b| *b == b'\n').unwrap();
+        let mut crlf = bytes.clone();
+        crlf.insert(newline, b'\r');
+        let p = AuditTrail::parse("pkg", &crlf).check_chain();
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].line, 2);
+        assert!(p[0].message.contains("previous entry was edited"));
     }
 
     #[test]

@@ -10,15 +10,15 @@ mod keygen;
 mod ledger;
 mod list;
 mod output;
-mod refusal;
 mod recover;
+mod refusal;
 mod render;
 mod run;
 mod select;
 mod sign;
-mod trust_source;
 mod status;
 mod supersede;
+mod trust_source;
 mod verify;
 
 pub use args::{

@@ -129,11 +129,28 @@ impl Config {
     /// Loads `path` and the requirements file it names, and checks them.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text = super::read_text(path)?;
+        let dir = path
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_else(|| PathBuf::from("."));
+        Config::parse(path, &text, dir, Requirements::load)
+    }
+
+    /// Parses and checks config text as [`Config::load`] does: `path` names the file in errors,
+    /// `dir` is the project folder paths resolve against, and `requirements` loads the
+    /// requirements file the config names (the fuzz target `config` parses it from memory).
+    pub fn parse(
+        path: &Path,
+        text: &str,
+        dir: PathBuf,
+        requirements: impl FnOnce(&Path) -> Result<Requirements, ConfigError>,
+    ) -> Result<Self, ConfigError> {
         let raw: RawConfig =
-            serde_norway::from_str(&text).map_err(|e| ConfigError::from_yaml(path, e))?;
+            serde_norway::from_str(text).map_err(|e| ConfigError::from_yaml(path, e))?;
         let invalid = |key: &str, message: String| ConfigError::Invalid {
             path: path.to_path_buf(),
-            line: line_of_key(&text, key),
+            line: line_of_key(text, key),
             message,
         };
         if raw.version != 1 {
@@ -145,11 +162,6 @@ impl Config {
                 ),
             ));
         }
-        let dir = path
-            .canonicalize()
-            .ok()
-            .and_then(|p| p.parent().map(Path::to_path_buf))
-            .unwrap_or_else(|| PathBuf::from("."));
         for (name, adapter) in &raw.adapters {
             check_adapter(name, adapter).map_err(|m| invalid(name, m))?;
         }
@@ -161,7 +173,7 @@ impl Config {
             ));
         }
         let requirements_path = dir.join(&raw.requirements);
-        let requirements = Requirements::load(&requirements_path)?;
+        let requirements = requirements(&requirements_path)?;
         let mut seen = std::collections::BTreeSet::new();
         for component in &raw.components {
             if !seen.insert(component.id.clone()) {

@@ -67,8 +67,14 @@ impl Requirements {
     /// Loads and checks a requirements file (ids unique and of the form `PREFIX-NNN`).
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         let text = super::read_text(path)?;
+        Requirements::parse(path, &text)
+    }
+
+    /// Parses and checks requirements text as [`Requirements::load`] does; `path` names the file
+    /// in errors (the fuzz target `config`).
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
         let file: RequirementsFile =
-            serde_norway::from_str(&text).map_err(|e| ConfigError::from_yaml(path, e))?;
+            serde_norway::from_str(text).map_err(|e| ConfigError::from_yaml(path, e))?;
         let id_shape =
             regex::Regex::new(r"^[A-Z][A-Z0-9]*-[A-Za-z0-9_.-]+$").expect("static regex");
         let mut by_id = BTreeMap::new();
@@ -76,7 +82,7 @@ impl Requirements {
             if !id_shape.is_match(&req.id) {
                 return Err(ConfigError::Invalid {
                     path: path.to_path_buf(),
-                    line: find_line(&text, &req.id),
+                    line: find_line(text, &req.id),
                     message: format!(
                         "requirement id `{}` is not of the form PREFIX-NUMBER (for example URS-001)",
                         req.id
@@ -86,7 +92,7 @@ impl Requirements {
             if by_id.contains_key(&req.id) {
                 return Err(ConfigError::Invalid {
                     path: path.to_path_buf(),
-                    line: find_line(&text, &req.id),
+                    line: find_line(text, &req.id),
                     message: format!(
                         "requirement `{}` is listed twice; ids must be unique",
                         req.id

@@ -129,8 +129,13 @@ impl DeviationRegister {
     pub fn load(package_dir: &Path) -> Result<DeviationRegister, String> {
         let path = package_dir.join(DEVIATIONS_FILE);
         let bytes = std::fs::read(&path).map_err(|e| format!("cannot read it: {e}"))?;
+        DeviationRegister::parse(&bytes)
+    }
+
+    /// Parses register bytes as [`DeviationRegister::load`] does (the fuzz target `deviations`).
+    pub fn parse(bytes: &[u8]) -> Result<DeviationRegister, String> {
         let register: DeviationRegister =
-            serde_json::from_slice(&bytes).map_err(|e| format!("not a deviation register: {e}"))?;
+            serde_json::from_slice(bytes).map_err(|e| format!("not a deviation register: {e}"))?;
         if register.schema != DEVIATIONS_SCHEMA {
             return Err(format!(
                 "schema {:?}; this version of qualify reads {DEVIATIONS_SCHEMA:?}",

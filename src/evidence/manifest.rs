@@ -181,14 +181,20 @@ impl Manifest {
             path: file.clone(),
             source,
         })?;
+        Manifest::parse(&file, &bytes)
+    }
+
+    /// Parses manifest bytes as [`Manifest::load`] does; `file` names the manifest in errors.
+    /// The entry point the fuzz target `manifest` drives.
+    pub fn parse(file: &Path, bytes: &[u8]) -> Result<Manifest, ManifestError> {
         let manifest: Manifest =
-            serde_json::from_slice(&bytes).map_err(|source| ManifestError::Parse {
-                path: file.clone(),
+            serde_json::from_slice(bytes).map_err(|source| ManifestError::Parse {
+                path: file.to_path_buf(),
                 source,
             })?;
         if manifest.schema != MANIFEST_SCHEMA {
             return Err(ManifestError::UnsupportedSchema {
-                path: file,
+                path: file.to_path_buf(),
                 found: manifest.schema,
             });
         }

@@ -13,7 +13,7 @@ use super::discover::feature_files;
 use super::error::{PlanError, PlanProblem};
 use super::scenario::PlannedScenario;
 use super::tags::{MergedTags, merge};
-use crate::config::Config;
+use crate::config::{Config, Requirements};
 
 /// A parsed feature file.
 #[derive(Debug, Clone, Serialize)]
@@ -54,7 +54,11 @@ impl Plan {
             let rel = config.relative(&file);
             match Feature::parse_path(&file, GherkinEnv::default()) {
                 Ok(feature) => {
-                    plan_feature(config, &feature, &rel, &mut all, &mut problems);
+                    let known = KnownRequirements {
+                        requirements: &config.requirements,
+                        file: config.relative(&config.requirements_path),
+                    };
+                    plan_feature(&known, &feature, &rel, &mut all, &mut problems);
                     features.push(PlannedFeature {
                         path: rel,
                         abs_path: file,
@@ -107,8 +111,14 @@ pub fn scenario_tags(feature: &Feature, rule: Option<&Rule>, scenario: &Scenario
     merge([feature.tags.as_slice(), rule_tags, scenario.tags.as_slice()])
 }
 
-fn plan_feature(
-    config: &Config,
+/// The requirements tags are checked against, and the file that defines them (for messages).
+pub(crate) struct KnownRequirements<'a> {
+    pub(crate) requirements: &'a Requirements,
+    pub(crate) file: String,
+}
+
+pub(crate) fn plan_feature(
+    known: &KnownRequirements<'_>,
     feature: &Feature,
     rel: &str,
     out: &mut Vec<(PlannedScenario, MergedTags)>,
@@ -152,13 +162,13 @@ fn plan_feature(
                 }
             };
             for req in &tags.requirements {
-                if config.requirements.get(req).is_none() {
+                if known.requirements.get(req).is_none() {
                     problems.push(PlanProblem {
                         file: rel.into(),
                         line,
                         message: format!(
                             "tag @{req} names a requirement that {} does not define; add it there or fix the tag",
-                            config.relative(&config.requirements_path)
+                            known.file
                         ),
                     });
                 }
@@ -252,8 +262,6 @@ fn expand(
 }
 
 fn parse_problem(rel: &str, err: &gherkin::ParseFileError) -> PlanProblem {
-    static AT: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"Error at (\d+):(\d+): (.*)").expect("static regex"));
     match err {
         gherkin::ParseFileError::Reading { source, .. } => PlanProblem {
             file: rel.into(),
@@ -261,29 +269,38 @@ fn parse_problem(rel: &str, err: &gherkin::ParseFileError) -> PlanProblem {
             message: format!("cannot read the file: {source}"),
         },
         gherkin::ParseFileError::Parsing { source, error, .. } => {
-            let text = source.to_string();
-            let (line, col, expected) = AT
-                .captures(&text)
-                .map(|c| {
-                    (
-                        c[1].parse().unwrap_or(0),
-                        c[2].parse().unwrap_or(0usize),
-                        c[3].to_string(),
-                    )
-                })
-                .unwrap_or((0, 0, text.clone()));
-            let env = error
-                .as_ref()
-                .map(|e| format!(" ({e})"))
-                .unwrap_or_default();
-            PlanProblem {
-                file: rel.into(),
-                line,
-                message: format!(
-                    "Gherkin syntax error at column {col}{env}: expected one of {expected}. Fix the line; nothing was run"
-                ),
-            }
+            syntax_problem(rel, source, error.as_ref())
         }
+    }
+}
+
+/// A Gherkin syntax error as a plan problem with its line and column (the parser's error keeps
+/// them private, so they are read back from its message).
+pub(crate) fn syntax_problem(
+    rel: &str,
+    source: &gherkin::ParseError,
+    error: Option<&gherkin::EnvError>,
+) -> PlanProblem {
+    static AT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"Error at (\d+):(\d+): (.*)").expect("static regex"));
+    let text = source.to_string();
+    let (line, col, expected) = AT
+        .captures(&text)
+        .map(|c| {
+            (
+                c[1].parse().unwrap_or(0),
+                c[2].parse().unwrap_or(0usize),
+                c[3].to_string(),
+            )
+        })
+        .unwrap_or((0, 0, text.clone()));
+    let env = error.map(|e| format!(" ({e})")).unwrap_or_default();
+    PlanProblem {
+        file: rel.into(),
+        line,
+        message: format!(
+            "Gherkin syntax error at column {col}{env}: expected one of {expected}. Fix the line; nothing was run"
+        ),
     }
 }
 

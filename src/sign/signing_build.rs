@@ -26,7 +26,11 @@ pub(crate) struct Built {
 impl Built {
     /// The envelope's bytes, as the commit writes them.
     pub fn envelope_bytes(&self) -> &[u8] {
-        self.plan.files.first().map(|f| f.bytes.as_slice()).unwrap_or_default()
+        self.plan
+            .files
+            .first()
+            .map(|f| f.bytes.as_slice())
+            .unwrap_or_default()
     }
 }
 

@@ -76,11 +76,7 @@ pub fn status(config: &Config, evidence_dir: &Path) -> Result<StatusReport, Erro
 }
 
 /// One package of the store, verified against the project's registry, workflow and repository.
-fn from_store(
-    config: &Config,
-    trust: &crate::verify::TrustAnchor,
-    dir: &Path,
-) -> PackageStatus {
+fn from_store(config: &Config, trust: &crate::verify::TrustAnchor, dir: &Path) -> PackageStatus {
     let verification = verify_package(
         dir,
         &VerifyOptions {

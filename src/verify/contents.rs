@@ -193,27 +193,32 @@ fn read_envelope(dir: &Path, path: &str, kind: EnvelopeKind) -> StoredEnvelope {
         Ok(bytes) => crate::evidence::sha256_hex(bytes),
         Err(_) => String::new(),
     };
-    let parsed = parsed.and_then(|bytes| {
-        let envelope: Envelope =
-            serde_json::from_slice(&bytes).map_err(|e| format!("not a DSSE envelope: {e}"))?;
-        if envelope.payload_type != crate::sign::IN_TOTO_PAYLOAD_TYPE {
-            return Err(format!(
-                "payloadType is {:?}, expected {:?}",
-                envelope.payload_type,
-                crate::sign::IN_TOTO_PAYLOAD_TYPE
-            ));
-        }
-        let payload = envelope.payload_bytes()?;
-        let statement: Statement = serde_json::from_slice(&payload)
-            .map_err(|e| format!("the payload is not a qualify signature statement: {e}"))?;
-        Ok((envelope, statement))
-    });
+    let parsed = parsed.and_then(|bytes| parse_envelope(&bytes));
     StoredEnvelope {
         path: path.to_string(),
         sha256,
         kind,
         parsed,
     }
+}
+
+/// Parses the bytes of an envelope file: a DSSE envelope of an in-toto payload whose statement is
+/// a qualify signature statement. Nothing is trusted yet (the signature is checked later). The
+/// entry point the fuzz targets `envelope` and `statement` drive.
+pub fn parse_envelope(bytes: &[u8]) -> Result<(Envelope, Statement), String> {
+    let envelope: Envelope =
+        serde_json::from_slice(bytes).map_err(|e| format!("not a DSSE envelope: {e}"))?;
+    if envelope.payload_type != crate::sign::IN_TOTO_PAYLOAD_TYPE {
+        return Err(format!(
+            "payloadType is {:?}, expected {:?}",
+            envelope.payload_type,
+            crate::sign::IN_TOTO_PAYLOAD_TYPE
+        ));
+    }
+    let payload = envelope.payload_bytes()?;
+    let statement: Statement = serde_json::from_slice(&payload)
+        .map_err(|e| format!("the payload is not a qualify signature statement: {e}"))?;
+    Ok((envelope, statement))
 }
 
 /// An error with its causes, on one line.

@@ -20,14 +20,12 @@ mod validity;
 mod verification;
 mod workflow_check;
 
+pub use audit_check::check_audit;
 pub(crate) use contents::error_chain;
-pub use contents::{EnvelopeKind, PackageContents, SIGNATURES_DIR, StoredEnvelope};
+pub use contents::{EnvelopeKind, PackageContents, SIGNATURES_DIR, StoredEnvelope, parse_envelope};
 pub use finding::{Check, Finding, Severity};
 pub use git_registry::{GitTrust, GitTrustError, read_git_trust};
 pub use key_summary::{KeySummary, RefusedAttempt};
-pub use time_check::{DEFAULT_MAX_SKEW_SECONDS, TimePolicy};
-pub use trust_anchor::{TrustAnchor, TrustSummary};
-pub use validity::envelope_validity;
 pub use rendition_check::check_rendition_target;
 pub use report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
 pub use safe_read::{
@@ -35,5 +33,8 @@ pub use safe_read::{
 };
 pub use sequence::signing_order;
 pub use signatures::{CheckedEnvelope, check_envelopes};
+pub use time_check::{DEFAULT_MAX_SKEW_SECONDS, TimePolicy};
+pub use trust_anchor::{TrustAnchor, TrustSummary};
+pub use validity::envelope_validity;
 pub use verification::{Verification, VerifyOptions, verify_package};
 pub use workflow_check::WorkflowState;
