@@ -5,13 +5,11 @@
 //! The validators are system packages (see `.ci/run`); a missing one fails the test with the
 //! reason rather than skipping it.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::support::Project;
 use qualify::render::{RenditionKind, render_package};
-use support::Project;
 
 const FEATURE: &str = r##"@OQ
 Feature: Fixture system

@@ -2,14 +2,12 @@
 //! Packages are made by the real `qualify run` and signed by the real `qualify sign`; then the
 //! test changes them as an attacker or an accident would.
 
-mod sign_support;
-mod support;
-
+use crate::sign_support;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::sign_support::{Fixture, commit_all, copy_dir, edit_statement, read_envelope, rejected};
 use serde_json::Value;
-use sign_support::{Fixture, commit_all, copy_dir, edit_statement, read_envelope, rejected};
 
 /// Every file of a package, relative paths.
 fn files(pkg: &Path) -> Vec<String> {

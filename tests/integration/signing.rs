@@ -2,15 +2,13 @@
 //! --sign-key`, `sign`, `deviation close` and `verify`, plus independent checks of the key file
 //! (OpenSSL) and of the DSSE signature (OpenSSL and Python's `cryptography`).
 
-mod sign_support;
-mod support;
-
+use crate::sign_support;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
+use crate::sign_support::{Fixture, PASS, all_output, read_envelope};
 use serde_json::Value;
-use sign_support::{Fixture, PASS, all_output, read_envelope};
 
 /// "An untouched package signed by the whole workflow verifies."
 #[test]

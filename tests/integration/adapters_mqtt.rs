@@ -1,18 +1,17 @@
 //! The `mqtt` adapter against a real mosquitto broker that each test starts on a free port.
 
-mod support;
-
+use crate::support;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Once};
 use std::time::{Duration, Instant};
 
+use crate::support::certs::Certs;
+use crate::support::mosquitto::{BrokerOptions, Mosquitto};
 use qualify::adapters::{AdapterRegistry, MqttMessage, ScenarioAdapters};
 use qualify::config::{AdapterConfig, AdapterKind, Timeouts, TlsSettings};
 use qualify::evidence::AttachmentStore;
 use serde_json::{Value, json};
-use support::certs::Certs;
-use support::mosquitto::{BrokerOptions, Mosquitto};
 use tempfile::TempDir;
 
 const PASSWORD: &str = "mq-pass-91c2e";

@@ -1,13 +1,12 @@
 //! The second bundled campaign: the OQ suite through an MQTT broker (qualify-mqtt.yaml), run by
 //! the real binary against the reference bridge in MQTT mode and a mosquitto the test starts.
 
-mod support;
-
+use crate::support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::support::mosquitto::Mosquitto;
 use serde_json::Value;
-use support::mosquitto::Mosquitto;
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,8 +1,7 @@
 //! The bundled default: the reference bridge and its IQ/OQ/PQ suite, run by the real binary with
 //! the repository's own qualify.yaml; and the same suite failing against a defective bridge.
 
-mod support;
-
+use crate::support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

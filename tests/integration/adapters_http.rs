@@ -1,16 +1,14 @@
 //! The `http` adapter against a real HTTP server (tests/fixtures/http/server.py on a free port).
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::sync::{Arc, Once};
 
+use crate::support::certs::Certs;
+use crate::support::http_server::HttpServer;
 use qualify::adapters::{AdapterRegistry, ScenarioAdapters};
 use qualify::config::{AdapterConfig, AdapterKind, Timeouts, TlsSettings};
 use qualify::evidence::AttachmentStore;
 use serde_json::{Value, json};
-use support::certs::Certs;
-use support::http_server::HttpServer;
 use tempfile::TempDir;
 
 const TOKEN: &str = "tok-3f9a-very-secret";

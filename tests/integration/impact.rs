@@ -1,10 +1,9 @@
 //! Change control from git: `qualify impact` and `qualify run --impact` on real repositories
 //! made in the tests.
 
-mod support;
-
+use crate::support;
+use crate::support::{Project, git};
 use serde_json::Value;
-use support::{Project, git};
 
 const CONFIG_TAIL: &str = r#"components:
   - id: calc

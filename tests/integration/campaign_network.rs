@@ -1,15 +1,13 @@
 //! `qualify run` with network adapters end to end: the real binary against a mosquitto broker, a
 //! PostgreSQL server and an HTTP API that the tests start, with secrets from the environment.
 
-mod support;
-
 use std::path::Path;
 
+use crate::support::Project;
+use crate::support::http_server::HttpServer;
+use crate::support::mosquitto::{BrokerOptions, Mosquitto};
+use crate::support::postgres::{PASSWORD as PG_PASSWORD, Postgres};
 use serde_json::Value;
-use support::Project;
-use support::http_server::HttpServer;
-use support::mosquitto::{BrokerOptions, Mosquitto};
-use support::postgres::{PASSWORD as PG_PASSWORD, Postgres};
 
 const MQTT_PASSWORD: &str = "mqtt-campaign-pw-4471";
 const TOKEN: &str = "api-token-campaign-8812";

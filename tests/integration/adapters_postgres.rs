@@ -1,16 +1,14 @@
 //! The `sql` adapter with `driver: postgres` against a real PostgreSQL server that each test
 //! starts (initdb in a temporary folder, a free loopback port).
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::sync::{Arc, Once};
 
+use crate::support::postgres::{PASSWORD, Postgres};
 use qualify::adapters::{AdapterRegistry, QueryRows, ScenarioAdapters};
 use qualify::config::{AdapterConfig, AdapterKind, SqlDriver, Timeouts};
 use qualify::evidence::AttachmentStore;
 use serde_json::{Value, json};
-use support::postgres::{PASSWORD, Postgres};
 use tempfile::TempDir;
 
 const PASSWORD_VAR: &str = "QUALIFY_TEST_PG_PASSWORD";

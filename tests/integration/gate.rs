@@ -1,15 +1,13 @@
 //! `qualify gate` on real repositories: approved evidence for HEAD passes; a change without new
 //! evidence, an unassessed path, a dirty tree or missing signatures do not.
 
-mod sign_support;
-mod support;
-
+use crate::support;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::sign_support::{Fixture, PASSING_FEATURE, commit_all};
+use crate::support::Run;
 use serde_json::Value;
-use sign_support::{Fixture, PASSING_FEATURE, commit_all};
-use support::Run;
 
 /// Components for the fixture's qualify.yaml: src/ is high risk and implements URS-001.
 const COMPONENTS: &str = "components:\n  - id: core\n    paths: [\"src/**\"]\n    requirements: [URS-001]\n    risk: high\n";

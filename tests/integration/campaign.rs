@@ -1,9 +1,8 @@
 //! `qualify run` end to end: the real binary, a real child-process adapter, real SQLite.
 
-mod support;
-
+use crate::support;
+use crate::support::Project;
 use serde_json::Value;
-use support::Project;
 
 const PASSING: &str = r##"@OQ
 Feature: Fixture system

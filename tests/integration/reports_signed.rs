@@ -2,13 +2,10 @@
 //! deviation dispositions and the audit trail; `qualify verify` ties the renditions to the
 //! package (sealed report altered → error; later rendition out of date → warning).
 
-mod sign_support;
-mod support;
-
 use std::fs;
 use std::process::Command;
 
-use sign_support::Fixture;
+use crate::sign_support::Fixture;
 
 fn pdf_text(path: &std::path::Path) -> String {
     let out = Command::new("pdftotext")

@@ -2,7 +2,6 @@
 //! passing and one failing scenario (so the run opens a deviation), three signers made with the
 //! real `qualify keygen`, and one package made with the real `qualify run`. Keys are generated in
 //! the test's temporary folder at run time; none is ever committed.
-#![allow(dead_code)]
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,5 @@
 //! A fluent builder for CLI tests: a temporary project folder, files in it, the real binary run
 //! against it, and assertions on exit code, output and the package written.
-#![allow(dead_code)]
 
 pub mod certs;
 pub mod http_server;

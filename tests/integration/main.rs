@@ -1,0 +1,25 @@
+//! Every integration test of qualify in one test binary: one link of the crate and its
+//! dependencies instead of one per file, one shared copy of the support code, and tests of all
+//! areas scheduled together. Each module is one area; `support` and `sign_support` hold the
+//! fixtures they share (projects, signers, adapter campaigns, real servers).
+
+mod sign_support;
+mod support;
+
+mod adapters_http;
+mod adapters_mqtt;
+mod adapters_postgres;
+mod adapters_process;
+mod adapters_sql;
+mod bundled_mqtt_suite;
+mod bundled_suite;
+mod campaign;
+mod campaign_network;
+mod evidence_package;
+mod evidence_renditions;
+mod gate;
+mod impact;
+mod reports;
+mod reports_signed;
+mod signing;
+mod verify_tampering;
