@@ -1,73 +1,46 @@
-//! The `http` adapter against a real HTTP server (tests/fixtures/http/server.py on a free port).
-
-use std::collections::BTreeMap;
-use std::sync::{Arc, Once};
+//! The `http` adapter against a real HTTP server (tests/fixtures/http/server.py on a leased port).
 
 use crate::support::certs::Certs;
 use crate::support::http_server::HttpServer;
-use qualify::adapters::{AdapterRegistry, ScenarioAdapters};
+use qualify::adapters::ScenarioAdapters;
 use qualify::config::{AdapterConfig, AdapterKind, Timeouts, TlsSettings};
-use qualify::evidence::AttachmentStore;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
-const TOKEN: &str = "tok-3f9a-very-secret";
-const TOKEN_VAR: &str = "QUALIFY_TEST_HTTP_TOKEN";
-const WRONG_VAR: &str = "QUALIFY_TEST_HTTP_WRONG_TOKEN";
-
-fn set_env() {
-    static ONCE: Once = Once::new();
-    // SAFETY: set once, before any adapter of this test binary reads them, with names no other
-    // code uses.
-    ONCE.call_once(|| unsafe {
-        std::env::set_var(TOKEN_VAR, TOKEN);
-        std::env::set_var(WRONG_VAR, "tok-wrong-0000");
-    });
-}
+use crate::support::adapters::{
+    Campaign, HTTP_TOKEN as TOKEN, HTTP_TOKEN_VAR as TOKEN_VAR, HTTP_WRONG,
+    HTTP_WRONG_VAR as WRONG_VAR,
+};
 
 fn http(url: &str, request_ms: u64) -> AdapterConfig {
     AdapterConfig {
         url: Some(url.to_string()),
         timeouts: Timeouts {
-            start_ms: 2_000,
+            start_ms: 60_000,
             request_ms,
-            shutdown_ms: 1_000,
+            shutdown_ms: 2_000,
         },
         ..AdapterConfig::new(AdapterKind::Http)
     }
 }
 
-fn setup(adapters: Vec<(&str, AdapterConfig)>) -> (TempDir, ScenarioAdapters) {
-    set_env();
-    let tmp = TempDir::new().unwrap();
-    let adapters: BTreeMap<String, AdapterConfig> = adapters
-        .into_iter()
-        .map(|(n, c)| (n.to_string(), c))
-        .collect();
-    let registry = Arc::new(AdapterRegistry::new(adapters, tmp.path().to_path_buf()));
-    let dir = tmp.path().join("work/s");
-    std::fs::create_dir_all(&dir).unwrap();
-    let store = AttachmentStore::new(tmp.path().join("package"));
-    (tmp, ScenarioAdapters::new(registry, dir, store, "s".into()))
+/// A campaign of `adapters` and its scenario "s".
+fn setup(adapters: Vec<(&str, AdapterConfig)>) -> (Campaign, ScenarioAdapters) {
+    let campaign = Campaign::new(adapters);
+    let scenario = campaign.scenario("s");
+    (campaign, scenario)
 }
 
-fn transcript(tmp: &TempDir, adapter: &str) -> Vec<Value> {
-    std::fs::read_to_string(
-        tmp.path()
-            .join(format!("package/attachments/s/{adapter}.http.jsonl")),
-    )
-    .unwrap()
-    .lines()
-    .map(|l| serde_json::from_str(l).unwrap())
-    .collect()
+fn transcript(campaign: &Campaign, adapter: &str) -> Vec<Value> {
+    campaign.entries(&format!("s/{adapter}.http.jsonl"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_statuses_bodies_and_times() {
     let server = HttpServer::start(TOKEN);
-    let mut config = http(&server.url(), 5_000);
+    let mut config = http(&server.url(), 60_000);
     config.headers = [("X-Plant".to_string(), "Line 1".to_string())].into();
-    let (tmp, mut s) = setup(vec![("mes", config)]);
+    let (campaign, mut s) = setup(vec![("mes", config)]);
 
     let identity = s.start("mes").await.unwrap();
     assert_eq!(identity.kind, "http");
@@ -80,11 +53,8 @@ async fn requests_statuses_bodies_and_times() {
         json!({"id": "WO-1", "status": "released", "qty": 10, "item": "PUMP-7"})
     );
     assert_eq!(r.headers["x-record-version"], "3");
-    assert!(
-        r.elapsed_ms > 0.0 && r.elapsed_ms < 5_000.0,
-        "{}",
-        r.elapsed_ms
-    );
+    // The time is measured and recorded; how long it was says nothing about the adapter.
+    assert!(r.elapsed_ms > 0.0, "{}", r.elapsed_ms);
 
     let order = json!({"id": "WO-2", "qty": 4});
     let r = s.http("mes", "POST", "orders", Some(&order)).await.unwrap();
@@ -111,7 +81,7 @@ async fn requests_statuses_bodies_and_times() {
 
     let report = s.finish().await;
     assert!(report.problems.is_empty(), "{:?}", report.problems);
-    let entries = transcript(&tmp, "mes");
+    let entries = transcript(&campaign, "mes");
     let events: Vec<&str> = entries
         .iter()
         .map(|e| e["event"].as_str().unwrap())
@@ -136,11 +106,11 @@ async fn requests_statuses_bodies_and_times() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_bearer_token_is_sent_but_never_written_to_evidence() {
     let server = HttpServer::start(TOKEN);
-    let mut good = http(&server.url(), 5_000);
+    let mut good = http(&server.url(), 60_000);
     good.bearer_token_env = Some(TOKEN_VAR.into());
     let mut wrong = good.clone();
     wrong.bearer_token_env = Some(WRONG_VAR.into());
-    let (tmp, mut s) = setup(vec![("mes", good), ("wrong", wrong)]);
+    let (campaign, mut s) = setup(vec![("mes", good), ("wrong", wrong)]);
 
     let r = s.http("mes", "GET", "/secure", None).await.unwrap();
     assert_eq!((r.status, r.body.clone()), (200, json!({"ok": true})));
@@ -154,9 +124,9 @@ async fn the_bearer_token_is_sent_but_never_written_to_evidence() {
     let report = s.finish().await;
     assert_eq!(report.attachments.len(), 2);
     for a in &report.attachments {
-        let text = std::fs::read_to_string(tmp.path().join("package").join(&a.path)).unwrap();
+        let text = std::fs::read_to_string(campaign.package().join(&a.path)).unwrap();
         assert!(!text.contains(TOKEN), "{} leaks the token:\n{text}", a.path);
-        assert!(!text.contains("tok-wrong-0000"), "{} leaks a token", a.path);
+        assert!(!text.contains(HTTP_WRONG), "{} leaks a token", a.path);
         assert!(text.contains("[redacted]"), "{text}");
     }
 }
@@ -164,8 +134,8 @@ async fn the_bearer_token_is_sent_but_never_written_to_evidence() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_errors_timeouts_and_refused_connections_fail_with_evidence() {
     let mut server = HttpServer::start(TOKEN);
-    let (tmp, mut s) = setup(vec![
-        ("mes", http(&server.url(), 5_000)),
+    let (campaign, mut s) = setup(vec![
+        ("mes", http(&server.url(), 60_000)),
         ("impatient", http(&server.url(), 300)),
     ]);
 
@@ -185,11 +155,10 @@ async fn server_errors_timeouts_and_refused_connections_fail_with_evidence() {
         200
     );
 
-    let err = s
-        .http("impatient", "GET", "/slow?ms=1500", None)
-        .await
-        .unwrap_err();
+    let err = s.http("impatient", "GET", "/hang", None).await.unwrap_err();
+    // The server never answers /hang: the request limit is the only way out.
     assert_eq!(err.code(), "adapter_timeout", "{err}");
+    assert!(err.to_string().contains("300 ms"), "{err}");
 
     server.stop();
     let err = s
@@ -204,7 +173,7 @@ async fn server_errors_timeouts_and_refused_connections_fail_with_evidence() {
     assert_eq!(err.code(), "adapter_failed_earlier", "{err}");
 
     s.finish().await;
-    let entries = transcript(&tmp, "mes");
+    let entries = transcript(&campaign, "mes");
     let failed = entries
         .iter()
         .find(|e| e["event"] == "response" && e["detail"]["status"] == 500)
@@ -218,7 +187,7 @@ async fn server_errors_timeouts_and_refused_connections_fail_with_evidence() {
             .iter()
             .any(|e| e["event"] == "error" && e["detail"]["code"] == "adapter_connection_failed")
     );
-    let entries = transcript(&tmp, "impatient");
+    let entries = transcript(&campaign, "impatient");
     assert!(
         entries
             .iter()
@@ -236,12 +205,12 @@ async fn https_with_the_right_ca_works_and_a_wrong_ca_is_a_tls_error() {
             ca_file: Some(ca.to_path_buf()),
             ..TlsSettings::default()
         }),
-        ..http(&server.url(), 5_000)
+        ..http(&server.url(), 60_000)
     };
-    let (tmp, mut s) = setup(vec![
+    let (campaign, mut s) = setup(vec![
         ("trusted", with_ca(&certs.ca)),
         ("untrusted", with_ca(&certs.other_ca)),
-        ("system", http(&server.url(), 5_000)),
+        ("system", http(&server.url(), 60_000)),
         (
             "plain",
             http(&server.url().replace("https://", "http://"), 2_000),
@@ -266,7 +235,7 @@ async fn https_with_the_right_ca_works_and_a_wrong_ca_is_a_tls_error() {
         "{err}"
     );
     s.finish().await;
-    let entries = transcript(&tmp, "untrusted");
+    let entries = transcript(&campaign, "untrusted");
     assert!(
         entries
             .iter()

@@ -1,28 +1,15 @@
 //! The `sql` adapter with `driver: postgres` against a real PostgreSQL server that each test
-//! starts (initdb in a temporary folder, a free loopback port).
-
-use std::collections::BTreeMap;
-use std::sync::{Arc, Once};
+//! starts (initdb in a temporary folder, a leased loopback port).
 
 use crate::support::postgres::{PASSWORD, Postgres};
-use qualify::adapters::{AdapterRegistry, QueryRows, ScenarioAdapters};
+use qualify::adapters::{QueryRows, ScenarioAdapters};
 use qualify::config::{AdapterConfig, AdapterKind, SqlDriver, Timeouts};
-use qualify::evidence::AttachmentStore;
 use serde_json::{Value, json};
-use tempfile::TempDir;
 
-const PASSWORD_VAR: &str = "QUALIFY_TEST_PG_PASSWORD";
-const WRONG_VAR: &str = "QUALIFY_TEST_PG_WRONG_PASSWORD";
-
-fn set_env() {
-    static ONCE: Once = Once::new();
-    // SAFETY: set once, before any adapter of this test binary reads them, with names no other
-    // code uses.
-    ONCE.call_once(|| unsafe {
-        std::env::set_var(PASSWORD_VAR, PASSWORD);
-        std::env::set_var(WRONG_VAR, "wrong-pg-password");
-    });
-}
+use crate::support::adapters::{
+    Campaign, PG_PASSWORD_VAR as PASSWORD_VAR, PG_WRONG, PG_WRONG_VAR as WRONG_VAR, json_lines,
+    strings,
+};
 
 fn pg(url: &str, password_env: &str, request_ms: u64) -> AdapterConfig {
     AdapterConfig {
@@ -30,42 +17,24 @@ fn pg(url: &str, password_env: &str, request_ms: u64) -> AdapterConfig {
         url: Some(url.to_string()),
         password_env: Some(password_env.to_string()),
         timeouts: Timeouts {
-            start_ms: 5_000,
+            start_ms: 60_000,
             request_ms,
-            shutdown_ms: 1_000,
+            shutdown_ms: 2_000,
         },
         ..AdapterConfig::new(AdapterKind::Sql)
     }
 }
 
-fn setup(adapters: Vec<(&str, AdapterConfig)>) -> (TempDir, ScenarioAdapters) {
-    set_env();
-    let tmp = TempDir::new().unwrap();
-    let adapters: BTreeMap<String, AdapterConfig> = adapters
-        .into_iter()
-        .map(|(n, c)| (n.to_string(), c))
-        .collect();
-    let registry = Arc::new(AdapterRegistry::new(adapters, tmp.path().to_path_buf()));
-    let dir = tmp.path().join("work/s");
-    std::fs::create_dir_all(&dir).unwrap();
-    let store = AttachmentStore::new(tmp.path().join("package"));
-    (tmp, ScenarioAdapters::new(registry, dir, store, "s".into()))
+/// A campaign of `adapters` and its scenario "s".
+fn setup(adapters: Vec<(&str, AdapterConfig)>) -> (Campaign, ScenarioAdapters) {
+    let campaign = Campaign::new(adapters);
+    let scenario = campaign.scenario("s");
+    (campaign, scenario)
 }
 
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| s.to_string()).collect()
-}
-
-fn transcript(tmp: &TempDir, adapter: &str) -> (String, Vec<Value>) {
-    let text = std::fs::read_to_string(
-        tmp.path()
-            .join(format!("package/attachments/s/{adapter}.sql.jsonl")),
-    )
-    .unwrap();
-    let entries = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+fn transcript(campaign: &Campaign, adapter: &str) -> (String, Vec<Value>) {
+    let text = campaign.attachment_text(&format!("s/{adapter}.sql.jsonl"));
+    let entries = json_lines(&text);
     (text, entries)
 }
 
@@ -85,7 +54,7 @@ fn mes_database(server: &Postgres) {
 async fn query_and_insert_on_a_real_server() {
     let server = Postgres::start();
     mes_database(&server);
-    let (tmp, mut s) = setup(vec![("mes", pg(&server.url("mes"), PASSWORD_VAR, 5_000))]);
+    let (campaign, mut s) = setup(vec![("mes", pg(&server.url("mes"), PASSWORD_VAR, 60_000))]);
 
     let identity = s.start("mes").await.unwrap();
     assert_eq!(identity.kind, "sql");
@@ -193,7 +162,7 @@ async fn query_and_insert_on_a_real_server() {
 
     let report = s.finish().await;
     assert!(report.problems.is_empty(), "{:?}", report.problems);
-    let (text, entries) = transcript(&tmp, "mes");
+    let (text, entries) = transcript(&campaign, "mes");
     assert!(!text.contains(PASSWORD), "the password leaked:\n{text}");
     let events: Vec<&str> = entries
         .iter()
@@ -222,10 +191,12 @@ async fn query_and_insert_on_a_real_server() {
 async fn query_errors_writes_timeouts_and_wrong_credentials() {
     let mut server = Postgres::start();
     mes_database(&server);
-    let (tmp, mut s) = setup(vec![
-        ("mes", pg(&server.url("mes"), PASSWORD_VAR, 500)),
-        ("wrong", pg(&server.url("mes"), WRONG_VAR, 500)),
-        ("nodb", pg(&server.url("nosuchdb"), PASSWORD_VAR, 500)),
+    let (campaign, mut s) = setup(vec![
+        // Ordinary statements take milliseconds; 5 s leaves a loaded machine plenty of room, and
+        // the statement that never ends below waits exactly that long.
+        ("mes", pg(&server.url("mes"), PASSWORD_VAR, 5_000)),
+        ("wrong", pg(&server.url("mes"), WRONG_VAR, 5_000)),
+        ("nodb", pg(&server.url("nosuchdb"), PASSWORD_VAR, 5_000)),
     ]);
 
     let err = s
@@ -278,8 +249,10 @@ async fn query_errors_writes_timeouts_and_wrong_credentials() {
         .unwrap_err();
     assert_eq!(err.code(), "sql_error", "{err}");
 
-    let err = s.query("mes", "SELECT pg_sleep(3)").await.unwrap_err();
+    // A statement that never ends: the request limit is the only way out.
+    let err = s.query("mes", "SELECT pg_sleep(86400)").await.unwrap_err();
     assert_eq!(err.code(), "adapter_timeout", "{err}");
+    assert!(err.to_string().contains("5000 ms"), "{err}");
     assert_eq!(
         s.query("mes", "SELECT 2 AS two").await.unwrap().rows,
         vec![vec![json!(2)]]
@@ -300,12 +273,12 @@ async fn query_errors_writes_timeouts_and_wrong_credentials() {
 
     s.finish().await;
     for adapter in ["mes", "wrong", "nodb"] {
-        let (text, _) = transcript(&tmp, adapter);
+        let (text, _) = transcript(&campaign, adapter);
         assert!(
-            !text.contains(PASSWORD) && !text.contains("wrong-pg-password"),
+            !text.contains(PASSWORD) && !text.contains(PG_WRONG),
             "{adapter} leaks:\n{text}"
         );
     }
-    let (_, entries) = transcript(&tmp, "wrong");
+    let (_, entries) = transcript(&campaign, "wrong");
     assert!(entries.iter().any(|e| e["event"] == "connect_failed" && e["detail"]["code"] == "adapter_auth_failed"));
 }

@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use qualify::adapters::{AdapterRegistry, FinishReport, Reply, ScenarioAdapters};
+use qualify::adapters::{AdapterRegistry, Reply, ScenarioAdapters};
 use qualify::config::{AdapterConfig, AdapterKind, Isolation, Timeouts};
-use qualify::evidence::{AttachmentRef, AttachmentStore, sha256_file};
+use qualify::evidence::sha256_file;
 use serde_json::{Value, json};
-use tempfile::TempDir;
+
+use crate::support::adapters::{Campaign, find, json_lines};
+use crate::support::server::{PATIENCE, poll_until};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/adapters")
@@ -34,60 +34,10 @@ fn process(command: &[&str], isolation: Isolation, timeouts: Timeouts) -> Adapte
     }
 }
 
-/// A campaign: a package folder, a work folder and a registry whose config folder holds the
-/// fixtures (so `./echo.py` exercises relative program resolution).
-struct Campaign {
-    tmp: TempDir,
-    store: AttachmentStore,
-    registry: Arc<AdapterRegistry>,
-}
-
-impl Campaign {
-    fn new(adapters: &[(&str, AdapterConfig)]) -> Self {
-        let tmp = TempDir::new().unwrap();
-        let store = AttachmentStore::new(tmp.path().join("package"));
-        let adapters = adapters
-            .iter()
-            .map(|(n, c)| (n.to_string(), c.clone()))
-            .collect();
-        let registry = Arc::new(AdapterRegistry::new(adapters, fixtures()));
-        Self {
-            tmp,
-            store,
-            registry,
-        }
-    }
-
-    fn scenario_dir(&self, slug: &str) -> PathBuf {
-        self.tmp.path().join("work").join(slug)
-    }
-
-    fn scenario(&self, slug: &str) -> ScenarioAdapters {
-        ScenarioAdapters::new(
-            Arc::clone(&self.registry),
-            self.scenario_dir(slug),
-            self.store.clone(),
-            slug.to_string(),
-        )
-    }
-
-    fn read(&self, attachment: &AttachmentRef) -> String {
-        std::fs::read_to_string(self.store.package_root().join(&attachment.path)).unwrap()
-    }
-
-    fn find<'a>(&self, report: &'a FinishReport, suffix: &str) -> &'a AttachmentRef {
-        report
-            .attachments
-            .iter()
-            .find(|a| a.path.ends_with(suffix))
-            .unwrap_or_else(|| panic!("no attachment ending in {suffix}: {:?}", report.attachments))
-    }
-}
-
-fn transcript_entries(text: &str) -> Vec<Value> {
-    text.lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+/// A campaign whose config folder holds the fixtures (so `./echo.py` exercises relative program
+/// resolution).
+fn campaign(adapters: &[(&str, AdapterConfig)]) -> Campaign {
+    Campaign::in_config_dir(adapters.to_vec(), &fixtures())
 }
 
 fn sent_kinds(entries: &[Value]) -> Vec<String> {
@@ -112,7 +62,7 @@ fn result(reply: Reply) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hello_identity_round_trip_and_evidence() {
-    let campaign = Campaign::new(&[(
+    let campaign = campaign(&[(
         "echo",
         process(&["./echo.py"], Isolation::Process, timeouts()),
     )]);
@@ -162,15 +112,14 @@ async fn hello_identity_round_trip_and_evidence() {
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     assert_eq!(report.attachments.len(), 2);
     for attachment in &report.attachments {
-        let (digest, size) =
-            sha256_file(&campaign.store.package_root().join(&attachment.path)).unwrap();
+        let (digest, size) = sha256_file(&campaign.package().join(&attachment.path)).unwrap();
         assert_eq!(
             (attachment.sha256.as_str(), attachment.size),
             (digest.as_str(), size)
         );
     }
 
-    let entries = transcript_entries(&campaign.read(campaign.find(&report, "echo.jsonl")));
+    let entries = json_lines(&campaign.read(find(&report, "echo.jsonl")));
     assert_eq!(
         sent_kinds(&entries),
         ["hello", "echo", "whoami", "say", "shutdown"]
@@ -193,7 +142,7 @@ async fn hello_identity_round_trip_and_evidence() {
     assert!(entries.iter().any(|e| e["event"] == "spawned"));
     assert!(entries.iter().any(|e| e["event"] == "exited"));
 
-    let stderr = campaign.read(campaign.find(&report, "echo.stderr.log"));
+    let stderr = campaign.read(find(&report, "echo.stderr.log"));
     assert!(stderr.contains("echo fixture starting"), "{stderr}");
     assert!(stderr.contains("diagnostic from s1"), "{stderr}");
     assert!(stderr.contains("echo fixture shutting down"), "{stderr}");
@@ -201,7 +150,7 @@ async fn hello_identity_round_trip_and_evidence() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rejections_carry_their_code() {
-    let campaign = Campaign::new(&[(
+    let campaign = campaign(&[(
         "echo",
         process(&["./echo.py"], Isolation::Process, timeouts()),
     )]);
@@ -249,7 +198,7 @@ async fn rejections_carry_their_code() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_commands_fail_to_start() {
-    let campaign = Campaign::new(&[
+    let campaign = campaign(&[
         (
             "relative",
             process(&["./does-not-exist.py"], Isolation::Process, timeouts()),
@@ -283,13 +232,13 @@ async fn missing_commands_fail_to_start() {
     );
 
     let report = scenario.finish().await;
-    let entries = transcript_entries(&campaign.read(campaign.find(&report, "relative.jsonl")));
+    let entries = json_lines(&campaign.read(find(&report, "relative.jsonl")));
     assert_eq!(entries[0]["event"], "spawn_failed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crash_is_reported_and_the_next_scenario_gets_a_fresh_process() {
-    let campaign = Campaign::new(&[(
+    let campaign = campaign(&[(
         "crashy",
         process(&["./crash.py"], Isolation::Process, timeouts()),
     )]);
@@ -312,7 +261,7 @@ async fn crash_is_reported_and_the_next_scenario_gets_a_fresh_process() {
     let report = first.finish().await;
     assert!(
         campaign
-            .read(campaign.find(&report, "crashy.stderr.log"))
+            .read(find(&report, "crashy.stderr.log"))
             .contains("fatal: boom")
     );
 
@@ -322,74 +271,99 @@ async fn crash_is_reported_and_the_next_scenario_gets_a_fresh_process() {
     assert!(second.finish().await.problems.is_empty());
 }
 
+/// Whether process `pid` still runs `script` (a zombie or a reused pid does not count).
+fn runs(pid: u64, script: &str) -> bool {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .is_ok_and(|cmdline| String::from_utf8_lossy(&cmdline).contains(script))
+}
+
+/// Waits until process `pid` no longer runs `script`; false if it still does after a generous
+/// deadline. A fixture that hangs never exits by itself, so its end proves it was killed.
+fn ended(pid: u64, script: &str) -> bool {
+    poll_until(PATIENCE, || (!runs(pid, script)).then_some(())).is_some()
+}
+
+/// The pid `hang.py` names on stderr when it answers hello.
+fn hang_pid(text: &str) -> u64 {
+    let rest = text
+        .split("hang fixture pid ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no pid line in {text}"));
+    rest.split_whitespace().next().unwrap().parse().unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn request_timeout_kills_the_process() {
+    // hello has a generous limit; the "hang" request is never answered, so its short limit is
+    // what ends it, however loaded the machine is.
     let quick = Timeouts {
-        start_ms: 5_000,
+        start_ms: 60_000,
         request_ms: 300,
-        shutdown_ms: 500,
+        shutdown_ms: 2_000,
     };
-    let campaign = Campaign::new(&[("hang", process(&["./hang.py"], Isolation::Process, quick))]);
+    let campaign = campaign(&[("hang", process(&["./hang.py"], Isolation::Process, quick))]);
     let mut scenario = campaign.scenario("s");
-    let pid = result(scenario.request("hang", "whoami", json!({})).await.unwrap())["pid"]
-        .as_u64()
-        .unwrap();
-    let started = Instant::now();
+    scenario.start("hang").await.unwrap();
     let err = scenario
         .request("hang", "hang", json!({}))
         .await
         .unwrap_err();
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        started.elapsed()
-    );
     assert_eq!(err.code(), "adapter_timeout");
-    assert!(err.to_string().contains("300 ms"), "{err}");
-    assert!(err.to_string().contains("hanging now"), "{err}");
-    assert!(
-        !Path::new(&format!("/proc/{pid}")).exists(),
-        "process {pid} still exists"
-    );
+    let text = err.to_string();
+    assert!(text.contains("\"hang\" request within 300 ms"), "{text}");
+    // The stderr tail is in the error: the pid line was written before the hello answer.
+    let pid = hang_pid(&text);
+    assert!(ended(pid, "hang.py"), "process {pid} still runs");
     let report = scenario.finish().await;
-    let entries = transcript_entries(&campaign.read(campaign.find(&report, "hang.jsonl")));
-    let events: Vec<&str> = entries.iter().filter_map(|e| e["event"].as_str()).collect();
-    assert!(
-        events.contains(&"timeout") && events.contains(&"killed"),
-        "{events:?}"
-    );
+    let entries = json_lines(&campaign.read(find(&report, "hang.jsonl")));
+    let killed: Vec<&Value> = entries.iter().filter(|e| e["event"] == "killed").collect();
+    assert_eq!(killed.len(), 1, "{entries:?}");
+    assert_eq!(killed[0]["detail"]["pid"], pid, "{entries:?}");
+    let timeout = entries.iter().find(|e| e["event"] == "timeout").unwrap();
+    assert_eq!(timeout["detail"]["kind"], "hang");
+    assert_eq!(timeout["detail"]["timeout_ms"], 300);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_timeout_and_unresponsive_shutdown() {
-    let quick = Timeouts {
+    // "mute" never answers hello: its start limit is the only way out. "stubborn" answers hello
+    // (with all the time it needs) and never exits: its shutdown limit is the only way out.
+    let mute = Timeouts {
         start_ms: 300,
-        request_ms: 1_000,
+        request_ms: 60_000,
+        shutdown_ms: 2_000,
+    };
+    let stubborn = Timeouts {
+        start_ms: 60_000,
+        request_ms: 60_000,
         shutdown_ms: 300,
     };
-    let campaign = Campaign::new(&[
+    let campaign = campaign(&[
         (
             "mute",
-            process(&["./hang.py", "--at-hello"], Isolation::Process, quick),
+            process(&["./hang.py", "--at-hello"], Isolation::Process, mute),
         ),
         (
             "stubborn",
-            process(&["./hang.py", "--ignore-eof"], Isolation::Process, quick),
+            process(&["./hang.py", "--ignore-eof"], Isolation::Process, stubborn),
         ),
     ]);
     let mut scenario = campaign.scenario("s");
     let err = scenario.start("mute").await.unwrap_err();
     assert_eq!(err.code(), "adapter_start_timeout");
+    assert!(err.to_string().contains("within 300 ms"), "{err}");
     assert!(err.to_string().contains("timeouts.start_ms"), "{err}");
 
     scenario.start("stubborn").await.unwrap();
-    let started = Instant::now();
+    let pid = result(
+        scenario
+            .request("stubborn", "whoami", json!({}))
+            .await
+            .unwrap(),
+    )["pid"]
+        .as_u64()
+        .unwrap();
     let report = scenario.finish().await;
-    assert!(
-        started.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        started.elapsed()
-    );
     assert!(
         report
             .problems
@@ -398,13 +372,23 @@ async fn start_timeout_and_unresponsive_shutdown() {
         "{:?}",
         report.problems
     );
-    let entries = transcript_entries(&campaign.read(campaign.find(&report, "stubborn.jsonl")));
-    assert!(entries.iter().any(|e| e["event"] == "killed"));
+    assert!(ended(pid, "hang.py"), "process {pid} still runs");
+    let entries = json_lines(&campaign.read(find(&report, "stubborn.jsonl")));
+    assert!(
+        entries.iter().any(|e| e["event"] == "killed"),
+        "{entries:?}"
+    );
+    let entries = json_lines(&campaign.read(find(&report, "mute.jsonl")));
+    let events: Vec<&str> = entries.iter().filter_map(|e| e["event"].as_str()).collect();
+    assert!(
+        events.contains(&"timeout") && events.contains(&"killed"),
+        "{events:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn protocol_violations() {
-    let campaign = Campaign::new(&[
+    let campaign = campaign(&[
         (
             "garbage",
             process(&["./garbage.py"], Isolation::Process, timeouts()),
@@ -434,7 +418,7 @@ async fn protocol_violations() {
     assert!(err.to_string().contains("\"999\""), "{err}");
 
     let report = scenario.finish().await;
-    let entries = transcript_entries(&campaign.read(campaign.find(&report, "garbage.jsonl")));
+    let entries = json_lines(&campaign.read(find(&report, "garbage.jsonl")));
     assert!(
         entries
             .iter()
@@ -445,7 +429,7 @@ async fn protocol_violations() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lots_of_stderr_is_streamed_whole() {
-    let campaign = Campaign::new(&[(
+    let campaign = campaign(&[(
         "noisy",
         process(&["./noisy.py"], Isolation::Process, timeouts()),
     )]);
@@ -457,7 +441,7 @@ async fn lots_of_stderr_is_streamed_whole() {
         .unwrap();
     assert_eq!(result(reply), json!({"written": lines}));
     let report = scenario.finish().await;
-    let log = campaign.find(&report, "noisy.stderr.log");
+    let log = find(&report, "noisy.stderr.log");
     // "noise line NNNNNNNN " + 80 × "x" + "\n" = 101 bytes a line.
     assert_eq!(log.size, lines * 101 + "noise done\n".len() as u64);
     let text = campaign.read(log);
@@ -468,7 +452,7 @@ async fn lots_of_stderr_is_streamed_whole() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reset_pooling_reuses_one_process_across_scenarios() {
-    let campaign = Campaign::new(&[(
+    let campaign = campaign(&[(
         "pooled",
         process(&["./echo.py"], Isolation::Reset, timeouts()),
     )]);
@@ -505,7 +489,7 @@ async fn reset_pooling_reuses_one_process_across_scenarios() {
     let report_b = b.finish().await;
 
     // Scenario b's transcript starts with the reset naming b's folder; no hello (already done).
-    let entries = transcript_entries(&campaign.read(campaign.find(&report_b, "b/pooled.jsonl")));
+    let entries = json_lines(&campaign.read(find(&report_b, "b/pooled.jsonl")));
     assert_eq!(sent_kinds(&entries), ["reset", "whoami", "say"]);
     let reset: Value = serde_json::from_str(
         entries.iter().find(|e| e["dir"] == "sent").unwrap()["line"]
@@ -515,8 +499,8 @@ async fn reset_pooling_reuses_one_process_across_scenarios() {
     .unwrap();
     assert_eq!(reset["body"]["workdir"], json!(dir_b));
     // Each scenario's stderr log holds what was said during that scenario.
-    let stderr_a = campaign.read(campaign.find(&report_a, "a/pooled.stderr.log"));
-    let stderr_b = campaign.read(campaign.find(&report_b, "b/pooled.stderr.log"));
+    let stderr_a = campaign.read(find(&report_a, "a/pooled.stderr.log"));
+    let stderr_b = campaign.read(find(&report_b, "b/pooled.stderr.log"));
     assert!(
         stderr_a.contains("said in a") && !stderr_a.contains("said in b"),
         "{stderr_a}"
@@ -533,16 +517,19 @@ async fn reset_pooling_reuses_one_process_across_scenarios() {
     // Campaign end: the pooled process is shut down, its own log records it.
     let end = campaign.registry.shutdown().await;
     assert!(end.problems.is_empty(), "{:?}", end.problems);
-    let log = transcript_entries(&campaign.read(campaign.find(&end, "_campaign/pooled-1.jsonl")));
+    let log = json_lines(&campaign.read(find(&end, "_campaign/pooled-1.jsonl")));
     assert_eq!(sent_kinds(&log), ["shutdown"]);
     let lent: Vec<&Value> = log.iter().filter(|e| e["event"] == "lent").collect();
     assert_eq!(lent.len(), 2);
-    assert!(!Path::new(&format!("/proc/{}", who_a["pid"])).exists());
+    assert!(
+        ended(who_a["pid"].as_u64().unwrap(), "echo.py"),
+        "the pooled process still runs"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reset_needs_the_capability() {
-    let campaign = Campaign::new(&[(
+    let campaign = campaign(&[(
         "plain",
         process(&["./echo.py", "--no-reset"], Isolation::Reset, timeouts()),
     )]);
@@ -562,7 +549,7 @@ async fn reset_needs_the_capability() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shared_process_serves_concurrent_scenarios() {
-    let campaign = Campaign::new(&[(
+    let campaign = campaign(&[(
         "shared",
         process(&["./echo.py"], Isolation::Shared, timeouts()),
     )]);
@@ -590,7 +577,7 @@ async fn shared_process_serves_concurrent_scenarios() {
     assert!(report_a.problems.is_empty() && report_b.problems.is_empty());
     let end = campaign.registry.shutdown().await;
     assert!(end.problems.is_empty(), "{:?}", end.problems);
-    let stderr = campaign.read(campaign.find(&end, "_campaign/shared-1.stderr.log"));
+    let stderr = campaign.read(find(&end, "_campaign/shared-1.stderr.log"));
     assert!(
         stderr.contains("echo fixture starting") && stderr.contains("shutting down"),
         "{stderr}"
@@ -604,7 +591,7 @@ fn handles_and_futures_can_move_between_threads() {
     fn send_future<F: std::future::Future + Send>(_: &F) {}
     send_sync::<AdapterRegistry>();
     send::<ScenarioAdapters>();
-    let campaign = Campaign::new(&[(
+    let campaign = campaign(&[(
         "echo",
         process(&["./echo.py"], Isolation::Process, timeouts()),
     )]);

@@ -164,7 +164,7 @@ Feature: Adapter failures fail steps, never the tool
     When I send a "crash" request to "sut"
 
   Scenario: hang
-    When I send a "hang" request to "sut"
+    When I send a "hang" request to "stuck"
 
   Scenario: garbage
     When I send a "garbage" request to "sut"
@@ -218,7 +218,15 @@ fn first_error(s: &Value) -> String {
 
 #[test]
 fn adapter_failures_fail_their_step_and_the_campaign_goes_on() {
-    let p = Project::with_fixture_adapter().file("features/failures.feature", FAILURES);
+    // `stuck` is the fixture with a short request limit, used only for the request it never
+    // answers: the limit is then the only way out, however loaded the machine is.
+    let stuck = format!(
+        "  stuck:\n    kind: process\n    command: [\"python3\", \"{}\"]\n    timeouts: {{start_ms: 60000, request_ms: 1500, shutdown_ms: 10000}}\n",
+        support::fixture_adapter().display()
+    );
+    let p = Project::with_fixture_adapter()
+        .file("qualify.yaml", &support::fixture_config(&stuck))
+        .file("features/failures.feature", FAILURES);
     let run = p.qualify(&["run", "--progress", "plain"]).code(1);
     assert!(
         run.stdout.contains("8 scenarios: 1 passed, 7 failed"),
@@ -418,22 +426,17 @@ fn a_killed_run_leaves_only_an_incomplete_staging_folder() {
         .spawn()
         .unwrap();
     let evidence = p.path().join("evidence");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    // Wait until the run has written attachments, then kill it hard.
-    loop {
-        let staged = std::fs::read_dir(&evidence)
-            .map(|rd| {
-                rd.filter_map(|e| e.ok())
-                    .any(|e| e.path().join("attachments").exists())
-            })
-            .unwrap_or(false);
-        if staged || std::time::Instant::now() > deadline {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    // Wait until the run has written attachments (it then hangs on the request), then kill it hard.
+    let staged = support::server::poll_until(support::server::PATIENCE, || {
+        std::fs::read_dir(&evidence)
+            .ok()?
+            .filter_map(|e| e.ok())
+            .any(|e| e.path().join("attachments").exists())
+            .then_some(())
+    });
     child.kill().unwrap();
     child.wait().unwrap();
+    assert!(staged.is_some(), "the run never staged attachments");
     let entries: Vec<String> = std::fs::read_dir(&evidence)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

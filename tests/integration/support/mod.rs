@@ -1,9 +1,11 @@
 //! A fluent builder for CLI tests: a temporary project folder, files in it, the real binary run
 //! against it, and assertions on exit code, output and the package written.
 
+pub mod adapters;
 pub mod certs;
 pub mod http_server;
 pub mod mosquitto;
+pub mod ports;
 pub mod postgres;
 pub mod server;
 
@@ -26,6 +28,16 @@ pub fn binary(name: &str) -> PathBuf {
 /// The fixture adapter script used by campaign tests.
 pub fn fixture_adapter() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/campaign/adapter.py")
+}
+
+/// qualify.yaml declaring the fixture adapter as `sut` and an SQLite database as `db`, with
+/// `extra` appended under `adapters:`. The limits are generous: the fixture answers at once, so
+/// they only matter on a loaded machine, where a tight one would fail a passing step.
+pub fn fixture_config(extra: &str) -> String {
+    format!(
+        "project:\n  name: fixture\nadapters:\n  sut:\n    kind: process\n    command: [\"python3\", \"{}\"]\n    timeouts: {{start_ms: 60000, request_ms: 60000, shutdown_ms: 10000}}\n  db:\n    kind: sql\n    database: sut.db\n{extra}",
+        fixture_adapter().display()
+    )
 }
 
 /// A temporary project.
@@ -54,13 +66,7 @@ impl Project {
     /// A project with the fixture adapter declared as `sut`, a requirements file and no features.
     pub fn with_fixture_adapter() -> Self {
         let p = Self::new();
-        p.file(
-            "qualify.yaml",
-            &format!(
-                "project:\n  name: fixture\nadapters:\n  sut:\n    kind: process\n    command: [\"python3\", \"{}\"]\n    timeouts: {{start_ms: 5000, request_ms: 1500, shutdown_ms: 1000}}\n  db:\n    kind: sql\n    database: sut.db\n",
-                fixture_adapter().display()
-            ),
-        )
+        p.file("qualify.yaml", &fixture_config(""))
         .file(
             "requirements.yaml",
             "requirements:\n  - {id: URS-001, title: Echo, risk: high, text: The system echoes.}\n  - {id: URS-002, title: Reject, risk: medium}\n  - {id: URS-003, title: Uncovered, risk: low}\n",

@@ -1,14 +1,18 @@
-//! A real PostgreSQL server for tests: initdb in its own folder, a free loopback port, a superuser
-//! `qualify` with a password, stopped when dropped. PostgreSQL refuses to run as root, so under
-//! root (as in CI) the server runs as the `postgres` user. A server that cannot start fails the
-//! test with the reason.
+//! A real PostgreSQL server for tests: initdb in its own folder, a leased loopback port (see
+//! [`super::ports`]), a superuser `qualify` with a password, stopped when dropped. PostgreSQL
+//! refuses to run as root, so under root (as in CI) the server runs as the `postgres` user.
+//! "Started" means accepting logins (pg_isready). A server that cannot start fails the test with
+//! its log; one that finds its port taken by a program outside the tests is retried on a fresh
+//! port.
 
+use super::ports::PortLease;
+use super::server::{PATIENCE, is_root, open_up, poll_until, signal};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
-use super::server::{free_port, is_root, open_up, signal, wait_for_port};
+/// Attempts at starting on a fresh port when a program outside the tests holds the leased one.
+const ATTEMPTS: usize = 5;
 
 /// The user the tests connect as.
 pub const USER: &str = "qualify";
@@ -21,6 +25,7 @@ pub struct Postgres {
     child: Option<Child>,
     /// Its TCP port on 127.0.0.1.
     pub port: u16,
+    _lease: Option<PortLease>,
     bin: PathBuf,
     run_as: Option<(u32, u32)>,
 }
@@ -86,7 +91,8 @@ impl Postgres {
         let mut server = Self {
             dir,
             child: None,
-            port: free_port(),
+            port: 0,
+            _lease: None,
             bin,
             run_as,
         };
@@ -112,8 +118,19 @@ impl Postgres {
             String::from_utf8_lossy(&init.stdout),
             String::from_utf8_lossy(&init.stderr)
         );
-        server.launch();
-        server
+        let mut last_log = String::new();
+        for _ in 0..ATTEMPTS {
+            let lease = PortLease::new();
+            server.port = lease.port();
+            server._lease = Some(lease);
+            match server.launch() {
+                Ok(()) => return server,
+                Err(log) => last_log = log,
+            }
+        }
+        panic!(
+            "PostgreSQL found its port taken {ATTEMPTS} times in a row; its last log:\n{last_log}"
+        )
     }
 
     fn command(&self, program: &str) -> Command {
@@ -125,7 +142,9 @@ impl Postgres {
         cmd
     }
 
-    fn launch(&mut self) {
+    /// Starts the server and waits until it accepts logins. `Err` with its log when the port was
+    /// taken; a panic with the log on any other failure.
+    fn launch(&mut self) -> Result<(), String> {
         let log_path = self.dir.path().join("postgres.log");
         let log = std::fs::File::create(&log_path).expect("postgres log");
         let child = self
@@ -144,31 +163,36 @@ impl Postgres {
             .stderr(log)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start postgres: {e}"));
-        self.child = Some(child);
-        let child = self.child.as_mut().expect("child");
-        let listening = wait_for_port(self.port, Duration::from_secs(30), &mut || {
-            matches!(child.try_wait(), Ok(None))
+        let child = self.child.insert(child);
+        let (bin, port) = (self.bin.clone(), self.port.to_string());
+        // pg_isready tells "accepting logins" from "listening but still starting up".
+        let exited = poll_until(PATIENCE, || {
+            let ready = Command::new(bin.join("pg_isready"))
+                .args(["-h", "127.0.0.1", "-p", &port, "-q"])
+                .status()
+                .is_ok_and(|s| s.success());
+            if ready {
+                return Some(false);
+            }
+            matches!(child.try_wait(), Ok(Some(_)) | Err(_)).then_some(true)
         });
-        // Listening comes a moment before accepting logins; pg_isready tells the difference.
-        let ready = listening
-            && (0..200).any(|_| {
-                let ok = Command::new(self.bin.join("pg_isready"))
-                    .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-q"])
-                    .status()
-                    .is_ok_and(|s| s.success());
-                if !ok {
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-                ok
-            });
-        if !ready {
-            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-            self.stop();
-            panic!(
-                "PostgreSQL did not start on 127.0.0.1:{}; its log:\n{log}",
-                self.port
-            );
+        if exited == Some(false) {
+            return Ok(());
         }
+        self.stop();
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        if exited == Some(true) && log.contains("Address already in use") {
+            return Err(log);
+        }
+        let what = if exited.is_some() {
+            "exited"
+        } else {
+            "did not start in time"
+        };
+        panic!(
+            "PostgreSQL {what} (127.0.0.1:{}); its log:\n{log}",
+            self.port
+        );
     }
 
     /// `postgres://qualify@127.0.0.1:PORT/DB` (no password: that comes from the environment).
@@ -209,13 +233,12 @@ impl Postgres {
         if let Some(mut child) = self.child.take() {
             // SIGQUIT is PostgreSQL's immediate shutdown: the postmaster takes its backends along.
             signal(child.id(), "-QUIT");
-            for _ in 0..100 {
-                if matches!(child.try_wait(), Ok(Some(_))) {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(50));
+            let exited = poll_until(PATIENCE, || {
+                matches!(child.try_wait(), Ok(Some(_)) | Err(_)).then_some(())
+            });
+            if exited.is_none() {
+                let _ = child.kill();
             }
-            let _ = child.kill();
             let _ = child.wait();
         }
     }

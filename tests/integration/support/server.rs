@@ -1,40 +1,36 @@
-//! What the server helpers share: free loopback ports, waiting for a port, finding programs.
+//! What the server helpers share: waiting by polling with a generous deadline, finding programs,
+//! permissions and signals. Ports come from [`super::ports::PortLease`].
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// A TCP port on 127.0.0.1 that nothing listens on right now.
-pub fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free loopback port");
-    listener.local_addr().expect("local address").port()
+/// How long a test waits for a server or a process to get somewhere. Generous on purpose: the
+/// wait ends as soon as the condition holds, and a loaded machine may need many seconds.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+/// Polls `ready` until it returns `Some`, at most `limit`; `None` after that.
+pub fn poll_until<T>(limit: Duration, mut ready: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(value) = ready() {
+            return Some(value);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
-/// Waits until 127.0.0.1:`port` accepts connections; false after `limit`.
-pub fn wait_for_port(port: u16, limit: Duration, alive: &mut dyn FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return true;
-        }
-        if !alive() {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    false
+/// Whether 127.0.0.1:`port` accepts connections now.
+pub fn accepts(port: u16) -> bool {
+    TcpStream::connect(("127.0.0.1", port)).is_ok()
 }
 
 /// Waits until nothing accepts connections on 127.0.0.1:`port` any more.
-pub fn wait_for_port_closed(port: u16, limit: Duration) -> bool {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if TcpStream::connect(("127.0.0.1", port)).is_err() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(25));
-    }
-    false
+pub fn wait_for_port_closed(port: u16) -> bool {
+    poll_until(PATIENCE, || (!accepts(port)).then_some(())).is_some()
 }
 
 /// `name` on PATH or in one of `extra` folders (sbin folders are not on every user's PATH).
