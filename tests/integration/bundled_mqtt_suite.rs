@@ -33,6 +33,12 @@ fn config_for(dir: &Path, broker: &Mosquitto) -> PathBuf {
         .display()
         .to_string()
         .into();
+    // The shipped limits suit an operator's machine; a test on a loaded one gets generous ones
+    // (every wait ends when its answer comes, so they cost nothing when things are quick).
+    doc["adapters"]["broker"]["timeouts"] =
+        serde_yaml::from_str("{start_ms: 60000, request_ms: 60000, shutdown_ms: 10000}").unwrap();
+    doc["adapters"]["bridge"]["timeouts"] =
+        serde_yaml::from_str("{start_ms: 60000, request_ms: 60000, shutdown_ms: 10000}").unwrap();
     // Scenarios read data files as ${project_dir}/features/data/...
     std::os::unix::fs::symlink(repo().join("features"), dir.join("features")).unwrap();
     let path = dir.join("qualify-mqtt.yaml");
