@@ -33,7 +33,7 @@ fn feature(stage: &str, req: &str, name: &str) -> String {
 fn repo() -> Project {
     let p = Project::new();
     let config = format!(
-        "adapters:\n  sut:\n    kind: process\n    command: [\"python3\", \"{}\"]\n{CONFIG_TAIL}",
+        "adapters:\n  sut:\n    kind: process\n    command: [\"python3\", \"{}\"]\n    timeouts: {{start_ms: 60000, request_ms: 60000, shutdown_ms: 10000}}\n{CONFIG_TAIL}",
         support::fixture_adapter().display()
     );
     let p = p

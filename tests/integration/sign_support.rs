@@ -45,10 +45,11 @@ Feature: Echo
     Then the response field "a" equals 1
 "##;
 
-/// qualify.yaml of the fixture, with an optional `workflow:` section appended.
+/// qualify.yaml of the fixture, with an optional `workflow:` section appended. Generous limits:
+/// the fixture answers at once, so they only matter on a loaded machine.
 pub fn config(workflow: &str) -> String {
     format!(
-        "adapters:\n  sut:\n    kind: process\n    command: [\"python3\", \"{}\"]\n{workflow}",
+        "adapters:\n  sut:\n    kind: process\n    command: [\"python3\", \"{}\"]\n    timeouts: {{start_ms: 60000, request_ms: 60000, shutdown_ms: 10000}}\n{workflow}",
         crate::support::fixture_adapter().display()
     )
 }
