@@ -25,7 +25,7 @@ covers the MQTT interface instead.
 
   python3 features-mqtt/generate.py [OUT_DIR]     (default: features-mqtt/oq)
 
-A test (tests/bundled_mqtt_suite.rs) regenerates into a temporary folder and fails if the
+A test (tests/integration/bundled_mqtt_suite.rs) regenerates into a temporary folder and fails if the
 committed files differ, so run this after changing features/oq/.
 """
 import os

@@ -1,0 +1,33 @@
+//! Every integration test of qualify in one test binary: one link of the crate and its
+//! dependencies instead of one per file, one shared copy of the support code, and tests of all
+//! areas scheduled together. Each module is one area; `support` and `sign_support` hold the
+//! fixtures they share (projects, signers, adapter campaigns, real servers).
+
+mod sign_support;
+mod support;
+
+mod adapter_env;
+mod adapters_http;
+mod adapters_mqtt;
+mod adapters_postgres;
+mod adapters_process;
+mod adapters_sql;
+mod anchor;
+mod bundled_mqtt_suite;
+mod bundled_suite;
+mod campaign;
+mod campaign_network;
+mod crash_safety;
+mod evidence_package;
+mod evidence_renditions;
+mod fuzz_corpus;
+mod gate;
+mod gate_honest;
+mod impact;
+mod properties;
+mod reports;
+mod reports_signed;
+mod signing;
+mod trust_keys;
+mod verify_hardening;
+mod verify_tampering;
