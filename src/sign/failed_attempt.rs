@@ -47,8 +47,8 @@ pub enum RecordError {
     Trail(#[from] TrailError),
 }
 
-/// Appends a `signing_refused` entry to the package's trail, under the package lock that
-/// signing takes. The subject names the claimed key: its id, else the key file and the SHA-256
+/// Appends a `signing_refused` entry to the package's trail, as a package transaction under the
+/// package lock that signing takes ([`append_entry`] takes it, so it must not be held here). The subject names the claimed key: its id, else the key file and the SHA-256
 /// of its (encrypted) bytes, since a key that cannot be decrypted has no known id.
 pub fn record_failed_attempt(attempt: &FailedAttempt<'_>) -> Result<AuditEntry, RecordError> {
     let dir = attempt.package_dir;
@@ -58,8 +58,6 @@ pub fn record_failed_attempt(attempt: &FailedAttempt<'_>) -> Result<AuditEntry, 
         message,
     };
     let manifest = Manifest::load(&manifest_path).map_err(|e| manifest_err(e.to_string()))?;
-    let lock = fs::File::open(&manifest_path).map_err(|e| manifest_err(e.to_string()))?;
-    lock.lock().map_err(|e| manifest_err(e.to_string()))?;
     let ci = ci_variables(std::env::vars());
     let who = match &attempt.signer {
         Some((id, name)) => Actor {
@@ -91,6 +89,5 @@ pub fn record_failed_attempt(attempt: &FailedAttempt<'_>) -> Result<AuditEntry, 
             sha256: None,
         },
     )?;
-    drop(lock);
     Ok(entry)
 }
