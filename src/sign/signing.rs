@@ -202,7 +202,7 @@ fn prepare(request: &SignRequest<'_>, lock: PackageLock) -> Result<Prepared, Sig
         lock,
         now,
         signer: signer.entry.clone(),
-        pinned: PinnedKey::of(request.key, &signer),
+        pinned: PinnedKey::of(request.key, signer),
         role,
         contents,
         state: verification.state,
