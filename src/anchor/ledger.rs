@@ -120,12 +120,7 @@ impl Ledger {
                 .repo
                 .commit(None, &signature, &signature, &message, &new_tree, &parents)
                 .map_err(git("write a ledger commit"))?;
-            let updated = match &tip {
-                None => self.repo.reference(LEDGER_REF, commit, false, &message),
-                Some(t) => self
-                    .repo
-                    .reference_matching(LEDGER_REF, commit, true, t.id(), &message),
-            };
+            let updated = self.swap(commit, tip.as_ref().map(Commit::id), &message);
             match updated {
                 Ok(_) => return Ok(Appended::New(commit)),
                 // Another writer moved the ledger (or holds its lock): read it again and retry.
@@ -146,6 +141,21 @@ impl Ledger {
             reference: LEDGER_REF.into(),
             attempts: MAX_ATTEMPTS,
         })
+    }
+
+    /// Moves the ledger to `target` only if it still is at `expected` (`None`: does not exist).
+    /// Both cases are checked by libgit2 under the reference's lock; creating with `force =
+    /// false` instead would check existence before taking the lock, and two first appends could
+    /// both succeed, one overwriting the other.
+    pub(super) fn swap(
+        &self,
+        target: Oid,
+        expected: Option<Oid>,
+        message: &str,
+    ) -> Result<git2::Reference<'_>, git2::Error> {
+        let expected = expected.unwrap_or(Oid::ZERO_SHA1);
+        self.repo
+            .reference_matching(LEDGER_REF, target, true, expected, message)
     }
 
     /// Writes `base` with `blob` at `path` (creating sub-trees); returns the new tree.
@@ -340,7 +350,8 @@ pub(crate) mod tests {
             t.join().unwrap();
         }
         let ledger = Ledger::discover(dir.path()).unwrap();
-        assert_eq!(ledger.snapshot().unwrap().records.len(), 30);
+        let snapshot = ledger.snapshot().unwrap();
+        assert_eq!(snapshot.records.len(), 30, "{:?}", snapshot.problems);
     }
 
     #[test]

@@ -36,12 +36,7 @@ impl Ledger {
                 Some(t) if contains(other.id(), t.id())? => (other.id(), Some(t.id())),
                 Some(t) => (self.union_commit(t, &other, &message)?, Some(t.id())),
             };
-            let updated = match expected {
-                None => self.repo().reference(LEDGER_REF, target, false, &message),
-                Some(old) => self
-                    .repo()
-                    .reference_matching(LEDGER_REF, target, true, old, &message),
-            };
+            let updated = self.swap(target, expected, &message);
             match updated {
                 Ok(_) => return Ok(Appended::New(target)),
                 Err(e)
