@@ -68,7 +68,7 @@ pub fn render(config: Option<&Config>, args: &RenderArgs) -> Result<i32, Error> 
     let renditions = render_package(&args.package, kind, template.as_deref())
         .map_err(|e| Error::Evidence(e.chain()))?;
     if args.out.is_none() {
-        crate::verify::check_rendition_target(&args.package).map_err(Error::Evidence)?;
+        crate::verify::check_rendition_target(&args.package).map_err(Error::Usage)?;
     }
     let out = args
         .out
