@@ -45,7 +45,7 @@ pub fn render(config: Option<&Config>, args: &RenderArgs) -> Result<i32, Error> 
         }
         None => {
             // Never through a symlinked renditions/ (or one that is not a folder).
-            crate::verify::check_rendition_target(&args.package).map_err(Error::Evidence)?;
+            crate::verify::check_rendition_target(&args.package).map_err(Error::Usage)?;
             // Locked and recovered before reading, so the rendition shows a whole package.
             let lock = lock_package(&args.package)?;
             let renditions =

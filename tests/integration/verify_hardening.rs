@@ -126,7 +126,7 @@ fn render_refuses_a_symlinked_renditions_folder_and_verify_reports_it() {
     fs::create_dir(&outside).unwrap();
     symlink(&outside, pkg.join("renditions")).unwrap();
     let (code, out) = qualify_guarded(&f, &["render", pkg.to_str().unwrap()]);
-    assert_ne!(code, Some(0), "{out}");
+    assert_eq!(code, Some(qualify::exit_code::INPUT_ERROR), "{out}");
     assert!(out.contains("refusing to write renditions"), "{out}");
     assert_eq!(
         fs::read_dir(&outside).unwrap().count(),
