@@ -34,10 +34,10 @@ use crate::sign::SignError;
 /// Before a signing: writes back envelopes an interrupted signing anchored but did not finish,
 /// and says what could not be written back (verification then refuses the signing and says why).
 pub fn restore_before_signing(
-    package_dir: &Path,
+    lock: &crate::txn::PackageLock,
     repo_dir: Option<&Path>,
 ) -> Result<(), SignError> {
-    let outcome = restore_missing(package_dir, repo_dir)?;
+    let outcome = restore_missing(lock, repo_dir)?;
     for path in &outcome.restored {
         eprintln!("restored {path} from the ledger {LEDGER_REF} (an interrupted signing)");
     }

@@ -8,6 +8,8 @@
 
 use std::path::Path;
 
+use crate::txn::PackageLock;
+
 use super::error::AnchorError;
 use super::ledger::{LEDGER_REF, Ledger};
 use super::record::{EnvelopeRecord, Record};
@@ -23,13 +25,14 @@ pub struct RestoreOutcome {
     pub not_restorable: Vec<String>,
 }
 
-/// Restores every anchored-but-missing envelope of the package at `package_dir` from the ledger
-/// of the repository containing `repo_dir`. Without a repository or a ledger there is nothing to
-/// restore.
+/// Restores every anchored-but-missing envelope of the locked package from the ledger of the
+/// repository containing `repo_dir`. Without a repository or a ledger there is nothing to
+/// restore. The caller holds the package lock (src/txn), so nothing else writes meanwhile.
 pub fn restore_missing(
-    package_dir: &Path,
+    lock: &PackageLock,
     repo_dir: Option<&Path>,
 ) -> Result<RestoreOutcome, AnchorError> {
+    let package_dir = lock.dir();
     let mut outcome = RestoreOutcome::default();
     let Some(ledger) = repo_dir.and_then(|d| Ledger::discover(d).ok()) else {
         return Ok(outcome);
@@ -57,7 +60,7 @@ pub fn restore_missing(
         .collect();
     missing.sort_by_key(|e| e.audit_seq);
     for record in &missing {
-        match restore_one(package_dir, &manifest.package_id, record) {
+        match restore_one(lock, &manifest.package_id, record) {
             Ok(()) => outcome.restored.push(record.path.clone()),
             Err(AnchorError::NotRestorable(why)) => outcome.not_restorable.push(why),
             Err(e) => return Err(e),
@@ -69,10 +72,11 @@ pub fn restore_missing(
 /// Writes one envelope back: its trail entry first (when missing), then the envelope, then the
 /// entry that records the restoration; each write atomic.
 fn restore_one(
-    package_dir: &Path,
+    lock: &PackageLock,
     package_id: &str,
     record: &EnvelopeRecord,
 ) -> Result<(), AnchorError> {
+    let package_dir = lock.dir();
     let trail_path = package_dir.join(TRAIL_FILE);
     let io = |path: &Path| {
         let path = path.to_path_buf();
@@ -120,11 +124,11 @@ fn restore_one(
         .map_err(io(&envelope_path))?;
     let user = crate::evidence::current_user();
     let ci = crate::evidence::ci_variables(std::env::vars());
-    crate::audit::append_entry(
-        package_dir,
+    crate::audit::append_entry_locked(
+        lock,
         package_id,
         NewEntry {
-            at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            at: crate::utc::now_string(),
             action: AuditAction::Restored,
             who: Actor::os_user(user.as_deref(), &ci),
             what: format!("{} restored from the ledger {LEDGER_REF}", record.path),

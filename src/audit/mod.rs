@@ -8,5 +8,6 @@ mod trail;
 pub use entry::{Actor, AuditAction, AuditEntry, NewEntry, ci_job};
 pub use run_entries::{RunTrailInput, run_entries, write_run_trail};
 pub use trail::{
-    AuditTrail, ChainProblem, TRAIL_FILE, TrailError, TrailLine, append_entry, entry_line, genesis,
+    AuditTrail, ChainProblem, TRAIL_FILE, TrailError, TrailLine, append_entry, append_entry_locked,
+    entry_line, genesis,
 };

@@ -249,10 +249,23 @@ pub fn append_entry(
     package_id: &str,
     entry: NewEntry,
 ) -> Result<AuditEntry, TrailError> {
-    use crate::txn::{PackageLock, Plan, apply, recover};
+    use crate::txn::{PackageLock, recover};
     let txn = |e: crate::txn::TxnError| TrailError::Transaction(Box::new(e));
     let lock = PackageLock::acquire(package_dir).map_err(txn)?;
     recover(&lock, "audit append").map_err(txn)?;
+    append_entry_locked(&lock, package_id, entry)
+}
+
+/// [`append_entry`] for a caller that already holds the package lock (and has recovered): a
+/// second lock on the same package from the same process would wait for ever.
+pub fn append_entry_locked(
+    lock: &crate::txn::PackageLock,
+    package_id: &str,
+    entry: NewEntry,
+) -> Result<AuditEntry, TrailError> {
+    use crate::txn::{Plan, apply};
+    let txn = |e: crate::txn::TxnError| TrailError::Transaction(Box::new(e));
+    let package_dir = lock.dir();
     let path = package_dir.join(TRAIL_FILE);
     let trail = AuditTrail::read(package_dir, package_id)?.ok_or_else(|| TrailError::Io {
         path: path.clone(),
@@ -261,7 +274,7 @@ pub fn append_entry(
     let operation = format!("{:?}", entry.action).to_lowercase();
     let (bytes, chained, sha) = trail.appended(&path, entry)?;
     apply(
-        &lock,
+        lock,
         Plan {
             operation: format!("audit {operation}"),
             request: format!("audit {operation}"),

@@ -1,28 +1,22 @@
 //! `qualify recover`: completes interrupted signings from the git ledger.
 
-use std::fs;
-
 use super::args::RecoverArgs;
 use super::key_input::package_dir;
 use crate::config::Config;
 use crate::errors::Error;
-use crate::evidence::MANIFEST_FILE;
 use crate::exit_code;
 use crate::sign::SignError;
+use crate::txn::{PackageLock, recover as recover_txn};
 
 /// Restores anchored-but-missing envelopes; 0 when none is left missing, 3 otherwise.
 pub fn recover(config: &Config, args: &RecoverArgs) -> Result<i32, Error> {
     let package = package_dir(&args.package)?;
-    // The signing lock: never restore while a signing is writing.
-    let manifest = package.join(MANIFEST_FILE);
-    let io = |source| SignError::Package {
-        path: manifest.clone(),
-        source,
-    };
-    let lock = fs::File::open(&manifest).map_err(io)?;
-    lock.lock().map_err(io)?;
+    // The package lock: never restore while a signing is writing; an interrupted package
+    // transaction is recovered first (src/txn), as every changing command does.
+    let lock = PackageLock::acquire(&package).map_err(SignError::from)?;
+    recover_txn(&lock, "recover").map_err(SignError::from)?;
     let outcome =
-        crate::anchor::restore_missing(&package, Some(&config.dir)).map_err(SignError::from)?;
+        crate::anchor::restore_missing(&lock, Some(&config.dir)).map_err(SignError::from)?;
     for path in &outcome.restored {
         println!(
             "restored {path} from the ledger {}",

@@ -141,7 +141,7 @@ pub fn sign_package(request: &SignRequest<'_>) -> Result<Signed, SignError> {
     }
     // A signature the git ledger holds but the package lacks (an interrupted signing) is written
     // back before anything else, so the workflow sees it.
-    crate::anchor::restore_before_signing(request.package_dir, request.repo_dir.as_deref())?;
+    crate::anchor::restore_before_signing(&lock, request.repo_dir.as_deref())?;
     let prepared = prepare(request, lock)?;
     let checked = check(request, &prepared)?;
     let built = build(request, &prepared, checked)?;
