@@ -21,6 +21,17 @@ pub fn verify(
 ) -> Result<i32, Error> {
     let package = package_dir(&args.package)?;
     let trust = choose(config, args, &package)?;
+    // The repository decides the commit check, the committed registry and the ledger check:
+    // always say which one, and how it was chosen.
+    eprintln!(
+        "repository: the one containing {} ({})",
+        trust.repo_dir.display(),
+        match (&args.repo, config) {
+            (Some(_), _) => "--repo",
+            (None, Some(_)) => "the folder of --config",
+            (None, None) => "the current folder; choose another with --repo DIR",
+        }
+    );
     let verification = verify_package(
         &package,
         &VerifyOptions {

@@ -613,7 +613,7 @@ fn status_lists_a_deleted_package_as_missing_and_refused_attempts() {
         "{json}"
     );
     assert_eq!(json["gate_passed"], false);
-    assert_eq!(json["gate"]["schema"], "qualify.gate/v1");
+    assert_eq!(json["gate"]["schema"], "qualify.gate/v2");
 
     fs::remove_dir_all(f.package()).unwrap();
     let human = f.qualify(&["status"]).code(0);
