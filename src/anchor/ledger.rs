@@ -94,6 +94,7 @@ impl Ledger {
             .or_else(|_| git2::Signature::now("qualify", "qualify@localhost"))
             .map_err(git("make a commit signature"))?;
         let message = format!("qualify ledger: {}\n", record.summary());
+        let _writer = self.writer_lock()?;
         for attempt in 1..=MAX_ATTEMPTS {
             let tip = self.tip_commit()?;
             let tree = tip
@@ -141,6 +142,35 @@ impl Ledger {
             reference: LEDGER_REF.into(),
             attempts: MAX_ATTEMPTS,
         })
+    }
+
+    /// Serialises qualify's ledger writers with an advisory lock on `<git dir>/qualify-ledger.lock`
+    /// (released by the kernel when a writer dies). Under it, a reference lock file
+    /// `refs/qualify/ledger.lock` can only be the leftover of a writer killed mid-update: git
+    /// never removes it by itself, and every later signing would be refused; it is removed.
+    fn writer_lock(&self) -> Result<std::fs::File, AnchorError> {
+        let io = |what: &str, path: &Path, source: std::io::Error| AnchorError::Git {
+            repo: self.repo.path().to_path_buf(),
+            what: format!("{what} {}", path.display()),
+            source: git2::Error::from_str(&source.to_string()),
+        };
+        let path = self.repo.path().join("qualify-ledger.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| io("open", &path, e))?;
+        file.lock().map_err(|e| io("lock", &path, e))?;
+        let stale = self.repo.path().join(format!("{LEDGER_REF}.lock"));
+        if std::fs::symlink_metadata(&stale).is_ok() {
+            std::fs::remove_file(&stale).map_err(|e| io("remove the stale", &stale, e))?;
+            eprintln!(
+                "note: removed {}, left by a ledger update that was interrupted",
+                stale.display()
+            );
+        }
+        Ok(file)
     }
 
     /// Moves the ledger to `target` only if it still is at `expected` (`None`: does not exist).

@@ -22,7 +22,7 @@ pub use record::{
     Common, EnvelopeRecord, FailedAttemptRecord, RECORD_SCHEMA, Record, SealRecord,
     SupersededRecord,
 };
-pub use restore::{RestoreOutcome, restore_missing};
+pub use restore::{RestoreOutcome, anchored_but_missing, restore_missing};
 pub use times::ANCHOR_TOLERANCE_MINUTES;
 pub(crate) use write::package_facts;
 pub use write::{anchor_envelope, anchor_seal, note_failed_attempt};
@@ -33,10 +33,11 @@ use crate::sign::SignError;
 
 /// Before a signing: writes back envelopes an interrupted signing anchored but did not finish,
 /// and says what could not be written back (verification then refuses the signing and says why).
+/// Returns the package-relative paths written back.
 pub fn restore_before_signing(
     lock: &crate::txn::PackageLock,
     repo_dir: Option<&Path>,
-) -> Result<(), SignError> {
+) -> Result<Vec<String>, SignError> {
     let outcome = restore_missing(lock, repo_dir)?;
     for path in &outcome.restored {
         eprintln!("restored {path} from the ledger {LEDGER_REF} (an interrupted signing)");
@@ -44,7 +45,7 @@ pub fn restore_before_signing(
     for why in &outcome.not_restorable {
         eprintln!("warning: {why}");
     }
-    Ok(())
+    Ok(outcome.restored)
 }
 
 /// The gate's reason when a package could not be checked against the ledger: a release must not

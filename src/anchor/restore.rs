@@ -34,33 +34,11 @@ pub fn restore_missing(
 ) -> Result<RestoreOutcome, AnchorError> {
     let package_dir = lock.dir();
     let mut outcome = RestoreOutcome::default();
-    let Some(ledger) = repo_dir.and_then(|d| Ledger::discover(d).ok()) else {
+    let Some((package_id, missing)) = missing_records(package_dir, repo_dir)? else {
         return Ok(outcome);
     };
-    // A package whose manifest cannot be read is verification's business, not ours.
-    let Ok(manifest) = Manifest::load(package_dir) else {
-        return Ok(outcome);
-    };
-    let Ok((manifest_sha256, _)) = sha256_file(&package_dir.join(MANIFEST_FILE)) else {
-        return Ok(outcome);
-    };
-    let mut missing: Vec<EnvelopeRecord> = ledger
-        .snapshot()?
-        .records
-        .into_iter()
-        .filter_map(|(r, _)| match r {
-            Record::Envelope(e) => Some(e),
-            _ => None,
-        })
-        .filter(|e| {
-            e.common.package_id == manifest.package_id
-                && e.manifest_sha256 == manifest_sha256
-                && !package_dir.join(&e.path).exists()
-        })
-        .collect();
-    missing.sort_by_key(|e| e.audit_seq);
     for record in &missing {
-        match restore_one(lock, &manifest.package_id, record) {
+        match restore_one(lock, &package_id, record) {
             Ok(()) => outcome.restored.push(record.path.clone()),
             Err(AnchorError::NotRestorable(why)) => outcome.not_restorable.push(why),
             Err(e) => return Err(e),
@@ -147,4 +125,43 @@ fn restore_one(
         ))
     })?;
     Ok(())
+}
+
+/// Whether the ledger anchors an envelope of the package that the package lacks.
+pub fn anchored_but_missing(package_dir: &Path, repo_dir: Option<&Path>) -> bool {
+    matches!(missing_records(package_dir, repo_dir), Ok(Some((_, m))) if !m.is_empty())
+}
+
+/// The package's id and the envelope records the ledger holds for this very package (same
+/// manifest) that the package lacks, in trail order; `None` without a ledger or a manifest.
+fn missing_records(
+    package_dir: &Path,
+    repo_dir: Option<&Path>,
+) -> Result<Option<(String, Vec<EnvelopeRecord>)>, AnchorError> {
+    let Some(ledger) = repo_dir.and_then(|d| Ledger::discover(d).ok()) else {
+        return Ok(None);
+    };
+    // A package whose manifest cannot be read is verification's business, not ours.
+    let Ok(manifest) = Manifest::load(package_dir) else {
+        return Ok(None);
+    };
+    let Ok((manifest_sha256, _)) = sha256_file(&package_dir.join(MANIFEST_FILE)) else {
+        return Ok(None);
+    };
+    let mut missing: Vec<EnvelopeRecord> = ledger
+        .snapshot()?
+        .records
+        .into_iter()
+        .filter_map(|(r, _)| match r {
+            Record::Envelope(e) => Some(e),
+            _ => None,
+        })
+        .filter(|e| {
+            e.common.package_id == manifest.package_id
+                && e.manifest_sha256 == manifest_sha256
+                && !package_dir.join(&e.path).exists()
+        })
+        .collect();
+    missing.sort_by_key(|e| e.audit_seq);
+    Ok(Some((manifest.package_id, missing)))
 }

@@ -21,12 +21,12 @@ use super::keys::PrivateKey;
 use super::pinned_key::PinnedKey;
 use super::registry::{Registry, SignerEntry};
 use super::signer_check::signer_for;
-use super::signing_build::{build, commit, completed_by_recovery};
+use super::signing_build::{build, commit, completed_by_recovery, completed_by_restore};
 use super::signing_check::check;
 use super::statement::Statement;
 use crate::config::WorkflowConfig;
 use crate::sign::FileRef;
-use crate::txn::{PackageLock, recover};
+use crate::txn::{PackageLock, discard_uncommitted, recover};
 use crate::verify::{
     PackageContents, Severity, TimePolicy, TrustAnchor, VerifyOptions, WorkflowState,
     verify_package,
@@ -135,13 +135,22 @@ pub(crate) struct Checked {
 pub fn sign_package(request: &SignRequest<'_>) -> Result<Signed, SignError> {
     // One changing command at a time per package; recovery runs under the same lock.
     let lock = PackageLock::acquire(request.package_dir)?;
+    // The ledger is written before the package: a signing it anchors is committed, so the
+    // package's uncommitted leftover of it gives way to the ledger's copy (restored below)
+    // rather than being rolled back in the trail first.
+    if crate::anchor::anchored_but_missing(request.package_dir, request.repo_dir.as_deref()) {
+        discard_uncommitted(&lock)?;
+    }
     let recovered = recover(&lock, request.action.operation())?;
     if let Some(done) = completed_by_recovery(request, recovered.as_ref())? {
         return Ok(done);
     }
     // A signature the git ledger holds but the package lacks (an interrupted signing) is written
     // back before anything else, so the workflow sees it.
-    crate::anchor::restore_before_signing(&lock, request.repo_dir.as_deref())?;
+    let restored = crate::anchor::restore_before_signing(&lock, request.repo_dir.as_deref())?;
+    if let Some(done) = completed_by_restore(request, &restored)? {
+        return Ok(done);
+    }
     let prepared = prepare(request, lock)?;
     let checked = check(request, &prepared)?;
     let built = build(request, &prepared, checked)?;

@@ -175,6 +175,37 @@ pub(crate) fn commit(lock: PackageLock, built: Built) -> Result<Signed, SignErro
     })
 }
 
+/// When the git ledger just gave back the envelope of an interrupted run of this very request
+/// (same meaning or deviation, same key), that signature exists now: a retry reports it instead
+/// of being refused as a duplicate.
+pub(crate) fn completed_by_restore(
+    request: &SignRequest<'_>,
+    restored: &[String],
+) -> Result<Option<Signed>, SignError> {
+    let key_id = request.key.key_id();
+    for rel in restored {
+        let envelope_path = request.package_dir.join(rel);
+        let statement = read_statement(&envelope_path)?;
+        let p = &statement.predicate;
+        let same = match &request.action {
+            super::signing::SignAction::Meaning { meaning } => {
+                p.deviation.is_none() && &p.meaning == meaning
+            }
+            super::signing::SignAction::CloseDeviation { id, .. } => {
+                p.deviation.as_ref().is_some_and(|d| &d.id == id)
+            }
+        };
+        if same && p.key_id == key_id {
+            return Ok(Some(Signed {
+                envelope_path,
+                statement,
+                completed_after_interruption: true,
+            }));
+        }
+    }
+    Ok(None)
+}
+
 /// When recovery just completed an interrupted run of this very request (same command, same
 /// key), the signature exists now: a retry reports it instead of being refused as a duplicate.
 pub(crate) fn completed_by_recovery(
@@ -204,7 +235,7 @@ pub(crate) fn completed_by_recovery(
     }))
 }
 
-fn read_statement(path: &Path) -> Result<Statement, SignError> {
+pub(crate) fn read_statement(path: &Path) -> Result<Statement, SignError> {
     let invalid = |e: String| SignError::Package {
         path: path.to_path_buf(),
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),

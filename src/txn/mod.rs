@@ -31,7 +31,7 @@ pub use apply::{Plan, PlannedFile, apply};
 pub use error::TxnError;
 pub use intent::{INTENT_FILE, INTENT_SCHEMA, Intent, PENDING_DIR, StagedFile};
 pub use lock::PackageLock;
-pub use recover::{Pending, PendingState, Recovered, inspect, recover};
+pub use recover::{Pending, PendingState, Recovered, discard_uncommitted, inspect, recover};
 
 #[cfg(test)]
 mod tests;

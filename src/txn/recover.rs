@@ -116,6 +116,33 @@ fn ours(name: &str) -> bool {
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// Removes the leftover `.pending/` of an operation that did not reach the package's commit
+/// point, without recording anything: for a signing whose record the git ledger already holds
+/// (the ledger is written first), whose restoration from the ledger then records it instead.
+/// Returns whether there was such a leftover; one past its commit point is left to [`recover`].
+pub fn discard_uncommitted(lock: &PackageLock) -> Result<bool, TxnError> {
+    let dir = lock.dir();
+    let pending_dir = dir.join(PENDING_DIR);
+    if fs::symlink_metadata(&pending_dir).is_err() {
+        return Ok(false);
+    }
+    let manifest = Manifest::load(dir).map_err(|e| TxnError::Io {
+        path: dir.join(crate::evidence::MANIFEST_FILE),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    let lines: Vec<String> = AuditTrail::read(dir, &manifest.package_id)?
+        .iter()
+        .flat_map(|t| t.lines.iter().map(|l| l.sha256.clone()))
+        .collect();
+    match inspect(dir, &lines) {
+        Some(p) if p.foreign.is_empty() && p.state == PendingState::Uncommitted => {
+            discard(&pending_dir)?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
 /// Puts the locked package into a whole state again when an interrupted operation left
 /// `.pending/`: completes it when the trail records it, else rolls it back; records what it did
 /// in the trail (once, even when recovery itself is interrupted and repeated); removes

@@ -63,6 +63,15 @@ fn forge(f: &Fixture, envelope: &Path, new_time: &str, signer: &str) {
         "forging failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // A re-signed envelope differs from the one the git ledger anchors, so the anchor check alone
+    // would reject every forgery (tests in anchor.rs). These tests isolate the key and time
+    // checks: the ledger is dropped, as for an auditor who has the repository without it.
+    let dropped = Command::new("git")
+        .args(["update-ref", "-d", "refs/qualify/ledger"])
+        .current_dir(f.path())
+        .output()
+        .expect("git");
+    assert!(dropped.status.success(), "{dropped:?}");
 }
 
 /// `qualify ARGS` from `dir`, with git discovery stopped above it (no repository at hand).
