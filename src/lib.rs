@@ -25,6 +25,7 @@ pub mod runner;
 pub mod sign;
 pub mod status;
 pub mod steps;
+pub mod tsa;
 pub mod txn;
 pub mod utc;
 pub mod verify;

@@ -125,6 +125,7 @@ fn contents(seeds: &Seeds) -> PackageContents {
         environment: c.environment.clone(),
         trail: c.trail.clone(),
         envelopes: c.envelopes.clone(),
+        tokens: c.tokens.clone(),
         renditions: c.renditions.clone(),
     }
 }

@@ -243,6 +243,12 @@ pub struct SignArgs {
     #[arg(long, value_name = "MEANING")]
     pub meaning: String,
 
+    /// The plant's RFC 3161 time-stamping authority (URL), instead of `signing.tsa_url` of
+    /// qualify.yaml: its token over the signature is stored beside the envelope. A TSA that
+    /// fails leaves the package untouched (exit 5).
+    #[arg(long, value_name = "URL")]
+    pub tsa: Option<String>,
+
     #[command(flatten)]
     /// Key, registry and role.
     pub key: KeyArgs,
@@ -272,6 +278,16 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = crate::verify::DEFAULT_MAX_SKEW_SECONDS)]
     pub max_clock_skew: i64,
 
+    /// Trusted TSA CA certificates (PEM): every RFC 3161 time-stamp token of the package is
+    /// checked against them, instead of `signing.tsa_ca` of the qualify.yaml named with
+    /// --config. Without either, tokens are reported as not checked.
+    #[arg(long, value_name = "FILE")]
+    pub tsa_ca: Option<PathBuf>,
+
+    /// Every signature and closure must carry a time-stamp token (as `signing.require_tsa`).
+    #[arg(long)]
+    pub require_tsa: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -291,6 +307,12 @@ pub struct DeviationCloseArgs {
     /// What was decided and why (root cause, impact, corrective action).
     #[arg(long, value_name = "TEXT")]
     pub disposition: String,
+
+    /// The plant's RFC 3161 time-stamping authority (URL), instead of `signing.tsa_url` of
+    /// qualify.yaml: its token over the signature is stored beside the envelope. A TSA that
+    /// fails leaves the package untouched (exit 5).
+    #[arg(long, value_name = "URL")]
+    pub tsa: Option<String>,
 
     #[command(flatten)]
     /// Key, registry and role.

@@ -47,6 +47,7 @@ fn close(config: &Config, args: &DeviationCloseArgs) -> Result<i32, Error> {
         workflow: &config.workflow,
         role: args.key.role.as_deref(),
         repo_dir: Some(config.dir.clone()),
+        tsa_url: args.tsa.as_deref().or(config.signing.tsa_url.as_deref()),
         action: SignAction::CloseDeviation {
             id: args.id.clone(),
             disposition: args.disposition.clone(),

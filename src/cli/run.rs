@@ -147,6 +147,7 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
             workflow: &config.workflow,
             role: args.role.as_deref(),
             repo_dir: Some(config.dir.clone()),
+            tsa_url: config.signing.tsa_url.as_deref(),
             action: executed(),
         });
         let attempt = Attempt {

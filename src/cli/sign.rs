@@ -43,6 +43,7 @@ fn sign_checked(config: &Config, args: &SignArgs) -> Result<i32, Error> {
         workflow: &config.workflow,
         role: args.key.role.as_deref(),
         repo_dir: Some(config.dir.clone()),
+        tsa_url: args.tsa.as_deref().or(config.signing.tsa_url.as_deref()),
         action: SignAction::Meaning {
             meaning: args.meaning.clone(),
         },

@@ -10,6 +10,7 @@ mod impact;
 mod project;
 mod read;
 mod requirements;
+mod signing;
 mod tls;
 mod workflow;
 
@@ -22,5 +23,6 @@ pub use impact::ImpactConfig;
 pub use project::{Config, ProjectInfo, ReportSettings};
 pub(crate) use read::read_text;
 pub use requirements::{Requirement, Requirements, Risk};
+pub use signing::SigningSettings;
 pub use tls::TlsSettings;
 pub use workflow::{MeaningRule, WorkflowConfig};

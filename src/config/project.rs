@@ -11,6 +11,7 @@ use super::component::Component;
 use super::error::{ConfigError, line_of_key};
 use super::impact::ImpactConfig;
 use super::requirements::Requirements;
+use super::signing::SigningSettings;
 use super::workflow::WorkflowConfig;
 
 /// Descriptive fields shown in reports.
@@ -62,6 +63,8 @@ struct RawConfig {
     impact: ImpactConfig,
     #[serde(default)]
     report: ReportSettings,
+    #[serde(default)]
+    signing: SigningSettings,
 }
 
 /// `report:` in qualify.yaml: how reports are rendered.
@@ -121,6 +124,8 @@ pub struct Config {
     pub impact: ImpactConfig,
     /// The folder of signed human assessments (absolute).
     pub assessments_dir: PathBuf,
+    /// Time-stamping settings (`signing:`), with `tsa_ca` resolved against the config's folder.
+    pub signing: SigningSettings,
     /// The project's HTML report template (absolute), if it has one.
     pub report_template: Option<PathBuf>,
 }
@@ -205,7 +210,11 @@ impl Config {
             }
         }
         raw.workflow.check().map_err(|m| invalid("workflow", m))?;
+        raw.signing.check().map_err(|m| invalid("signing", m))?;
+        let mut signing = raw.signing;
+        signing.tsa_ca = signing.tsa_ca.map(|ca| dir.join(ca));
         Ok(Self {
+            signing,
             path: path.to_path_buf(),
             signers: dir.join(&raw.signers),
             workflow: raw.workflow,

@@ -103,6 +103,9 @@ pub enum SignError {
     /// The signing could not be anchored in the git ledger (or an anchored one restored).
     #[error("the git ledger")]
     Anchor(#[from] crate::anchor::AnchorError),
+    /// `--tsa`: no usable time-stamp token; nothing was signed or written.
+    #[error("no trusted time-stamp could be obtained, so nothing was signed or written")]
+    Timestamp(#[source] crate::tsa::TsaError),
     /// The package cannot be read or written.
     #[error("cannot update the package at {}", path.display())]
     Package {
@@ -115,7 +118,8 @@ pub enum SignError {
 }
 
 impl SignError {
-    /// The documented exit code: 3 when the package fails verification, 5 for I/O failures, 2
+    /// The documented exit code: 3 when the package fails verification, 5 for I/O failures and a
+    /// time-stamping authority that gives no usable token, 2
     /// for everything the user can correct (passphrase, key, registry, workflow).
     pub fn exit_code(&self) -> i32 {
         match self {
@@ -124,7 +128,8 @@ impl SignError {
             | SignError::Package { .. }
             | SignError::Transaction(_)
             | SignError::RegistryWrite { .. }
-            | SignError::Anchor(_) => exit_code::INTERNAL_ERROR,
+            | SignError::Anchor(_)
+            | SignError::Timestamp(_) => exit_code::INTERNAL_ERROR,
             SignError::KeyFile { source, .. } if source.kind() != io::ErrorKind::NotFound => {
                 exit_code::INTERNAL_ERROR
             }

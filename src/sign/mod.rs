@@ -14,6 +14,7 @@ mod signing;
 mod signing_build;
 mod signing_check;
 mod statement;
+mod timestamp;
 mod workflow;
 
 pub use dsse::{Envelope, EnvelopeSignature, IN_TOTO_PAYLOAD_TYPE, decode_base64, pae};

@@ -86,6 +86,8 @@ pub struct SignRequest<'a> {
     pub repo_dir: Option<PathBuf>,
     /// What to sign.
     pub action: SignAction,
+    /// An RFC 3161 time-stamping authority's URL: its token goes into the same transaction.
+    pub tsa_url: Option<&'a str>,
 }
 
 /// A signature made.
@@ -154,6 +156,8 @@ pub fn sign_package(request: &SignRequest<'_>) -> Result<Signed, SignError> {
     let prepared = prepare(request, lock)?;
     let checked = check(request, &prepared)?;
     let built = build(request, &prepared, checked)?;
+    // The TSA is asked before anything is written: its failure leaves the package untouched.
+    let built = super::timestamp::with_token(request.tsa_url, built)?;
     // The ledger first: it holds the whole envelope, so an interruption after it is recoverable.
     crate::anchor::anchor_envelope(
         request.repo_dir.as_deref(),

@@ -60,6 +60,9 @@ pub struct PackageContents {
     pub trail: Result<AuditTrail, String>,
     /// Envelopes in `signatures/` and `deviations/closures/`, sorted by path.
     pub envelopes: Vec<StoredEnvelope>,
+    /// RFC 3161 time-stamp tokens beside the envelopes (package-relative paths), checked with
+    /// their envelope (tsa_check).
+    pub tokens: Vec<String>,
     /// Everything found in `renditions/` (files, folders, links; or `renditions` itself when it
     /// is not a folder), checked by the renditions check.
     pub renditions: Vec<String>,
@@ -85,6 +88,7 @@ impl PackageContents {
         let (manifest, manifest_sha256) = load_manifest(dir)?;
         let mut integrity = Vec::new();
         let mut envelopes = Vec::new();
+        let mut tokens = Vec::new();
         let mut renditions = Vec::new();
         let mut trail_present = false;
         let renditions_prefix = format!("{}/", crate::render::RENDITIONS_DIR);
@@ -106,6 +110,7 @@ impl PackageContents {
             match unsealed_area(path) {
                 None => integrity.push(problem),
                 Some(None) => trail_present = true,
+                Some(Some(_)) if crate::tsa::is_token_path(path) => tokens.push(path.clone()),
                 Some(Some(kind)) => envelopes.push(read_envelope(dir, path, kind)),
             }
         }
@@ -143,6 +148,7 @@ impl PackageContents {
             environment,
             trail,
             envelopes,
+            tokens,
             renditions,
         })
     }

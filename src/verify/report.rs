@@ -36,6 +36,9 @@ pub struct SignatureSummary {
     /// For closures, the deviation closed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deviation: Option<String>,
+    /// The RFC 3161 time-stamp: the TSA's time, the token and whether it was checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<String>,
 }
 
 /// A deviation and whether it is closed.
@@ -115,6 +118,9 @@ impl VerifyReport {
                     s.signed_at,
                     s.path
                 )?;
+                if let Some(timestamp) = &s.timestamp {
+                    writeln!(out, "           {timestamp}")?;
+                }
             }
         }
         if !self.deviations.is_empty() {

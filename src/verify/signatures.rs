@@ -12,6 +12,7 @@ use super::finding::{Check, Finding};
 use super::key_check::{ResolvedKey, resolve_key};
 use super::time_check::TimePolicy;
 use super::trust_anchor::TrustAnchor;
+use super::tsa_check::{check_token, orphan_tokens};
 use crate::evidence::MANIFEST_FILE;
 use crate::sign::{
     CLOSURE_MEANING, CLOSURE_PREDICATE_TYPE, Envelope, EnvelopeSignature, SIGNATURE_PREDICATE_TYPE,
@@ -40,6 +41,8 @@ pub struct CheckedEnvelope {
     pub valid: bool,
     /// The signing time, when it parses.
     pub signed_at: Option<DateTime<Utc>>,
+    /// The RFC 3161 time-stamp token's line for the report, when the envelope has one.
+    pub timestamp: Option<String>,
 }
 
 /// Checks every envelope; returns them in path order with the findings.
@@ -60,6 +63,7 @@ pub fn check_envelopes(
         findings.extend(sink.findings);
         checked.push(envelope);
     }
+    findings.extend(orphan_tokens(contents));
     (checked, findings)
 }
 
@@ -102,6 +106,7 @@ fn check_one(
         anchored: false,
         valid: false,
         signed_at: None,
+        timestamp: None,
     };
     let Some((envelope, signature, statement)) = shape(stored, sink) else {
         if let Ok((_, statement)) = &stored.parsed {
@@ -116,10 +121,36 @@ fn check_one(
     out.signer = key.signer.clone();
     binding(contents, stored.kind, statement, signature, sink);
     out.signed_at = signing_time(contents, time, statement, sink);
+    let token = check_token(contents, time, &stored.path, signature, out.signed_at);
+    sink.findings.extend(token.findings);
+    out.timestamp = token.summary;
     if let (Some(signer), Some(at)) = (&out.signer, out.signed_at) {
         standing(signer, key.head_entry.as_ref(), at, statement, sink);
     }
+    if let (Some(signer), Some(gen_time)) = (&out.signer, token.gen_time) {
+        standing_at_tsa_time(signer, key.head_entry.as_ref(), gen_time, sink);
+    }
     out
+}
+
+/// The TSA's time is an outside clock: the key must still have been valid then, whatever time
+/// the statement claims (a back-dated signature made after a revocation is caught here).
+fn standing_at_tsa_time(
+    signer: &Signer,
+    head: Option<&Signer>,
+    gen_time: DateTime<Utc>,
+    sink: &mut Sink<'_>,
+) {
+    let at = gen_time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for (entry, whose) in [(Some(signer), ""), (head, " (registry at HEAD)")] {
+        if let Some(Err(reason)) = entry.map(|e| e.validity_at(gen_time)) {
+            sink.error(
+                Check::Signer,
+                format!("at the TSA's time {at}, which proves when it was signed: {reason}{whose}"),
+            );
+            return;
+        }
+    }
 }
 
 /// The envelope parses and holds exactly one signature.

@@ -5,7 +5,7 @@
 //!
 //! What this cannot detect: a signature back-dated into the gap between the last genuine entry
 //! and a key's revocation. Only an outside clock closes that gap (the git anchor, or an RFC 3161
-//! timestamp); docs/threat-model.md says so.
+//! time-stamp token, checked in tsa_check.rs); docs/threat-model.md says so.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -17,12 +17,14 @@ use crate::audit::{AuditEntry, TRAIL_FILE, TrailLine};
 pub const DEFAULT_MAX_SKEW_SECONDS: i64 = 300;
 
 /// The verifier's clock and how far ahead a recorded time may be.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct TimePolicy {
     /// Now, by the verifier's clock.
     pub now: DateTime<Utc>,
     /// The largest accepted lead of a recorded time over `now`.
     pub max_skew: Duration,
+    /// Time-stamping authorities: the trusted CA and whether tokens are required.
+    pub tsa: super::tsa_check::TsaPolicy,
 }
 
 impl TimePolicy {
@@ -36,6 +38,7 @@ impl TimePolicy {
         TimePolicy {
             now: Utc::now(),
             max_skew: Duration::seconds(seconds.max(0)),
+            tsa: Default::default(),
         }
     }
 

@@ -194,6 +194,7 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
                         .any(|f| f.severity == Severity::Error && f.subject == e.path),
                 anchored: e.anchored,
                 deviation: p.deviation.as_ref().map(|d| d.id.clone()),
+                timestamp: e.timestamp.clone(),
             })
         })
         .collect();

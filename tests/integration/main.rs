@@ -29,5 +29,6 @@ mod reports;
 mod reports_signed;
 mod signing;
 mod trust_keys;
+mod tsa;
 mod verify_hardening;
 mod verify_tampering;

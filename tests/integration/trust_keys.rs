@@ -47,7 +47,7 @@ json.dump(env, open(env_path, "w"), indent=2)
 open(trail_path, "w", encoding="utf-8").write("\n".join(lines) + "\n")
 "#;
 
-fn forge(f: &Fixture, envelope: &Path, new_time: &str, signer: &str) {
+pub(crate) fn forge(f: &Fixture, envelope: &Path, new_time: &str, signer: &str) {
     let out = Command::new("python3")
         .arg("-c")
         .arg(FORGE)
@@ -108,7 +108,7 @@ fn key_id_of(f: &Fixture, signer: &str) -> String {
 }
 
 /// Registry text with `signer`'s `revoked_at` set.
-fn revoke(f: &Fixture, signer: &str, at: &str) {
+pub(crate) fn revoke(f: &Fixture, signer: &str, at: &str) {
     let path = f.path().join("signers.yaml");
     let text = fs::read_to_string(&path).unwrap();
     let start = text.find(&format!("- id: {signer}\n")).unwrap();
