@@ -500,7 +500,8 @@ fn a_back_dated_signature_whose_tsa_time_is_after_the_revocation_is_invalid() {
 fn qualify_yaml_names_the_tsa_the_trusted_ca_and_requires_tokens() {
     let pki = TsaPki::make();
     let tsa = TsaServer::start(&pki);
-    let f = Fixture::with(PASSING_FEATURE, "");
+    // The failing scenario opens DEV-001, whose closure is time-stamped too.
+    let f = Fixture::new();
     let ca = pki.path("ca.pem");
     let config = fs::read_to_string(f.path().join("qualify.yaml")).unwrap();
     fs::write(
@@ -513,13 +514,14 @@ fn qualify_yaml_names_the_tsa_the_trusted_ca_and_requires_tokens() {
     )
     .unwrap();
     f.sign("executed", "eng").code(0);
+    f.sign("reviewed", "lead").code(0);
+    f.close("DEV-001", "lead").code(0);
     assert!(token_of(&f.envelope("executed")).is_file());
+    let closure_token = f.package().join("deviations/closures/DEV-001.tsr");
+    assert!(closure_token.is_file(), "no token beside the closure");
     let run = f.verify_with(&["--config", "qualify.yaml"]).code(0);
-    assert!(
-        all_output(&run).contains("checked against"),
-        "{}",
-        all_output(&run)
-    );
+    let text = all_output(&run);
+    assert_eq!(text.matches("checked against").count(), 3, "{text}");
     // A token removed is missing where the project requires one.
     fs::remove_file(token_of(&f.envelope("executed"))).unwrap();
     rejected(
