@@ -107,7 +107,10 @@ impl Project {
         }
     }
 
-    /// The packages under `evidence/` (sealed ones only), sorted.
+    /// The packages under `evidence/` (sealed ones only), oldest first.
+    ///
+    /// Ordered by the manifest's `created_at` (milliseconds), then by name: two runs in the same
+    /// second on different commits get ids that sort by commit hash, not by time.
     pub fn packages(&self) -> Vec<PathBuf> {
         let dir = self.dir.path().join("evidence");
         let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -120,7 +123,7 @@ impl Project {
                     .collect()
             })
             .unwrap_or_default();
-        out.sort();
+        out.sort_by_cached_key(|p| (created_at(p), p.clone()));
         out
     }
 
@@ -196,4 +199,13 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `created_at` of a package's manifest; empty when there is none (such folders sort first).
+fn created_at(package: &Path) -> String {
+    std::fs::read(package.join("manifest.json"))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .and_then(|m| m["created_at"].as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
