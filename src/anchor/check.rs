@@ -105,6 +105,9 @@ pub fn check_anchor(
     findings.extend(check_envelopes(contents, envelopes, &mine, &snapshot));
     findings.extend(check_ledger_order(&snapshot, id));
     findings.extend(check_approval_tags(ledger.repo(), contents));
+    findings.extend(super::supersession::supersession_findings(
+        &ledger, &snapshot, id,
+    ));
     (summary, findings)
 }
 

@@ -1,5 +1,5 @@
-//! The git-anchored ledger: every seal, signature, closure and refused signing recorded outside
-//! the package, in the repository, at `refs/qualify/ledger` (see `docs/anchoring.md`).
+//! The git-anchored ledger: every seal, signature, closure, supersession and refused signing
+//! recorded outside the package, in the repository, at `refs/qualify/ledger` (see `docs/anchoring.md`).
 //!
 //! A package alone cannot prove that nothing was taken away from it: deleting the last
 //! signature together with its trail line leaves a consistent package. The ledger, pushed with
@@ -11,6 +11,7 @@ mod ledger;
 mod merge;
 mod record;
 mod restore;
+mod supersession;
 mod tags;
 mod times;
 mod write;
@@ -23,6 +24,10 @@ pub use record::{
     SupersededRecord,
 };
 pub use restore::{RestoreOutcome, anchored_but_missing, restore_missing};
+pub use supersession::{
+    AnchoredSupersession, RecordFile, anchored_supersessions, commit_supersession,
+    restore_supersessions,
+};
 pub use times::ANCHOR_TOLERANCE_MINUTES;
 pub(crate) use write::package_facts;
 pub use write::{anchor_envelope, anchor_seal, note_failed_attempt};

@@ -21,7 +21,7 @@ pub enum Record {
     Envelope(EnvelopeRecord),
     /// A signing was refused: wrong passphrase, unknown key, role not allowed, ...
     FailedAttempt(FailedAttemptRecord),
-    /// A package was superseded by another (written by the gate's supersession records).
+    /// A package was superseded by another (`qualify supersede`).
     Superseded(SupersededRecord),
 }
 
@@ -101,16 +101,36 @@ pub struct FailedAttemptRecord {
     pub reason: String,
 }
 
-/// A package replaced by another.
+/// A package disposed of in favour of another by a signed supersession record (`qualify
+/// supersede`), with the record's exact bytes so that an interrupted supersede can be completed
+/// and a removed record file is detected (src/anchor/supersession.rs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupersededRecord {
-    /// Shared fields.
+    /// Shared fields (`package_id`: the superseded package).
     #[serde(flatten)]
     pub common: Common,
+    /// SHA-256 of the superseded package's `manifest.json`.
+    pub manifest_sha256: String,
     /// The package that replaces it.
     pub superseded_by: String,
-    /// Why.
-    pub reason: String,
+    /// SHA-256 of the replacement's `manifest.json`.
+    pub replacement_manifest_sha256: String,
+    /// The signer's registry id.
+    pub signer_id: String,
+    /// The role signed in.
+    pub role: String,
+    /// The key id (fingerprint) that signed the record.
+    pub key_id: String,
+    /// SHA-256 of the reason text (the text itself is in the signed record).
+    pub reason_sha256: String,
+    /// The record's `signed_at`.
+    pub signed_at: String,
+    /// The record file, relative to the repository's root.
+    pub path: String,
+    /// SHA-256 of the record file's bytes.
+    pub envelope_sha256: String,
+    /// The record file's bytes, exactly (UTF-8 JSON).
+    pub envelope: String,
 }
 
 impl Record {
@@ -129,13 +149,8 @@ impl Record {
         match self {
             Record::Sealed(r) => format!("sealed-{}.json", r.manifest_sha256),
             Record::Envelope(r) => format!("envelope-{}.json", r.envelope_sha256),
-            Record::FailedAttempt(_) | Record::Superseded(_) => {
-                let kind = match self {
-                    Record::FailedAttempt(_) => "failed",
-                    _ => "superseded",
-                };
-                format!("{kind}-{}.json", sha256_hex(&self.to_bytes()))
-            }
+            Record::FailedAttempt(_) => format!("failed-{}.json", sha256_hex(&self.to_bytes())),
+            Record::Superseded(r) => format!("superseded-{}.json", r.envelope_sha256),
         }
     }
 

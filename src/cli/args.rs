@@ -118,6 +118,11 @@ pub enum LedgerCommand {
     /// `git fetch origin refs/qualify/ledger:refs/qualify/incoming`, then
     /// `qualify ledger merge refs/qualify/incoming`, then push again.
     Merge(LedgerMergeArgs),
+    /// Check the ledger as a whole: no record removed or rewritten by a later ledger commit, and
+    /// every anchored supersession record present, unchanged, in the supersessions folder.
+    ///
+    /// Exit code 0 when consistent, 3 when not (each problem is listed).
+    Check,
 }
 
 /// `qualify ledger merge`.

@@ -1,4 +1,5 @@
-//! `qualify ledger merge`: joins a diverged ledger into refs/qualify/ledger.
+//! `qualify ledger merge`: joins a diverged ledger into refs/qualify/ledger; `qualify ledger
+//! check`: its consistency (src/cli/ledger_check.rs).
 
 use super::args::LedgerCommand;
 use crate::anchor::{Appended, LEDGER_REF, Ledger};
@@ -24,5 +25,6 @@ pub fn ledger(config: &Config, command: &LedgerCommand) -> Result<i32, Error> {
             }
             Ok(exit_code::SUCCESS)
         }
+        LedgerCommand::Check => super::ledger_check::check(config),
     }
 }

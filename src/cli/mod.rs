@@ -8,17 +8,21 @@ mod impact;
 mod key_input;
 mod keygen;
 mod ledger;
+mod ledger_check;
 mod list;
 mod output;
 mod recover;
+mod recover_supersession;
 mod refusal;
 mod render;
 mod run;
 mod select;
 mod sign;
+mod sign_command;
 mod status;
 mod supersede;
 mod trust_source;
+mod tsa_source;
 mod verify;
 
 pub use args::{

@@ -1,4 +1,4 @@
-//! `qualify recover`: completes interrupted signings from the git ledger.
+//! `qualify recover`: completes interrupted signings and supersessions from the git ledger.
 
 use super::args::RecoverArgs;
 use super::key_input::package_dir;
@@ -15,8 +15,9 @@ pub fn recover(config: &Config, args: &RecoverArgs) -> Result<i32, Error> {
     // transaction is recovered first (src/txn), as every changing command does.
     let lock = PackageLock::acquire(&package).map_err(SignError::from)?;
     recover_txn(&lock, "recover").map_err(SignError::from)?;
-    let outcome =
+    let mut outcome =
         crate::anchor::restore_missing(&lock, Some(&config.dir)).map_err(SignError::from)?;
+    super::recover_supersession::restore(config, &package, &mut outcome)?;
     for path in &outcome.restored {
         println!(
             "restored {path} from the ledger {}",
@@ -27,7 +28,10 @@ pub fn recover(config: &Config, args: &RecoverArgs) -> Result<i32, Error> {
         eprintln!("error: {why}");
     }
     if outcome.restored.is_empty() && outcome.not_restorable.is_empty() {
-        println!("nothing to restore: the package holds every envelope the ledger anchors for it");
+        println!(
+            "nothing to restore: the package holds every envelope the ledger anchors for it, and \
+             its anchored supersession records are in place"
+        );
     }
     Ok(if outcome.not_restorable.is_empty() {
         exit_code::SUCCESS

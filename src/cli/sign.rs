@@ -1,54 +1,28 @@
 //! `qualify sign`: a workflow signature on a sealed package.
 
 use super::args::SignArgs;
-use super::key_input::{load_registry, package_dir, read_key, registry_path};
-use super::refusal::{Attempt, recorded};
+use super::sign_command::{SigningCommand, sign_recorded};
 use crate::config::Config;
 use crate::errors::Error;
 use crate::exit_code;
-use crate::sign::{SignAction, SignRequest, sign_package};
+use crate::sign::SignAction;
 
 /// Signs; prints the manifestation; returns the exit code. A refused attempt is recorded in the
-/// git ledger.
+/// package's trail and in the git ledger (src/cli/sign_command.rs).
 pub fn sign(config: &Config, args: &SignArgs) -> Result<i32, Error> {
-    let outcome = sign_checked(config, args);
-    let action = format!("sign --meaning {}", args.meaning);
-    crate::anchor::note_failed_attempt(
-        &config.dir,
-        &args.package,
-        &args.key.key,
-        &action,
-        &outcome,
-    );
-    outcome
-}
-
-fn sign_checked(config: &Config, args: &SignArgs) -> Result<i32, Error> {
-    let registry = load_registry(&registry_path(config, args.key.signers.as_deref()))?;
-    let package = package_dir(&args.package)?;
-    let mut attempt = Attempt {
-        package: &package,
-        key_path: &args.key.key,
-        key: None,
-        registry: Some(&registry),
-        attempted: format!("sign as {}", args.meaning),
-    };
-    let key = recorded(&attempt, read_key(&args.key.key))?;
-    attempt.key = Some(&key);
-    let signed = sign_package(&SignRequest {
-        package_dir: &package,
-        key: &key,
-        key_path: &args.key.key,
-        registry: &registry,
-        workflow: &config.workflow,
-        role: args.key.role.as_deref(),
-        repo_dir: Some(config.dir.clone()),
-        tsa_url: args.tsa.as_deref().or(config.signing.tsa_url.as_deref()),
-        action: SignAction::Meaning {
-            meaning: args.meaning.clone(),
+    let signed = sign_recorded(
+        config,
+        SigningCommand {
+            package: &args.package,
+            key: &args.key,
+            tsa: args.tsa.as_deref(),
+            action: SignAction::Meaning {
+                meaning: args.meaning.clone(),
+            },
+            ledger_action: format!("sign --meaning {}", args.meaning),
+            attempted: format!("sign as {}", args.meaning),
         },
-    });
-    let signed = recorded(&attempt, signed.map_err(Error::from))?;
+    )?;
     print_signed(&signed);
     if config
         .workflow
@@ -56,6 +30,7 @@ fn sign_checked(config: &Config, args: &SignArgs) -> Result<i32, Error> {
         .last()
         .is_some_and(|m| m.name == args.meaning)
     {
+        let package = super::key_input::package_dir(&args.package)?;
         tag_approved_baseline(
             config,
             &package,

@@ -26,6 +26,7 @@ pub fn supersede(config: &Config, args: &SupersedeArgs) -> Result<i32, Error> {
     let registry = load_registry(&registry_path(config, args.key.signers.as_deref()))?;
     check_replacement_verifies(config, &registry, &new_dir)?;
     let key = read_key(&args.key.key)?;
+    complete_interrupted(config, &old.id)?;
     let file = record_supersession(
         config,
         &registry,
@@ -43,6 +44,24 @@ pub fn supersede(config: &Config, args: &SupersedeArgs) -> Result<i32, Error> {
         config.relative(&file)
     );
     Ok(exit_code::SUCCESS)
+}
+
+/// Writes back a record of `package_id` that the ledger anchors but the supersessions folder
+/// lacks: a supersede interrupted after its commit point (the ledger append) is completed, never
+/// made twice.
+fn complete_interrupted(config: &Config, package_id: &str) -> Result<(), Error> {
+    let outcome = crate::anchor::restore_supersessions(&config.dir, Some(package_id))
+        .map_err(crate::sign::SignError::from)?;
+    for path in &outcome.restored {
+        eprintln!(
+            "restored {path} from the ledger {} (an interrupted supersede); commit it",
+            crate::anchor::LEDGER_REF
+        );
+    }
+    for why in &outcome.not_restorable {
+        eprintln!("warning: {why}");
+    }
+    Ok(())
 }
 
 /// A replacement that does not verify replaces nothing.

@@ -11,7 +11,7 @@ use crate::config::{Config, WorkflowConfig};
 use crate::errors::Error;
 use crate::git::GitInfo;
 use crate::sign::Registry;
-use crate::verify::{GitTrustError, TrustAnchor, read_git_trust};
+use crate::verify::{CommittedSigning, GitTrustError, TrustAnchor, read_git_trust};
 
 /// What a verification is checked against.
 pub struct TrustChoice {
@@ -23,6 +23,8 @@ pub struct TrustChoice {
     pub workflow_source: String,
     /// The repository for the commit check.
     pub repo_dir: PathBuf,
+    /// `signing:` of the qualify.yaml committed at the package's commit, or why there is none.
+    pub committed_signing: Result<CommittedSigning, String>,
 }
 
 /// Decides the trust anchor for verifying `package`.
@@ -62,14 +64,18 @@ pub fn choose(
             Ok(TrustAnchor::loaded(&registry, &how))
         })
         .transpose()?;
-    // The committed files are read only for what was not named explicitly.
-    let (git_anchor, git_workflow) = if explicit.is_some() && config.is_some() {
-        (None, None)
-    } else {
-        match git_trust(&repo_dir, package, &cwd) {
-            Ok(t) => (Some(t.anchor), t.workflow),
-            Err(anchor) => (Some(anchor), None),
-        }
+    // The committed files count only for what was not named explicitly (an explicit registry
+    // and --config win); the committed TSA policy is always read, as it can only add to one.
+    let (git_anchor, git_workflow, committed_signing) = match git_trust(&repo_dir, package, &cwd)
+    {
+        Ok(t) => (
+            Some(t.anchor),
+            t.workflow,
+            t.signing.ok_or_else(|| {
+                "no qualify.yaml is committed at the package's commit".to_string()
+            }),
+        ),
+        Err((anchor, why)) => (Some(anchor), None, Err(why)),
     };
     let (workflow, workflow_source) = match (config, git_workflow) {
         (Some(c), _) => (
@@ -94,39 +100,49 @@ pub fn choose(
         workflow,
         workflow_source,
         repo_dir,
+        committed_signing,
     })
 }
 
-/// The registry and workflow committed in the repository at the package's commit, or the anchor
-/// to use when they cannot be read (embedded keys, or an unusable registry).
+/// The registry, workflow and TSA policy committed in the repository at the package's commit,
+/// or the anchor to use when they cannot be read (embedded keys, or an unusable registry) and
+/// why.
 fn git_trust(
     repo_dir: &Path,
     package: &Path,
     cwd: &Path,
-) -> Result<crate::verify::GitTrust, TrustAnchor> {
+) -> Result<crate::verify::GitTrust, (TrustAnchor, String)> {
     let commit = std::fs::read(package.join("git.json"))
         .ok()
         .and_then(|b| serde_json::from_slice::<GitInfo>(&b).ok())
         .and_then(|g| g.revision().map(|r| r.commit.clone()));
     let Some(commit) = commit else {
-        return Err(TrustAnchor::EmbeddedKeys {
-            reason: "the package names no git commit to read a committed registry at".into(),
-        });
+        let reason = "the package names no git commit to read a committed registry at";
+        return Err((
+            TrustAnchor::EmbeddedKeys {
+                reason: reason.into(),
+            },
+            reason.into(),
+        ));
     };
     read_git_trust(
         repo_dir,
         &commit,
         &[package.to_path_buf(), cwd.to_path_buf()],
     )
-    .map_err(|e| match e {
-        GitTrustError::Invalid { .. } => TrustAnchor::Unusable {
-            source: "the registry committed in git".into(),
-            error: e.to_string(),
-        },
-        GitTrustError::NoRepository { .. } | GitTrustError::NoCommit { .. } => {
-            TrustAnchor::EmbeddedKeys {
-                reason: e.to_string(),
+    .map_err(|e| {
+        let why = e.to_string();
+        let anchor = match e {
+            GitTrustError::Invalid { .. } => TrustAnchor::Unusable {
+                source: "the registry committed in git".into(),
+                error: why.clone(),
+            },
+            GitTrustError::NoRepository { .. } | GitTrustError::NoCommit { .. } => {
+                TrustAnchor::EmbeddedKeys {
+                    reason: why.clone(),
+                }
             }
-        }
+        };
+        (anchor, why)
     })
 }

@@ -9,8 +9,8 @@ use super::trust_source::choose;
 use crate::config::Config;
 use crate::errors::Error;
 use crate::exit_code;
-use crate::tsa::TsaTrust;
-use crate::verify::{TimePolicy, TsaPolicy, VerifyOptions, verify_package};
+use super::tsa_source::tsa_policy;
+use crate::verify::{TimePolicy, VerifyOptions, verify_package};
 
 /// Verifies; prints the report; returns 0 or `VERIFICATION_FAILED`. The trust anchor and the
 /// workflow come from `--signers`/`--config`, else from the repository's committed files, else
@@ -34,7 +34,7 @@ pub fn verify(
         }
     );
     let time = TimePolicy {
-        tsa: tsa_policy(config, args)?,
+        tsa: tsa_policy(config, args, &trust.committed_signing)?,
         ..TimePolicy::with_skew_seconds(args.max_clock_skew)
     };
     let verification = verify_package(
@@ -53,26 +53,5 @@ pub fn verify(
         exit_code::SUCCESS
     } else {
         exit_code::VERIFICATION_FAILED
-    })
-}
-
-/// The trusted TSA CA and whether tokens are required: `--tsa-ca`/`--require-tsa`, else the
-/// `signing:` settings of the qualify.yaml named with `--config`. Never a file of the current
-/// folder: without either, tokens are reported as not checked.
-fn tsa_policy(config: Option<&Config>, args: &VerifyArgs) -> Result<TsaPolicy, Error> {
-    let signing = config.map(|c| &c.signing);
-    let ca = args
-        .tsa_ca
-        .clone()
-        .or_else(|| signing.and_then(|s| s.tsa_ca.clone()));
-    let trust = match ca {
-        Some(path) => Some(std::sync::Arc::new(
-            TsaTrust::load(&path).map_err(|e| Error::Usage(e.to_string()))?,
-        )),
-        None => None,
-    };
-    Ok(TsaPolicy {
-        trust,
-        required: args.require_tsa || signing.is_some_and(|s| s.require_tsa),
     })
 }

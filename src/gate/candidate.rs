@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::finding::{GateCode, GateFinding};
 use super::package_facts::PackageFacts;
 use crate::config::Config;
-use crate::verify::{Severity, TrustAnchor, VerifyOptions, verify_package};
+use crate::verify::{Severity, TrustAnchor, TsaPolicy, VerifyOptions, verify_package};
 
 /// The findings of package `p` against the `required` scenarios.
 pub fn evaluate(
@@ -14,6 +14,7 @@ pub fn evaluate(
     p: &PackageFacts,
     required: &BTreeSet<String>,
     trust: &TrustAnchor,
+    tsa: &TsaPolicy,
 ) -> Vec<GateFinding> {
     let pkg = p.shown();
     let mut findings = Vec::new();
@@ -24,7 +25,10 @@ pub fn evaluate(
             workflow: &config.workflow,
             workflow_source: "qualify.yaml of the project",
             repo_dir: Some(config.dir.clone()),
-            time: crate::verify::TimePolicy::now(),
+            time: crate::verify::TimePolicy {
+                tsa: tsa.clone(),
+                ..crate::verify::TimePolicy::now()
+            },
         },
     );
     let report = &verification.report;

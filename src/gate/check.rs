@@ -21,7 +21,7 @@ use crate::errors::Error;
 use crate::git::{GitInfo, GitRevision};
 use crate::impact::{assess_project, latest_approved};
 use crate::plan::{Criteria, Plan, Stage};
-use crate::verify::TrustAnchor;
+use crate::verify::{TrustAnchor, TsaPolicy};
 
 /// What the gate is asked.
 pub struct GateOptions {
@@ -72,6 +72,8 @@ pub fn gate(config: &Config, options: &GateOptions) -> Result<GateReport, Error>
     let matcher = RevisionMatcher::new(&config.dir, &rev.commit, &rev.tree, &records_dir(config));
     let stage_label = options.stage.map(|s| s.to_string());
     let trust = TrustAnchor::explicit(&config.signers, "the project's registry");
+    // The project's TSA policy (signing.require_tsa, signing.tsa_ca) holds in the gate as in verify.
+    let tsa = TsaPolicy::of_project(&config.signing).map_err(Error::Usage)?;
     for p in store.iter().filter(|p| matcher.matches(p)) {
         if let (Some(want), Some(have)) = (&stage_label, &p.stage)
             && want != have
@@ -83,7 +85,7 @@ pub fn gate(config: &Config, options: &GateOptions) -> Result<GateReport, Error>
             package_id: p.id.clone(),
             manifest_sha256: p.manifest_sha256.clone(),
             superseded_by: None,
-            findings: evaluate(config, p, &required, &trust),
+            findings: evaluate(config, p, &required, &trust, &tsa),
         });
     }
     super::disposition::apply_supersessions(
@@ -92,6 +94,7 @@ pub fn gate(config: &Config, options: &GateOptions) -> Result<GateReport, Error>
         &store,
         &mut report.candidates,
     );
+    super::supersession_anchor::check_anchored_supersessions(config, &mut report.candidates);
     verdict(&mut report);
     Ok(report)
 }
@@ -205,7 +208,7 @@ fn verdict(report: &mut GateReport) {
                 .cloned(),
         );
     }
-    // Superseded packages still explain an invalid record about them.
+    // Superseded packages still explain an invalid or missing record about them.
     for c in report
         .candidates
         .iter()
@@ -214,7 +217,12 @@ fn verdict(report: &mut GateReport) {
         findings.extend(
             c.findings
                 .iter()
-                .filter(|f| f.code == GateCode::SupersessionInvalid)
+                .filter(|f| {
+                    matches!(
+                        f.code,
+                        GateCode::SupersessionInvalid | GateCode::SupersessionMissing
+                    )
+                })
                 .cloned(),
         );
     }

@@ -39,6 +39,9 @@ pub enum GateCode {
     NotAnchored,
     /// A supersession record cannot be read or does not verify; it disposes of nothing.
     SupersessionInvalid,
+    /// The git ledger anchors a supersession of the package whose record file is missing from
+    /// the work tree or holds other bytes: the supersession neither counts nor vanishes silently.
+    SupersessionMissing,
 }
 
 impl GateCode {
@@ -49,7 +52,10 @@ impl GateCode {
     pub fn blocks_revision(self) -> bool {
         matches!(
             self,
-            GateCode::PackageUnverified | GateCode::DeviationOpen | GateCode::ScenarioFailed
+            GateCode::PackageUnverified
+                | GateCode::DeviationOpen
+                | GateCode::ScenarioFailed
+                | GateCode::SupersessionMissing
         )
     }
 
@@ -69,6 +75,7 @@ impl GateCode {
             GateCode::NotReleasable => "not_releasable",
             GateCode::NotAnchored => "not_anchored",
             GateCode::SupersessionInvalid => "supersession_invalid",
+            GateCode::SupersessionMissing => "supersession_missing",
         }
     }
 }

@@ -9,6 +9,7 @@ mod package_facts;
 mod report;
 mod revision_match;
 mod supersession;
+mod supersession_anchor;
 
 pub use check::{GateOptions, gate, gate_findings};
 pub use finding::{GateCode, GateFinding};

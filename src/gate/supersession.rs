@@ -172,12 +172,8 @@ pub fn record(
     }
     let bytes = serde_json::to_vec_pretty(&envelope)
         .map_err(|e| SignError::Refused(format!("cannot encode the envelope: {e}")))?;
-    std::fs::create_dir_all(&dir)
-        .and_then(|_| crate::fsio::write_atomic(&file, &bytes))
-        .map_err(|source| SignError::Package {
-            path: file.clone(),
-            source,
-        })?;
+    // The ledger record first (the commit point), then the file: src/anchor/supersession.rs.
+    crate::anchor::commit_supersession(&config.dir, &file, &bytes, &statement.predicate)?;
     Ok(file)
 }
 

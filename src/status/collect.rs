@@ -24,9 +24,10 @@ pub fn status(config: &Config, evidence_dir: &Path) -> Result<StatusReport, Erro
         gate_passed: false,
         gate_text: String::new(),
     };
-    let snapshot = match Ledger::discover(&config.dir) {
+    let ledger = Ledger::discover(&config.dir);
+    let snapshot = match &ledger {
         Err(reason) => {
-            report.ledger_note = Some(reason);
+            report.ledger_note = Some(reason.clone());
             Snapshot::default()
         }
         Ok(ledger) => {
@@ -48,6 +49,9 @@ pub fn status(config: &Config, evidence_dir: &Path) -> Result<StatusReport, Erro
         by_id.insert(status.id.clone(), status);
     }
     apply_ledger(config, &snapshot, &mut by_id);
+    if let Ok(ledger) = &ledger {
+        super::supersessions::apply(ledger, &snapshot, &mut by_id);
+    }
     report.packages = by_id.into_values().rev().collect();
 
     let verdict = gate(
@@ -84,7 +88,11 @@ fn from_store(config: &Config, trust: &crate::verify::TrustAnchor, dir: &Path) -
             workflow: &config.workflow,
             workflow_source: "qualify.yaml of the project",
             repo_dir: Some(config.dir.clone()),
-            time: crate::verify::TimePolicy::now(),
+            // As the gate does; a CA that cannot be loaded shows in the gate's verdict below.
+            time: crate::verify::TimePolicy {
+                tsa: crate::verify::TsaPolicy::of_project(&config.signing).unwrap_or_default(),
+                ..crate::verify::TimePolicy::now()
+            },
         },
     );
     let r = &verification.report;
@@ -119,6 +127,8 @@ fn from_store(config: &Config, trust: &crate::verify::TrustAnchor, dir: &Path) -
             .map(|d| d.id.clone())
             .collect(),
         superseded_by: None,
+        supersession_record: None,
+        supersession_problem: None,
         failed_attempts: Vec::new(),
     }
 }
@@ -151,6 +161,8 @@ fn apply_ledger(config: &Config, snapshot: &Snapshot, by_id: &mut BTreeMap<Strin
             pending: pending(config, &[]),
             open_deviations: Vec::new(),
             superseded_by: None,
+            supersession_record: None,
+            supersession_problem: None,
             failed_attempts: Vec::new(),
         });
         match record {
@@ -175,6 +187,7 @@ fn apply_ledger(config: &Config, snapshot: &Snapshot, by_id: &mut BTreeMap<Strin
                 key: a.claimed_key.clone(),
                 reason: a.reason.clone(),
             }),
+            // Shown from the ledger alone: a fresh clone without the record file still says so.
             Record::Superseded(s) => entry.superseded_by = Some(s.superseded_by.clone()),
         }
     }

@@ -3,6 +3,7 @@
 
 mod collect;
 mod report;
+mod supersessions;
 
 pub use collect::status;
 pub use report::{AttemptSummary, PackageStatus, STATUS_SCHEMA, StatusReport};

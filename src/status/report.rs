@@ -45,8 +45,12 @@ pub struct PackageStatus {
     pub pending: Vec<String>,
     /// Deviations still open (unknown when missing from the store).
     pub open_deviations: Vec<String>,
-    /// The package that supersedes it, when a supersession is recorded.
+    /// The package that supersedes it, when the ledger anchors a supersession of it.
     pub superseded_by: Option<String>,
+    /// The anchored supersession record's file, relative to the repository's root.
+    pub supersession_record: Option<String>,
+    /// Why the anchored record and its file disagree (missing or changed), when they do.
+    pub supersession_problem: Option<String>,
     /// Refused signing attempts on it.
     pub failed_attempts: Vec<AttemptSummary>,
 }
@@ -115,6 +119,9 @@ impl StatusReport {
             }
             if let Some(by) = &p.superseded_by {
                 note.push(format!("superseded by {by}"));
+            }
+            if p.supersession_problem.is_some() {
+                note.push("SUPERSESSION RECORD MISSING or changed (qualify ledger check)".into());
             }
             if !p.failed_attempts.is_empty() {
                 note.push(format!("{} refused attempt(s)", p.failed_attempts.len()));

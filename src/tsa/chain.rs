@@ -28,12 +28,21 @@ pub struct TsaTrust {
 impl TsaTrust {
     /// Loads the PEM certificates of `path` (one or more).
     pub fn load(path: &Path) -> Result<TsaTrust, TsaError> {
+        let pem = std::fs::read(path).map_err(|e| TsaError::TrustFile {
+            path: path.to_path_buf(),
+            message: format!("cannot be read: {e}"),
+        })?;
+        TsaTrust::from_pem(path, &pem)
+    }
+
+    /// The PEM certificates `pem`, named `path` in the report (a file, or a git object such as
+    /// `tsa-ca.pem@4e1c2a9 (git object)` when read from a commit).
+    pub fn from_pem(path: &Path, pem: &[u8]) -> Result<TsaTrust, TsaError> {
         let failed = |message: String| TsaError::TrustFile {
             path: path.to_path_buf(),
             message,
         };
-        let pem = std::fs::read(path).map_err(|e| failed(format!("cannot be read: {e}")))?;
-        let cas = Certificate::load_pem_chain(&pem)
+        let cas = Certificate::load_pem_chain(pem)
             .map_err(|e| failed(format!("not PEM certificates: {e}")))?;
         if cas.is_empty() {
             return Err(failed("holds no certificate".into()));

@@ -1,11 +1,13 @@
 //! Reads the project's qualify.yaml and signers registry from git objects (never the working
-//! tree, which anyone in the auditor's folder can change): at the package's commit for membership
-//! and the workflow, at HEAD for revocations recorded since.
+//! tree, which anyone in the auditor's folder can change): at the package's commit for membership,
+//! the workflow and the TSA policy (src/verify/git_signing.rs), at HEAD for revocations recorded
+//! since.
 
 use std::path::{Path, PathBuf};
 
 use git2::{Commit, Oid, Repository};
 
+use super::git_signing::{CommittedSigning, committed_signing};
 use super::trust_anchor::TrustAnchor;
 use crate::config::WorkflowConfig;
 use crate::sign::Registry;
@@ -47,6 +49,8 @@ pub struct GitTrust {
     pub anchor: TrustAnchor,
     /// The workflow at the package's commit, with its description, when qualify.yaml is there.
     pub workflow: Option<(WorkflowConfig, String)>,
+    /// Its `signing:` (TSA policy), when qualify.yaml is there.
+    pub signing: Option<CommittedSigning>,
 }
 
 /// Reads the trust anchor of the package made from `commit` out of the repository containing
@@ -80,18 +84,23 @@ pub fn read_git_trust(
     let config = committed_config(&repo, &at_commit, &config_path)?;
     let signers_rel = config
         .as_ref()
-        .map(|(signers, _)| signers.clone())
+        .map(|c| c.signers.clone())
         .unwrap_or_else(|| "signers.yaml".into());
     let signers_path = normalize(&format!("{prefix}{signers_rel}"));
-    let workflow = config.map(|(_, wf)| {
-        (
-            wf,
-            format!(
-                "{config_path} at the package's commit {} (repository {location})",
-                short(&at_commit)
-            ),
+    let config_source = format!(
+        "{config_path} at the package's commit {} (repository {location})",
+        short(&at_commit)
+    );
+    let signing = config.as_ref().map(|c| {
+        committed_signing(
+            &repo,
+            &at_commit,
+            &prefix,
+            c.signing.as_ref(),
+            config_source.clone(),
         )
     });
+    let workflow = config.map(|c| (c.workflow, config_source));
     let Some(registry) = committed_registry(&repo, &at_commit, &signers_path)? else {
         return Ok(GitTrust {
             anchor: TrustAnchor::EmbeddedKeys {
@@ -101,6 +110,7 @@ pub fn read_git_trust(
                 ),
             },
             workflow,
+            signing,
         });
     };
     let (at_head, head_note) = match &head {
@@ -127,12 +137,13 @@ pub fn read_git_trust(
             ),
         },
         workflow,
+        signing,
     })
 }
 
 /// A repository path with `.` and `..` resolved (`sub/../signers.yaml` → `signers.yaml`), as
 /// git trees hold no such components.
-fn normalize(path: &str) -> String {
+pub(super) fn normalize(path: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {
@@ -200,12 +211,22 @@ fn blob_text(
         })
 }
 
-/// The `signers:` path and the checked workflow of a committed qualify.yaml.
+/// What verify takes from a committed qualify.yaml.
+struct CommittedConfig {
+    /// `signers:`.
+    signers: String,
+    /// `workflow:`, checked.
+    workflow: WorkflowConfig,
+    /// `signing:`, when present.
+    signing: Option<serde_norway::Value>,
+}
+
+/// The `signers:` path, the checked workflow and `signing:` of a committed qualify.yaml.
 fn committed_config(
     repo: &Repository,
     commit: &Commit<'_>,
     path: &str,
-) -> Result<Option<(String, WorkflowConfig)>, GitTrustError> {
+) -> Result<Option<CommittedConfig>, GitTrustError> {
     let Some(text) = blob_text(repo, commit, path)? else {
         return Ok(None);
     };
@@ -227,7 +248,11 @@ fn committed_config(
         Some(v) => serde_norway::from_value(v.clone()).map_err(|e| invalid(e.to_string()))?,
     };
     workflow.check().map_err(invalid)?;
-    Ok(Some((signers, workflow)))
+    Ok(Some(CommittedConfig {
+        signers,
+        workflow,
+        signing: value.get("signing").cloned(),
+    }))
 }
 
 fn committed_registry(

@@ -95,6 +95,9 @@ pub fn write_trust(
 ) -> io::Result<()> {
     writeln!(out, "registry  {}", trust.registry)?;
     writeln!(out, "workflow  {}", trust.workflow)?;
+    if !trust.tsa.is_empty() {
+        writeln!(out, "tsa       {}", trust.tsa)?;
+    }
     if !keys.is_empty() {
         writeln!(
             out,

@@ -55,6 +55,10 @@ pub struct TrustSummary {
     pub registry: String,
     /// The workflow rules used and where they came from.
     pub workflow: String,
+    /// The TSA policy used (trusted TSA CA, whether tokens are required) and where it came from;
+    /// empty when the caller states none.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub tsa: String,
 }
 
 impl TrustAnchor {
@@ -115,6 +119,7 @@ impl TrustAnchor {
             anchored: self.membership().is_some(),
             registry,
             workflow: workflow.into(),
+            tsa: String::new(),
         }
     }
 }

@@ -22,6 +22,25 @@ pub struct TsaPolicy {
     pub trust: Option<Arc<TsaTrust>>,
     /// Whether every envelope must carry a token.
     pub required: bool,
+    /// Where the CA and the requirement came from, for the report (`trust.tsa`); empty when the
+    /// caller states no policy (sign, gate and status verify with the project's own).
+    pub source: String,
+}
+
+impl TsaPolicy {
+    /// The project's own policy (`signing:` of the loaded qualify.yaml), for commands that run in
+    /// the project (gate, status, sign): a CA that cannot be loaded is an error naming it.
+    pub fn of_project(signing: &crate::config::SigningSettings) -> Result<TsaPolicy, String> {
+        let trust = match &signing.tsa_ca {
+            Some(path) => Some(Arc::new(TsaTrust::load(path).map_err(|e| e.to_string())?)),
+            None => None,
+        };
+        Ok(TsaPolicy {
+            trust,
+            required: signing.require_tsa,
+            source: "signing: of the project's qualify.yaml".into(),
+        })
+    }
 }
 
 /// The outcome of an envelope's token.
@@ -79,7 +98,8 @@ pub fn check_token(
             Check::Time,
             &path,
             "the TSA's signature and certificate were not checked: no trusted TSA CA was given \
-             (--tsa-ca FILE or signing.tsa_ca of the qualify.yaml named with --config)",
+             (--tsa-ca FILE, signing.tsa_ca of the qualify.yaml named with --config, or of the \
+             one committed at the package's commit)",
         ));
     }
     out.summary = Some(summary(&stamped, time));

@@ -60,6 +60,7 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
         findings: Vec::new(),
         anchor: crate::anchor::AnchorSummary::default(),
     };
+    report.trust.tsa = options.time.tsa.source.clone();
     let staging = super::pending_check::check_staging(dir);
     let contents = match PackageContents::load(dir) {
         Ok(c) => c,

@@ -56,14 +56,14 @@ Feature: Echo
 
 const DOCS_LOW: &str = "components:\n  - id: docs\n    paths: [\"docs/**\"]\n    requirements: [URS-001]\n    risk: low\n";
 
-fn gate(f: &Fixture) -> (Run, Value) {
+pub(crate) fn gate(f: &Fixture) -> (Run, Value) {
     let run = f.qualify(&["gate", "--format", "json"]);
     let v: Value = serde_json::from_str(&run.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}\n{}", run.stdout, run.stderr));
     (run, v)
 }
 
-fn new_package(f: &Fixture, args: &[&str]) -> PathBuf {
+pub(crate) fn new_package(f: &Fixture, args: &[&str]) -> PathBuf {
     let before = f.packages();
     let mut all = vec!["run", "--progress", "quiet"];
     all.extend_from_slice(args);
@@ -87,13 +87,13 @@ fn sign(f: &Fixture, pkg: &Path, meaning: &str, signer: &str) {
         .code(0);
 }
 
-fn approve(f: &Fixture, pkg: &Path) {
+pub(crate) fn approve(f: &Fixture, pkg: &Path) {
     sign(f, pkg, "executed", "eng");
     sign(f, pkg, "reviewed", "lead");
     sign(f, pkg, "approved", "qa");
 }
 
-fn codes(v: &Value) -> Vec<(String, String)> {
+pub(crate) fn codes(v: &Value) -> Vec<(String, String)> {
     v["findings"]
         .as_array()
         .unwrap()
@@ -108,7 +108,7 @@ fn codes(v: &Value) -> Vec<(String, String)> {
 }
 
 /// The fixture with the flaky system under test committed.
-fn flaky_fixture() -> Fixture {
+pub(crate) fn flaky_fixture() -> Fixture {
     let f = Fixture::with(sign_support::PASSING_FEATURE, "");
     fs::write(f.path().join("sut.py"), FLAKY_SUT).unwrap();
     fs::write(
@@ -123,7 +123,7 @@ fn flaky_fixture() -> Fixture {
     f
 }
 
-fn supersede(f: &Fixture, old: &Path, new: &Path, signer: &str) -> Run {
+pub(crate) fn supersede(f: &Fixture, old: &Path, new: &Path, signer: &str) -> Run {
     let key = format!("keys/{signer}.pem");
     f.qualify(&[
         "supersede",

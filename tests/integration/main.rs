@@ -28,6 +28,7 @@ mod properties;
 mod reports;
 mod reports_signed;
 mod signing;
+mod trust_gaps;
 mod trust_keys;
 mod tsa;
 mod verify_hardening;

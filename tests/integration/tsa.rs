@@ -35,12 +35,12 @@ fn openssl(dir: &Path, args: &[&str]) {
 
 /// A CA, a TSA certificate it issued (extendedKeyUsage critical timeStamping), a second CA
 /// that issued nothing, and the `openssl ts` configuration of the TSA.
-struct TsaPki {
+pub(crate) struct TsaPki {
     dir: tempfile::TempDir,
 }
 
 impl TsaPki {
-    fn make() -> TsaPki {
+    pub(crate) fn make() -> TsaPki {
         let pki = TsaPki {
             dir: tempfile::tempdir().unwrap(),
         };
@@ -115,7 +115,7 @@ impl TsaPki {
         pki
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
@@ -170,15 +170,15 @@ fn tsa_config(dir: &Path) -> String {
 /// `openssl ts -reply` behind a loopback HTTP server: one request at a time, each answered by
 /// a fresh `openssl ts -reply` run. The listener is bound before the URL is handed out (port 0,
 /// kept), so no other process can take the port in between.
-struct TsaServer {
-    url: String,
+pub(crate) struct TsaServer {
+    pub(crate) url: String,
     stop: Arc<AtomicBool>,
     port: u16,
     thread: Option<JoinHandle<()>>,
 }
 
 impl TsaServer {
-    fn start(pki: &TsaPki) -> TsaServer {
+    pub(crate) fn start(pki: &TsaPki) -> TsaServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let stop = Arc::new(AtomicBool::new(false));
@@ -282,7 +282,7 @@ fn signature_bytes(envelope: &Path) -> Vec<u8> {
     base64::Engine::decode(&base64::engine::general_purpose::STANDARD, sig).unwrap()
 }
 
-fn token_of(envelope: &Path) -> PathBuf {
+pub(crate) fn token_of(envelope: &Path) -> PathBuf {
     let name = envelope.file_name().unwrap().to_string_lossy();
     envelope.with_file_name(name.replace(".dsse.json", ".tsr"))
 }
