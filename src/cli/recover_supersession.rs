@@ -16,8 +16,8 @@ pub fn restore(config: &Config, package: &Path, outcome: &mut RestoreOutcome) ->
     let Ok(manifest) = Manifest::load(package) else {
         return Ok(());
     };
-    let more = restore_supersessions(&config.dir, Some(&manifest.package_id))
-        .map_err(SignError::from)?;
+    let more =
+        restore_supersessions(&config.dir, Some(&manifest.package_id)).map_err(SignError::from)?;
     for path in &more.restored {
         eprintln!("{path}: a supersession record anchored in the ledger; commit it");
     }

@@ -66,14 +66,12 @@ pub fn choose(
         .transpose()?;
     // The committed files count only for what was not named explicitly (an explicit registry
     // and --config win); the committed TSA policy is always read, as it can only add to one.
-    let (git_anchor, git_workflow, committed_signing) = match git_trust(&repo_dir, package, &cwd)
-    {
+    let (git_anchor, git_workflow, committed_signing) = match git_trust(&repo_dir, package, &cwd) {
         Ok(t) => (
             Some(t.anchor),
             t.workflow,
-            t.signing.ok_or_else(|| {
-                "no qualify.yaml is committed at the package's commit".to_string()
-            }),
+            t.signing
+                .ok_or_else(|| "no qualify.yaml is committed at the package's commit".to_string()),
         ),
         Err((anchor, why)) => (Some(anchor), None, Err(why)),
     };

@@ -34,7 +34,11 @@ pub fn tsa_policy(
             format!("{} (signing.tsa_ca of {how})", path.display()),
         )
     } else {
-        match committed.as_ref().ok().and_then(|c| c.tsa_ca.as_ref().map(|r| (c, r))) {
+        match committed
+            .as_ref()
+            .ok()
+            .and_then(|c| c.tsa_ca.as_ref().map(|r| (c, r)))
+        {
             Some((_, Err(why))) => return Err(Error::Usage(why.clone())),
             Some((c, Ok((name, pem)))) => (
                 Some(TsaTrust::from_pem(name, pem).map_err(usage)?),

@@ -6,10 +6,10 @@ use super::args::VerifyArgs;
 use super::key_input::package_dir;
 use super::output::emit;
 use super::trust_source::choose;
+use super::tsa_source::tsa_policy;
 use crate::config::Config;
 use crate::errors::Error;
 use crate::exit_code;
-use super::tsa_source::tsa_policy;
 use crate::verify::{TimePolicy, VerifyOptions, verify_package};
 
 /// Verifies; prints the report; returns 0 or `VERIFICATION_FAILED`. The trust anchor and the

@@ -40,10 +40,7 @@ pub fn committed_signing(
         .and_then(serde_norway::Value::as_bool)
         .unwrap_or(false);
     out.tsa_ca = value.get("tsa_ca").map(|ca| match ca.as_str() {
-        None => Err(format!(
-            "signing.tsa_ca of {} is not a path",
-            out.source
-        )),
+        None => Err(format!("signing.tsa_ca of {} is not a path", out.source)),
         Some(ca) => read_ca(repo, commit, prefix, ca, &out.source),
     });
     out
@@ -66,8 +63,7 @@ fn read_ca(
             dir.and_then(|d| d.canonicalize().ok())
                 .is_some_and(|d| path.canonicalize().unwrap_or(path.clone()).starts_with(d))
         };
-        if inside(repo.workdir().map(Path::to_path_buf)) || inside(std::env::current_dir().ok())
-        {
+        if inside(repo.workdir().map(Path::to_path_buf)) || inside(std::env::current_dir().ok()) {
             return Err(format!(
                 "signing.tsa_ca {ca} of {source} is an absolute path inside the work tree or the \
                  current folder, whose files are not trusted: name it relative to qualify.yaml \

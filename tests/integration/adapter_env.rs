@@ -31,6 +31,8 @@ const SECRETS: &[(&str, &str)] = &[
     ("NPM_AUTH", "deny-npm-auth-6633"),
     ("SESSION_COOKIE", "deny-cookie-7744"),
     ("TLS_PEM", "deny-pem-8855"),
+    ("SMTP_PASS", "deny-smtp-pass-1212"),
+    ("GOOGLE_OAUTH", "deny-oauth-1313"),
     ("API_KEY", "deny-api-key-1010"),
     (
         "HTTPS_PROXY",
@@ -136,6 +138,8 @@ fn an_adapter_that_dumps_its_environment_leaves_no_secret_in_the_package() {
         "NPM_AUTH",
         "SESSION_COOKIE",
         "TLS_PEM",
+        "SMTP_PASS",
+        "GOOGLE_OAUTH",
         "API_KEY",
         "HTTPS_PROXY",
         "CALLBACK_URL",

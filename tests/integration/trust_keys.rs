@@ -434,6 +434,13 @@ fn a_closure_signed_with_a_revoked_key_is_invalid_and_its_deviation_open() {
         "{}",
         gate.stdout
     );
+    // ... and so does the overview.
+    let status = json(&f.qualify(&["status", "--format", "json"]));
+    assert_eq!(
+        status["packages"][0]["open_deviations"],
+        serde_json::json!(["DEV-001"]),
+        "{status:#}"
+    );
 
     // Committed, the revocation is found at HEAD without naming a registry.
     commit_all(f.path());
