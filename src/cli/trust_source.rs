@@ -73,7 +73,10 @@ pub fn choose(
             t.signing
                 .ok_or_else(|| "no qualify.yaml is committed at the package's commit".to_string()),
         ),
-        Err((anchor, why)) => (Some(anchor), None, Err(why)),
+        Err(failure) => {
+            let (anchor, why) = *failure;
+            (Some(anchor), None, Err(why))
+        }
     };
     let (workflow, workflow_source) = match (config, git_workflow) {
         (Some(c), _) => (
@@ -109,19 +112,19 @@ fn git_trust(
     repo_dir: &Path,
     package: &Path,
     cwd: &Path,
-) -> Result<crate::verify::GitTrust, (TrustAnchor, String)> {
+) -> Result<crate::verify::GitTrust, Box<(TrustAnchor, String)>> {
     let commit = std::fs::read(package.join("git.json"))
         .ok()
         .and_then(|b| serde_json::from_slice::<GitInfo>(&b).ok())
         .and_then(|g| g.revision().map(|r| r.commit.clone()));
     let Some(commit) = commit else {
         let reason = "the package names no git commit to read a committed registry at";
-        return Err((
+        return Err(Box::new((
             TrustAnchor::EmbeddedKeys {
                 reason: reason.into(),
             },
             reason.into(),
-        ));
+        )));
     };
     read_git_trust(
         repo_dir,
@@ -141,6 +144,6 @@ fn git_trust(
                 }
             }
         };
-        (anchor, why)
+        Box::new((anchor, why))
     })
 }
