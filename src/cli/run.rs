@@ -157,7 +157,16 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
             registry: Some(&registry),
             attempted: "sign as executed".into(),
         };
-        match recorded(&attempt, signed.map_err(Error::from)) {
+        let signed = recorded(&attempt, signed.map_err(Error::from));
+        // In the ledger too, as `sign` does: the refusal is visible in a fresh clone and status.
+        crate::anchor::note_failed_attempt(
+            &config.dir,
+            &outcome.package_dir,
+            key_path,
+            "run --sign-key (sign --meaning executed)",
+            &signed,
+        );
+        match signed {
             Ok(signed) => print_signed(&signed),
             Err(err) => {
                 // The package is sealed and stays as it is (the refusal is recorded in its

@@ -171,6 +171,11 @@ fn supersede_is_anchored_and_status_shows_it_from_the_ledger_in_a_fresh_clone() 
     let p = status_of(&report, &failed_id);
     assert_eq!(p["superseded_by"], good_id.as_str(), "{p:#}");
     assert_eq!(p["missing_from_store"], true, "{p:#}");
+    // Stage, revision and result come from the anchored seal.
+    let git_json: Value =
+        serde_json::from_slice(&fs::read(failed.join("git.json")).unwrap()).unwrap();
+    assert_eq!(p["revision"], git_json["commit"], "{p:#}");
+    assert_eq!(p["result"], "failed", "{p:#}");
     assert_eq!(
         p["supersession_record"],
         format!("validation/supersessions/{name}").as_str()
@@ -707,4 +712,46 @@ fn the_bundled_campaign_signed_three_times_verifies_and_passes_the_gate() {
     let status = qualify_in(d, &["status", "--format", "json"]).code(0);
     let report: Value = serde_json::from_str(&status.stdout).unwrap();
     assert_eq!(report["gate_passed"], true, "{report:#}");
+}
+
+#[test]
+fn a_signing_refused_after_a_run_is_recorded_in_the_ledger_and_shown_by_status() {
+    // `executed` as the only meaning requires every deviation closed: the run opens DEV-001, so
+    // `run --sign-key` is refused after sealing. The refusal is in the trail and in the ledger.
+    let f = Fixture::new();
+    f.set_workflow(
+        "workflow:\n  meanings:\n    - {name: executed, roles: [validation-engineer]}\n",
+    );
+    let before = f.packages();
+    let run = f
+        .qualify(&["run", "--progress", "quiet", "--sign-key", "keys/eng.pem"])
+        .code(2);
+    assert!(
+        run.stderr
+            .contains("the refused attempt is recorded in refs/qualify/ledger"),
+        "{}",
+        all_output(&run)
+    );
+    let pkg = f
+        .packages()
+        .into_iter()
+        .find(|p| !before.contains(p))
+        .unwrap();
+    let run = f.qualify(&["status", "--format", "json"]).code(0);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let p = status_of(&report, &id_of(&pkg));
+    let attempts = p["failed_attempts"].as_array().unwrap();
+    assert_eq!(attempts.len(), 1, "{p:#}");
+    assert_eq!(
+        attempts[0]["action"], "run --sign-key (sign --meaning executed)",
+        "{p:#}"
+    );
+    assert!(
+        attempts[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("DEV-001 is open"),
+        "{p:#}"
+    );
+    assert_eq!(attempts[0]["key"], "keys/eng.pem");
 }
