@@ -2,31 +2,17 @@
 
 use super::args::DeviationCommand;
 use super::sign::print_signed;
-use super::sign_command::{SigningCommand, sign_recorded};
+use super::sign_command::sign_recorded;
 use crate::config::Config;
 use crate::errors::Error;
 use crate::exit_code;
-use crate::sign::SignAction;
 
 /// Runs a deviation subcommand. A refused closure is recorded in the package's trail and in the
 /// git ledger (src/cli/sign_command.rs).
 pub fn deviation(config: &Config, command: &DeviationCommand) -> Result<i32, Error> {
     match command {
         DeviationCommand::Close(args) => {
-            let signed = sign_recorded(
-                config,
-                SigningCommand {
-                    package: &args.package,
-                    key: &args.key,
-                    tsa: args.tsa.as_deref(),
-                    action: SignAction::CloseDeviation {
-                        id: args.id.clone(),
-                        disposition: args.disposition.clone(),
-                    },
-                    ledger_action: format!("deviation close {}", args.id),
-                    attempted: format!("close {}", args.id),
-                },
-            )?;
+            let signed = sign_recorded(config, args)?;
             print_signed(&signed);
             Ok(exit_code::SUCCESS)
         }

@@ -1,28 +1,15 @@
 //! `qualify sign`: a workflow signature on a sealed package.
 
 use super::args::SignArgs;
-use super::sign_command::{SigningCommand, sign_recorded};
+use super::sign_command::sign_recorded;
 use crate::config::Config;
 use crate::errors::Error;
 use crate::exit_code;
-use crate::sign::SignAction;
 
 /// Signs; prints the manifestation; returns the exit code. A refused attempt is recorded in the
 /// package's trail and in the git ledger (src/cli/sign_command.rs).
 pub fn sign(config: &Config, args: &SignArgs) -> Result<i32, Error> {
-    let signed = sign_recorded(
-        config,
-        SigningCommand {
-            package: &args.package,
-            key: &args.key,
-            tsa: args.tsa.as_deref(),
-            action: SignAction::Meaning {
-                meaning: args.meaning.clone(),
-            },
-            ledger_action: format!("sign --meaning {}", args.meaning),
-            attempted: format!("sign as {}", args.meaning),
-        },
-    )?;
+    let signed = sign_recorded(config, args)?;
     print_signed(&signed);
     if config
         .workflow

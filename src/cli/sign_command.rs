@@ -5,64 +5,114 @@
 
 use std::path::Path;
 
-use super::args::KeyArgs;
+use super::args::{DeviationCloseArgs, KeyArgs, SignArgs};
 use super::key_input::{load_registry, package_dir, read_key, registry_path};
 use super::refusal::{Attempt, recorded};
 use crate::config::Config;
 use crate::errors::Error;
 use crate::sign::{SignAction, SignRequest, Signed, sign_package};
 
-/// A signing as the command line asks for it.
-pub struct SigningCommand<'a> {
+/// The package, key and TSA a signing command names.
+pub struct Target<'a> {
     /// The package folder as given.
-    pub package: &'a Path,
+    package: &'a Path,
     /// `--key`, `--signers`, `--role`.
-    pub key: &'a KeyArgs,
+    key: &'a KeyArgs,
     /// `--tsa URL`, when given (else `signing.tsa_url` of qualify.yaml).
-    pub tsa: Option<&'a str>,
+    tsa: Option<&'a str>,
+}
+
+/// A signing as the command line asks for it: `qualify sign` and `qualify deviation close` name
+/// a [`Target`] and what is signed.
+pub trait SigningArgs {
+    /// Package, key and TSA.
+    fn target(&self) -> Target<'_>;
     /// What is signed.
-    pub action: SignAction,
-    /// The ledger's name of the attempt (`sign --meaning approved`, `deviation close DEV-001`).
-    pub ledger_action: String,
-    /// The trail's name of the attempt (`sign as approved`, `close DEV-001`).
-    pub attempted: String,
+    fn action(&self) -> SignAction;
+}
+
+impl SigningArgs for SignArgs {
+    fn target(&self) -> Target<'_> {
+        target(&self.package, &self.key, &self.tsa)
+    }
+    fn action(&self) -> SignAction {
+        let meaning = self.meaning.clone();
+        SignAction::Meaning { meaning }
+    }
+}
+
+impl SigningArgs for DeviationCloseArgs {
+    fn target(&self) -> Target<'_> {
+        target(&self.package, &self.key, &self.tsa)
+    }
+    fn action(&self) -> SignAction {
+        let (id, disposition) = (self.id.clone(), self.disposition.clone());
+        SignAction::CloseDeviation { id, disposition }
+    }
+}
+
+fn target<'a>(package: &'a Path, key: &'a KeyArgs, tsa: &'a Option<String>) -> Target<'a> {
+    let tsa = tsa.as_deref();
+    Target { package, key, tsa }
+}
+
+/// The ledger's name of the attempt (`sign --meaning approved`, `deviation close DEV-001`) and
+/// the trail's (`sign as approved`, `close DEV-001`).
+fn names(action: &SignAction) -> (String, String) {
+    match action {
+        SignAction::Meaning { meaning } => (
+            format!("sign --meaning {meaning}"),
+            format!("sign as {meaning}"),
+        ),
+        SignAction::CloseDeviation { id, .. } => {
+            (format!("deviation close {id}"), format!("close {id}"))
+        }
+    }
 }
 
 /// Signs; a refused attempt is recorded in the package's trail and in the git ledger.
-pub fn sign_recorded(config: &Config, command: SigningCommand<'_>) -> Result<Signed, Error> {
-    let outcome = sign_attempt(config, &command);
+pub fn sign_recorded(config: &Config, args: &dyn SigningArgs) -> Result<Signed, Error> {
+    let (target, action) = (args.target(), args.action());
+    let (ledger_action, attempted) = names(&action);
+    let outcome = sign_attempt(config, &target, action, attempted);
     crate::anchor::note_failed_attempt(
         &config.dir,
-        command.package,
-        &command.key.key,
-        &command.ledger_action,
+        target.package,
+        &target.key.key,
+        &ledger_action,
         &outcome,
     );
     outcome
 }
 
-fn sign_attempt(config: &Config, command: &SigningCommand<'_>) -> Result<Signed, Error> {
-    let registry = load_registry(&registry_path(config, command.key.signers.as_deref()))?;
-    let package = package_dir(command.package)?;
+fn sign_attempt(
+    config: &Config,
+    target: &Target<'_>,
+    action: SignAction,
+    attempted: String,
+) -> Result<Signed, Error> {
+    let key_args = target.key;
+    let registry = load_registry(&registry_path(config, key_args.signers.as_deref()))?;
+    let package = package_dir(target.package)?;
     let mut attempt = Attempt {
         package: &package,
-        key_path: &command.key.key,
+        key_path: &key_args.key,
         key: None,
         registry: Some(&registry),
-        attempted: command.attempted.clone(),
+        attempted,
     };
-    let key = recorded(&attempt, read_key(&command.key.key))?;
+    let key = recorded(&attempt, read_key(&key_args.key))?;
     attempt.key = Some(&key);
     let signed = sign_package(&SignRequest {
         package_dir: &package,
         key: &key,
-        key_path: &command.key.key,
+        key_path: &key_args.key,
         registry: &registry,
         workflow: &config.workflow,
-        role: command.key.role.as_deref(),
+        role: key_args.role.as_deref(),
         repo_dir: Some(config.dir.clone()),
-        tsa_url: command.tsa.or(config.signing.tsa_url.as_deref()),
-        action: command.action.clone(),
+        tsa_url: target.tsa.or(config.signing.tsa_url.as_deref()),
+        action,
     });
     recorded(&attempt, signed.map_err(Error::from))
 }

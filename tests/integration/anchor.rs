@@ -53,7 +53,7 @@ fn rel_envelope(f: &Fixture, needle: &str) -> String {
 }
 
 /// `qualify ARGS` run in `dir` (not the project), with the test passphrase.
-fn qualify_in(dir: &Path, args: &[&str]) -> Run {
+pub(crate) fn qualify_in(dir: &Path, args: &[&str]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_qualify"))
         .args(args)
         .current_dir(dir)

@@ -148,11 +148,11 @@ fn git_out(dir: &Path, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-fn killed(out: &Output) -> bool {
+pub(crate) fn killed(out: &Output) -> bool {
     out.status.signal() == Some(9) || out.status.code() == Some(128 + 9)
 }
 
-fn text(out: &Output) -> String {
+pub(crate) fn text(out: &Output) -> String {
     format!(
         "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
         out.status,

@@ -10,19 +10,20 @@
 //!   qualify.yaml committed at the package's commit, the CA from the git object, and says where
 //!   it came from; a working copy cannot weaken it.
 
+use crate::anchor::qualify_in;
+use crate::crash_safety::{killed, text};
 use crate::gate_honest::{approve, codes, flaky_fixture, gate, new_package, supersede};
 use crate::sign_support;
 use crate::support;
 use crate::tsa::{TsaPki, TsaServer, token_of};
 
 use std::fs;
-use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 use sign_support::{Fixture, PASS, PASSING_FEATURE, all_output, commit_all, copy_dir, rejected};
-use support::{Run, git};
+use support::git;
 
 /// The reason `gate_honest::supersede` signs.
 const REASON: &str = "Test rig network outage during the first run; rerun on the same revision.";
@@ -34,22 +35,6 @@ fn sha256(bytes: &[u8]) -> String {
 
 fn id_of(pkg: &Path) -> String {
     pkg.file_name().unwrap().to_string_lossy().into_owned()
-}
-
-/// `qualify ARGS` in `dir` (another clone), with the test passphrase.
-fn qualify_in(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_qualify"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CI")
-        .env("QUALIFY_KEY_PASSPHRASE", PASS)
-        .output()
-        .expect("run qualify");
-    Run {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        output,
-    }
 }
 
 /// A revision with a failed package and an approved replacement: (fixture, failed, good).
@@ -100,6 +85,20 @@ fn ledger_supersessions(dir: &Path, package_id: &str) -> Vec<Value> {
             record
         })
         .collect()
+}
+
+/// `qualify gate --format json`, which must refuse (exit 4); its report.
+fn gate_blocked(f: &Fixture) -> Value {
+    let (run, v) = gate(f);
+    let code = run.output.status.code();
+    assert_eq!(code, Some(qualify::exit_code::GATE_NOT_SATISFIED), "{v:#}");
+    v
+}
+
+/// `qualify gate --format json`, which must pass.
+fn gate_passes(f: &Fixture) {
+    let (run, v) = gate(f);
+    assert_eq!(run.output.status.code(), Some(0), "{v:#}");
 }
 
 fn status_of(report: &Value, id: &str) -> Value {
@@ -229,8 +228,7 @@ fn a_removed_or_changed_supersession_record_blocks_the_gate_with_its_own_code() 
     let failed_name = failed.display().to_string();
     supersede(&f, &failed, &good, "lead").code(0);
     commit_all(f.path());
-    let (run, v) = gate(&f);
-    assert_eq!(run.output.status.code(), Some(0), "{v:#}");
+    gate_passes(&f);
     let record = record_files(&f).pop().unwrap();
     let rel = record
         .strip_prefix(f.path())
@@ -243,12 +241,7 @@ fn a_removed_or_changed_supersession_record_blocks_the_gate_with_its_own_code() 
     // blocks again, and the gate says why with its own code, naming the record.
     git(f.path(), &["rm", "-q", &rel]);
     git(f.path(), &["commit", "-q", "-m", "drop the supersession"]);
-    let (run, v) = gate(&f);
-    assert_eq!(
-        run.output.status.code(),
-        Some(qualify::exit_code::GATE_NOT_SATISFIED),
-        "{v:#}"
-    );
+    let v = gate_blocked(&f);
     let found = codes(&v);
     assert!(
         found.contains(&("supersession_missing".into(), failed_name.clone()))
@@ -281,20 +274,14 @@ fn a_removed_or_changed_supersession_record_blocks_the_gate_with_its_own_code() 
     f.qualify(&["recover", &failed_name]).code(0);
     assert_eq!(fs::read(&record).unwrap(), bytes);
     commit_all(f.path());
-    let (run, v) = gate(&f);
-    assert_eq!(run.output.status.code(), Some(0), "{v:#}");
+    gate_passes(&f);
 
     // The record replaced by other bytes that still verify (the envelope re-serialized: the
     // signature covers the payload only): not the anchored record, so it counts for nothing.
     let value: Value = serde_json::from_slice(&bytes).unwrap();
     fs::write(&record, serde_json::to_vec(&value).unwrap()).unwrap();
     commit_all(f.path());
-    let (run, v) = gate(&f);
-    assert_eq!(
-        run.output.status.code(),
-        Some(qualify::exit_code::GATE_NOT_SATISFIED),
-        "{v:#}"
-    );
+    let v = gate_blocked(&f);
     let found = codes(&v);
     assert!(
         found.contains(&("supersession_missing".into(), failed_name.clone()))
@@ -322,19 +309,6 @@ const KILL_SYSCALLS: [&str; 7] = [
     "link",
     "linkat",
 ];
-
-fn killed(out: &Output) -> bool {
-    out.status.signal() == Some(9) || out.status.code() == Some(128 + 9)
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
 
 /// Files named like a leftover (`.tmp-…`) in `dir`.
 fn temp_leftovers(dir: &Path) -> Vec<String> {
@@ -425,8 +399,21 @@ fn a_supersede_killed_at_every_fsync_and_rename_is_absent_or_completed() {
     );
     // The completed supersession counts in the gate once committed.
     commit_all(f.path());
-    let (run, v) = gate(&f);
-    assert_eq!(run.output.status.code(), Some(0), "{v:#}");
+    gate_passes(&f);
+}
+
+/// `qualify sign PKG --meaning executed --key keys/eng.pem`, which must succeed.
+fn sign_executed(f: &Fixture, pkg: &Path) {
+    let pkg = pkg.to_str().unwrap();
+    f.qualify(&[
+        "sign",
+        pkg,
+        "--meaning",
+        "executed",
+        "--key",
+        "keys/eng.pem",
+    ])
+    .code(0);
 }
 
 /// Appends `signing:` to the project's qualify.yaml.
@@ -444,15 +431,7 @@ fn a_committed_require_tsa_makes_an_unstamped_signature_an_error_whatever_the_wo
     commit_all(f.path());
     let pkg = f.run_campaign();
     let pkg_arg = pkg.to_str().unwrap();
-    f.qualify(&[
-        "sign",
-        pkg_arg,
-        "--meaning",
-        "executed",
-        "--key",
-        "keys/eng.pem",
-    ])
-    .code(0);
+    sign_executed(&f, &pkg);
 
     let needles = [
         "01-executed-eng.dsse.json: has no RFC 3161 time-stamp token, which the project requires",
@@ -481,12 +460,7 @@ fn a_committed_require_tsa_makes_an_unstamped_signature_an_error_whatever_the_wo
 
     // The gate (on the committed revision) applies the project's policy as well.
     git(f.path(), &["checkout", "-q", "--", "qualify.yaml"]);
-    let (run, v) = gate(&f);
-    assert_eq!(
-        run.output.status.code(),
-        Some(qualify::exit_code::GATE_NOT_SATISFIED),
-        "{v:#}"
-    );
+    let v = gate_blocked(&f);
     assert!(
         v["findings"]
             .as_array()
@@ -529,15 +503,7 @@ fn a_committed_tsa_ca_is_read_from_git_at_the_package_commit() {
     commit_all(f.path());
     let pkg = f.run_campaign();
     let pkg_arg = pkg.to_str().unwrap();
-    f.qualify(&[
-        "sign",
-        pkg_arg,
-        "--meaning",
-        "executed",
-        "--key",
-        "keys/eng.pem",
-    ])
-    .code(0);
+    sign_executed(&f, &pkg);
     let envelope = pkg.join("signatures/01-executed-eng.dsse.json");
     assert!(token_of(&envelope).is_file());
 
@@ -566,15 +532,7 @@ fn a_committed_tsa_ca_is_read_from_git_at_the_package_commit() {
     let text = all_output(&f.qualify(&["verify", pkg_arg]).code(0));
     assert!(text.contains(checked), "{text}");
     let later = f.run_campaign();
-    f.qualify(&[
-        "sign",
-        later.to_str().unwrap(),
-        "--meaning",
-        "executed",
-        "--key",
-        "keys/eng.pem",
-    ])
-    .code(0);
+    sign_executed(&f, &later);
     rejected(
         f.qualify(&["verify", later.to_str().unwrap()]),
         &["does not chain to a trusted TSA CA", "pki/tsa-ca.pem@"],
@@ -600,12 +558,7 @@ fn a_failed_run_counts_for_every_commit_with_the_same_tree() {
         v["commit"].as_str().unwrap().to_string()
     };
     assert_ne!(commit(&failed), commit(&good));
-    let (run, v) = gate(&f);
-    assert_eq!(
-        run.output.status.code(),
-        Some(qualify::exit_code::GATE_NOT_SATISFIED),
-        "{v:#}"
-    );
+    let v = gate_blocked(&f);
     let failed_name = failed.display().to_string();
     assert!(
         codes(&v).contains(&("scenario_failed".into(), failed_name)),
