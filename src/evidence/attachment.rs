@@ -9,7 +9,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::digest::HashingWriter;
-use super::results::AttachmentRef;
+use qualify_evidence::results::AttachmentRef;
 
 /// Creates attachment files under `<package>/attachments/`.
 #[derive(Debug, Clone)]

@@ -15,10 +15,12 @@ use thiserror::Error;
 
 use super::attachment::AttachmentStore;
 use super::digest::{HashingWriter, sha256_file, sha256_hex};
-use super::manifest::{MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, ManifestEntry};
 use super::package_files::{EntryKind, join_relative, walk};
 use super::package_id::reserve;
 use crate::fsio::{AtomicFile, create_dir_durable, sync_dir, sync_file};
+use qualify_evidence::layout::MANIFEST_FILE;
+use qualify_evidence::schema::MANIFEST_SCHEMA;
+use qualify_evidence::{Manifest, ManifestEntry};
 
 /// Why a package could not be created, written or sealed.
 #[derive(Debug, Error)]

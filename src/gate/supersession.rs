@@ -6,6 +6,7 @@
 //! impact assessments: reviewed with the change, present in every clone. Its subjects are both
 //! packages by id and manifest digest, so it disposes of exactly the package content it names.
 
+use crate::sign::EnvelopeSigning;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -6,6 +6,7 @@
 //! was assessed, so it stays valid exactly as long as that content does: a later edit of the path
 //! needs a new assessment.
 
+use crate::sign::EnvelopeSigning;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -17,8 +18,7 @@ use crate::config::Config;
 use crate::evidence::{sha256_file, sha256_hex};
 use crate::sign::{Envelope, IN_TOTO_PAYLOAD_TYPE, PrivateKey, Registry, SignError};
 
-/// `predicateType` of a human impact assessment.
-pub const ASSESSMENT_PREDICATE_TYPE: &str = "urn:qualify:predicate:impact-assessment:v1";
+pub use qualify_evidence::schema::ASSESSMENT_PREDICATE_TYPE;
 
 /// The assessment statement.
 #[derive(Debug, Clone, Serialize, Deserialize)]

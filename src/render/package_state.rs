@@ -18,21 +18,12 @@ use super::project_record::{PROJECT_FILE, ProjectRecord};
 use crate::evidence::{
     Environment, MANIFEST_FILE, Manifest, ManifestEntry, RunResults, sha256_hex,
 };
+use crate::git::GitInfo;
 
-/// Files of the package that are renditions of the report itself: never part of the content
-/// digest, since a report cannot contain its own digest.
-pub const REPORT_FILES: [&str; 2] = ["report.html", "report.pdf"];
-
-/// Folder of signature envelopes (written after sealing).
-pub const SIGNATURES_DIR: &str = "signatures";
-/// The deviation register (sealed).
-pub const DEVIATIONS_FILE: &str = "deviations/deviations.json";
-/// Folder of deviation closure envelopes (written after sealing).
-pub const CLOSURES_DIR: &str = "deviations/closures";
-/// The audit trail (appended to after sealing).
-pub const TRAIL_FILE: &str = "audit/trail.jsonl";
-/// The impact assessment, when the run made one.
-pub const IMPACT_FILE: &str = "impact.json";
+pub use qualify_evidence::layout::{
+    CLOSURES_DIR, DEVIATIONS_FILE, ENVIRONMENT_FILE, GIT_FILE, IMPACT_FILE, REPORT_FILES,
+    RESULTS_FILE, SIGNATURES_DIR, TRAIL_FILE,
+};
 
 /// Which rendition is being made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +44,7 @@ pub struct PackageState {
     /// `environment.json`, when readable.
     pub environment: Option<Environment>,
     /// `git.json`, when readable.
-    pub git: Option<Value>,
+    pub git: Option<GitInfo>,
     /// `project.json`, when present (packages before it existed have none).
     pub project: Option<ProjectRecord>,
     /// Content files (not the manifest, not the report files) with their digests, by path.
@@ -115,9 +106,9 @@ impl PackageState {
         let sealed_only = kind == RenditionKind::Sealed;
         let wanted = |p: &str| !sealed_only || listed(p);
 
-        let results: RunResults = read_json(dir, "results.json")?;
-        let environment = read_json(dir, "environment.json").ok();
-        let git = read_json(dir, "git.json").ok();
+        let results: RunResults = read_json(dir, RESULTS_FILE)?;
+        let environment = read_json(dir, ENVIRONMENT_FILE).ok();
+        let git = read_json(dir, GIT_FILE).ok();
         let project = read_json(dir, PROJECT_FILE).ok();
         let deviations = if wanted(DEVIATIONS_FILE) {
             read_json(dir, DEVIATIONS_FILE).ok()

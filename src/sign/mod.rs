@@ -17,12 +17,16 @@ mod statement;
 mod timestamp;
 mod workflow;
 
-pub use dsse::{Envelope, EnvelopeSignature, IN_TOTO_PAYLOAD_TYPE, decode_base64, pae};
+pub use dsse::{
+    Envelope, EnvelopeSignature, EnvelopeSigning, IN_TOTO_PAYLOAD_TYPE, decode_base64, pae,
+};
 pub use error::SignError;
 pub use failed_attempt::{FailedAttempt, RecordError, record_failed_attempt};
 pub use keys::{PBKDF2_ITERATIONS, PrivateKey, PublicKey, check_private_mode};
 pub use passphrase::{MIN_PASSPHRASE_CHARS, PASSPHRASE_ENV, new_passphrase, passphrase_for};
-pub use pinned_key::{ED25519, PinnedEntry, PinnedKey};
+pub use pinned_key::PinnedKeyExt;
+pub use qualify_evidence::schema::ED25519;
+pub use qualify_evidence::{PinnedEntry, PinnedKey};
 pub use registry::{Registry, Signer, SignerEntry, check_id};
 pub use registry_append::entry_yaml;
 pub use signer_check::signer_for;

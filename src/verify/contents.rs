@@ -2,6 +2,7 @@
 //! integrity problems, the sealed records (deviations, git, environment), the audit trail and the
 //! signature envelopes that live outside the manifest.
 
+use crate::evidence::VerifyManifest;
 use std::path::{Path, PathBuf};
 
 use super::finding::{Check, Finding};
@@ -14,8 +15,7 @@ use crate::evidence::{
 use crate::git::GitInfo;
 use crate::sign::{Envelope, Statement};
 
-/// Folder of the workflow signatures inside a package.
-pub const SIGNATURES_DIR: &str = "signatures";
+pub use qualify_evidence::layout::SIGNATURES_DIR;
 
 /// Which area an envelope was found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

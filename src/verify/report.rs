@@ -9,7 +9,7 @@ use super::key_summary::{KeySummary, RefusedAttempt, write_trust};
 use super::trust_anchor::TrustSummary;
 
 /// Identifier and version of the JSON report.
-pub const VERIFY_SCHEMA: &str = "qualify.verify/v1";
+pub use qualify_evidence::schema::VERIFY_SCHEMA;
 
 /// A signature as the report lists it (its Part 11 manifestation).
 #[derive(Debug, Clone, Serialize)]
