@@ -1,6 +1,7 @@
 //! One process adapter as one scenario sees it, whatever its isolation: its own transcript and
 //! stderr log, and a process that is its own, borrowed from the pool, or shared.
 
+use qualify_evidence::layout::attachment_path;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -149,7 +150,7 @@ impl ProcessSlot {
             )
             .map_err(|error| AdapterError::Evidence {
                 adapter: self.adapter.clone(),
-                path: format!("attachments/{relative}"),
+                path: attachment_path(&relative),
                 error,
             })?;
         self.stderr_path = Some(writer.path().to_string());

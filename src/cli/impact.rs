@@ -1,5 +1,6 @@
 //! `qualify impact`: what a change touches and what must be re-tested; signed human assessments.
 
+use qualify_evidence::layout::{IMPACT_FILE, IMPACT_MD_FILE};
 use std::io::Write;
 
 use super::args::{Format, ImpactArgs};
@@ -50,8 +51,8 @@ pub fn impact(config: &Config, args: &ImpactArgs, out: &mut dyn Write) -> Result
         .map_err(|e| Error::Usage(format!("impact template: {e}")))?;
     if let Some(dir) = &args.out {
         crate::fsio::create_dir_durable(dir)
-            .and_then(|_| crate::fsio::write_atomic(&dir.join("impact.json"), json.as_bytes()))
-            .and_then(|_| crate::fsio::write_atomic(&dir.join("impact.md"), md.as_bytes()))
+            .and_then(|_| crate::fsio::write_atomic(&dir.join(IMPACT_FILE), json.as_bytes()))
+            .and_then(|_| crate::fsio::write_atomic(&dir.join(IMPACT_MD_FILE), md.as_bytes()))
             .map_err(|e| Error::Evidence(format!("cannot write to {}: {e}", dir.display())))?;
     }
     let text = match args.format {

@@ -5,6 +5,7 @@
 //! or for a package made before the audit trail existed, the files are written atomically one by
 //! one (nothing else refers to them).
 
+use qualify_evidence::layout::RESULTS_FILE;
 use std::path::{Path, PathBuf};
 
 use super::args::RenderArgs;
@@ -18,7 +19,7 @@ use crate::txn::{PackageLock, Plan, PlannedFile, apply, recover};
 
 /// Renders the package named in `args`; prints where the files went.
 pub fn render(config: Option<&Config>, args: &RenderArgs) -> Result<i32, Error> {
-    if !args.package.join("results.json").is_file() {
+    if !args.package.join(RESULTS_FILE).is_file() {
         return Err(Error::Usage(format!(
             "{} is not an evidence package (it has no results.json)",
             args.package.display()

@@ -2,6 +2,7 @@
 //! integrity problems, the sealed records (deviations, git, environment), the audit trail and the
 //! signature envelopes that live outside the manifest.
 
+use qualify_evidence::layout::{ENVIRONMENT_FILE, GIT_FILE};
 use crate::evidence::VerifyManifest;
 use std::path::{Path, PathBuf};
 
@@ -131,10 +132,10 @@ impl PackageContents {
             read_regular(&dir.join(rel), entry.size).map_err(|e| e.to_string())
         };
         let register = sealed(DEVIATIONS_FILE).and_then(|b| parse_register(&b));
-        let git = sealed("git.json").and_then(|b| {
+        let git = sealed(GIT_FILE).and_then(|b| {
             serde_json::from_slice::<GitInfo>(&b).map_err(|e| format!("not a git record: {e}"))
         });
-        let environment = sealed("environment.json").and_then(|b| {
+        let environment = sealed(ENVIRONMENT_FILE).and_then(|b| {
             serde_json::from_slice::<Environment>(&b)
                 .map_err(|e| format!("not an environment record: {e}"))
         });

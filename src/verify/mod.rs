@@ -11,6 +11,7 @@ mod key_summary;
 mod pending_check;
 mod rendition_check;
 mod report;
+mod report_summaries;
 mod safe_read;
 mod sequence;
 mod signatures;
