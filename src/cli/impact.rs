@@ -5,6 +5,7 @@ use std::io::Write;
 
 use super::args::{Format, ImpactArgs};
 use super::key_input::{load_registry, read_key, registry_path};
+use super::output_error::OutputError;
 use super::select::parse_stage;
 use crate::config::Config;
 use crate::errors::Error;
@@ -53,7 +54,10 @@ pub fn impact(config: &Config, args: &ImpactArgs, out: &mut dyn Write) -> Result
         crate::fsio::create_dir_durable(dir)
             .and_then(|_| crate::fsio::write_atomic(&dir.join(IMPACT_FILE), json.as_bytes()))
             .and_then(|_| crate::fsio::write_atomic(&dir.join(IMPACT_MD_FILE), md.as_bytes()))
-            .map_err(|e| Error::Evidence(format!("cannot write to {}: {e}", dir.display())))?;
+            .map_err(|source| OutputError::ImpactWrite {
+                dir: dir.clone(),
+                source,
+            })?;
     }
     let text = match args.format {
         Format::Json => json,

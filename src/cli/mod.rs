@@ -10,6 +10,7 @@ mod keygen;
 mod ledger;
 mod list;
 mod output;
+mod output_error;
 mod recover;
 mod refusal;
 mod render;
@@ -27,3 +28,4 @@ pub use args::{
     RunArgs, SelectArgs, SignArgs, StatusArgs, SupersedeArgs, VerifyArgs,
 };
 pub use dispatch::run;
+pub use output_error::OutputError;

@@ -1,10 +1,6 @@
 //! The write phase of a campaign: the run's record, its renditions, the deviation register and
 //! the report go into the package, which is then sealed with its audit trail.
 
-use qualify_evidence::layout::{
-    CUCUMBER_FILE, ENVIRONMENT_FILE, GIT_FILE, IMPACT_FILE, IMPACT_MD_FILE, JUNIT_FILE, REPORT_HTML,
-    REPORT_PDF, RESULTS_FILE,
-};
 use super::campaign::{CampaignOptions, RunRecord};
 use super::error::CampaignError;
 use crate::config::Config;
@@ -13,6 +9,10 @@ use crate::errors::Error;
 use crate::evidence::{PackageWriter, SealedPackage, write_cucumber_json, write_junit};
 use crate::git::GitInfo;
 use crate::render::{PACKAGE_TEMPLATE, PROJECT_FILE, ProjectRecord, RenditionKind, render_package};
+use qualify_evidence::layout::{
+    CUCUMBER_FILE, ENVIRONMENT_FILE, GIT_FILE, IMPACT_FILE, IMPACT_MD_FILE, JUNIT_FILE,
+    REPORT_HTML, REPORT_PDF, RESULTS_FILE,
+};
 
 /// Writes every sealed file of the run into `package` and seals it.
 pub(super) fn seal(

@@ -2,8 +2,8 @@
 //! integrity problems, the sealed records (deviations, git, environment), the audit trail and the
 //! signature envelopes that live outside the manifest.
 
-use qualify_evidence::layout::{ENVIRONMENT_FILE, GIT_FILE};
 use crate::evidence::VerifyManifest;
+use qualify_evidence::layout::{ENVIRONMENT_FILE, GIT_FILE};
 use std::path::{Path, PathBuf};
 
 use super::finding::{Check, Finding};
@@ -226,15 +226,4 @@ pub fn parse_envelope(bytes: &[u8]) -> Result<(Envelope, Statement), String> {
     let statement: Statement = serde_json::from_slice(&payload)
         .map_err(|e| format!("the payload is not a qualify signature statement: {e}"))?;
     Ok((envelope, statement))
-}
-
-/// An error with its causes, on one line.
-pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut out = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        out.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    out
 }

@@ -23,7 +23,6 @@ mod verification;
 mod workflow_check;
 
 pub use audit_check::check_audit;
-pub(crate) use contents::error_chain;
 pub use contents::{EnvelopeKind, PackageContents, SIGNATURES_DIR, StoredEnvelope, parse_envelope};
 pub use finding::{Check, Finding, Severity};
 pub use git_registry::{GitTrust, GitTrustError, read_git_trust};

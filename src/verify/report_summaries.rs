@@ -30,7 +30,12 @@ pub(super) fn deviation_summaries(
         }
         summaries.push(DeviationSummary {
             id: d.id.clone(),
-            status: if closed_by.is_some() { "closed" } else { "open" }.into(),
+            status: if closed_by.is_some() {
+                "closed"
+            } else {
+                "open"
+            }
+            .into(),
             summary: d.summary(),
             closed_by,
         });
