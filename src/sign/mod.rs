@@ -9,6 +9,7 @@ mod passphrase;
 mod pinned_key;
 mod registry;
 mod registry_append;
+mod signed_record;
 mod signer_check;
 mod signing;
 mod signing_build;
@@ -29,6 +30,11 @@ pub use qualify_evidence::schema::ED25519;
 pub use qualify_evidence::{PinnedEntry, PinnedKey};
 pub use registry::{Registry, Signer, SignerEntry, check_id};
 pub use registry_append::entry_yaml;
+pub(crate) use signed_record::record_predicate;
+pub use signed_record::{
+    RecordPredicate, RecordSigner, choose_role, open_record, record_files, signed_record,
+    signer_of_key,
+};
 pub use signer_check::signer_for;
 pub use signing::{SignAction, SignRequest, Signed, sign_package};
 pub use statement::{

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::finding::{Check, Finding};
 use super::safe_read::{MAX_ENVELOPE_BYTES, MAX_METADATA_BYTES, read_regular};
 use crate::audit::{AuditTrail, TRAIL_FILE};
-use crate::deviation::{CLOSURES_DIR, DEVIATIONS_FILE, DEVIATIONS_SCHEMA, DeviationRegister};
+use crate::deviation::{CLOSURES_DIR, DEVIATIONS_FILE, DeviationRegister};
 use crate::evidence::{
     Environment, MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, ManifestProblem, sha256_hex,
 };
@@ -131,7 +131,7 @@ impl PackageContents {
                 .ok_or("not in the manifest")?;
             read_regular(&dir.join(rel), entry.size).map_err(|e| e.to_string())
         };
-        let register = sealed(DEVIATIONS_FILE).and_then(|b| parse_register(&b));
+        let register = sealed(DEVIATIONS_FILE).and_then(|b| DeviationRegister::parse(&b));
         let git = sealed(GIT_FILE).and_then(|b| {
             serde_json::from_slice::<GitInfo>(&b).map_err(|e| format!("not a git record: {e}"))
         });
@@ -179,19 +179,6 @@ fn load_manifest(dir: &Path) -> Result<(Manifest, String), Finding> {
         )));
     }
     Ok((manifest, sha256_hex(&bytes)))
-}
-
-/// The deviation register from its bytes (as `DeviationRegister::load`, without reading again).
-fn parse_register(bytes: &[u8]) -> Result<DeviationRegister, String> {
-    let register: DeviationRegister =
-        serde_json::from_slice(bytes).map_err(|e| format!("not a deviation register: {e}"))?;
-    if register.schema != DEVIATIONS_SCHEMA {
-        return Err(format!(
-            "schema {:?}; this version of qualify reads {DEVIATIONS_SCHEMA:?}",
-            register.schema
-        ));
-    }
-    Ok(register)
 }
 
 fn read_envelope(dir: &Path, path: &str, kind: EnvelopeKind) -> StoredEnvelope {

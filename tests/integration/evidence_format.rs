@@ -14,37 +14,7 @@ use qualify_evidence::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::support::Project;
-
-const FEATURE: &str = r##"@OQ
-Feature: Fixture system
-
-  Background:
-    Given the adapter "sut" is started
-
-  @URS-001
-  Scenario: Addition that holds
-    When I send an "add" request to "sut" with:
-      | a  | b  |
-      | 20 | 22 |
-    Then the response field "sum" equals 42
-
-  @URS-002
-  Scenario: Addition with a wrong expectation
-    When I send an "add" request to "sut" with:
-      | a | b |
-      | 1 | 1 |
-    Then the response field "sum" equals 3
-"##;
-
-fn package() -> (Project, PathBuf) {
-    let p = Project::with_fixture_adapter().file("features/fixture.feature", FEATURE);
-    p.qualify(&["run", "--progress", "quiet"]).code(1);
-    let pkgs = p.packages();
-    assert_eq!(pkgs.len(), 1, "{pkgs:?}");
-    let pkg = pkgs[0].clone();
-    (p, pkg)
-}
+use crate::reports::package;
 
 /// Parses `rel` of the package with the crate's type and checks that writing it back the way
 /// qualify writes gives the sealed bytes.
@@ -86,22 +56,12 @@ fn a_package_reads_and_round_trips_with_the_format_crate_alone() {
     for file in &manifest.files {
         assert!(pkg.join(&file.path).is_file(), "{}", file.path);
     }
-    for rel in [
-        layout::RESULTS_FILE,
-        layout::ENVIRONMENT_FILE,
-        layout::GIT_FILE,
-        layout::PROJECT_FILE,
-        layout::JUNIT_FILE,
-        layout::CUCUMBER_FILE,
-        layout::REPORT_HTML,
-        layout::REPORT_PDF,
-        layout::DEVIATIONS_FILE,
-    ] {
-        assert!(
-            manifest.files.iter().any(|f| f.path == rel),
-            "{rel} not sealed"
-        );
-    }
+    let listed: Vec<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
+    let unsealed: Vec<&&str> = layout::SEALED_FILES
+        .iter()
+        .filter(|r| !listed.contains(r))
+        .collect();
+    assert!(unsealed.is_empty(), "not in the manifest: {unsealed:?}");
     assert!(!manifest.files.iter().any(|f| f.path == layout::TRAIL_FILE));
     for step in results
         .features

@@ -71,6 +71,20 @@ pub const PENDING_DIR: &str = ".pending";
 /// Name prefix of staging folders: a folder with this prefix is never a complete package.
 pub const STAGING_PREFIX: &str = ".staging-";
 
+/// The files `qualify run` seals into every package, whatever its scenarios (besides
+/// attachments, and `impact.json`/`impact.md` of impact-based runs and the project's template).
+pub const SEALED_FILES: [&str; 9] = [
+    RESULTS_FILE,
+    ENVIRONMENT_FILE,
+    GIT_FILE,
+    PROJECT_FILE,
+    JUNIT_FILE,
+    CUCUMBER_FILE,
+    DEVIATIONS_FILE,
+    REPORT_HTML,
+    REPORT_PDF,
+];
+
 /// Path of the closure envelope of a deviation (`deviations/closures/DEV-001.dsse.json`).
 pub fn closure_path(id: &str) -> String {
     format!("{CLOSURES_DIR}/{id}{ENVELOPE_SUFFIX}")
