@@ -68,21 +68,9 @@ pub(crate) fn file_stem(adapter: &str) -> String {
 }
 
 impl ProcessSlot {
-    /// Opens the scenario's transcript for `adapter`.
-    pub(crate) fn new(
-        adapter: &str,
-        store: &AttachmentStore,
-        slug: &str,
-    ) -> Result<Self, AdapterError> {
-        let transcript = Transcript::create(
-            store,
-            adapter,
-            &format!("{slug}/{}.jsonl", file_stem(adapter)),
-            &format!(
-                "protocol traffic with adapter {adapter}: every line, raw, with UTC timestamps"
-            ),
-        )?;
-        Ok(Self {
+    /// A slot for `adapter` that records into `transcript` (see `SlotTranscript`).
+    pub(crate) fn new(adapter: &str, transcript: Transcript) -> Self {
+        Self {
             adapter: adapter.to_string(),
             transcript,
             stderr_path: None,
@@ -90,7 +78,7 @@ impl ProcessSlot {
             identity: None,
             leftovers: Vec::new(),
             problems: Vec::new(),
-        })
+        }
     }
 
     /// The identity, once started.

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use qualify_evidence::schema::{DEVIATIONS_SCHEMA, MANIFEST_SCHEMA, RESULTS_SCHEMA};
 use qualify_evidence::{
-    AuditAction, AuditEntry, DeviationRegister, Environment, GitInfo, Manifest, RunResults, Status,
-    layout, to_package_json,
+    AuditAction, DeviationRegister, Environment, GitInfo, Manifest, RunResults, Status, layout,
+    parse_trail, to_package_json,
 };
 use serde::de::DeserializeOwned;
 
@@ -75,14 +75,16 @@ fn a_package_reads_and_round_trips_with_the_format_crate_alone() {
     }
 
     let trail = fs::read_to_string(pkg.join(layout::TRAIL_FILE)).unwrap();
-    let entries: Vec<AuditEntry> = trail
-        .lines()
-        .map(|line| {
-            let entry: AuditEntry = serde_json::from_str(line).unwrap();
-            assert_eq!(serde_json::to_string(&entry).unwrap(), line);
-            entry
-        })
+    let entries = parse_trail(&trail).unwrap();
+    let written: Vec<String> = entries
+        .iter()
+        .map(|e| serde_json::to_string(e).unwrap())
         .collect();
+    assert_eq!(
+        written.join("\n") + "\n",
+        trail,
+        "trail lines are written back as they were"
+    );
     let actions: Vec<AuditAction> = entries.iter().map(|e| e.action).collect();
     assert_eq!(
         actions,

@@ -15,6 +15,18 @@ pub fn chain_seed(package_id: &str) -> String {
     format!("{AUDIT_CHAIN_SEED} {package_id}")
 }
 
+/// The entries of a trail's text, one per non-empty line; the first line that is not an entry
+/// is returned as its 1-based number and the JSON error. (Whether the chain holds is the
+/// reader's check: each `prev` against the SHA-256 of the line before, the first against
+/// [`chain_seed`].)
+pub fn parse_trail(text: &str) -> Result<Vec<AuditEntry>, (usize, serde_json::Error)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| serde_json::from_str(line).map_err(|e| (i + 1, e)))
+        .collect()
+}
+
 /// What happened to the package.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -63,7 +63,7 @@ pub mod schema;
 pub mod statement;
 pub mod supersession;
 
-pub use audit::{Actor, AuditAction, AuditEntry, NewEntry, chain_seed, ci_job};
+pub use audit::{Actor, AuditAction, AuditEntry, NewEntry, chain_seed, ci_job, parse_trail};
 pub use deviation::{Deviation, DeviationRegister, ScenarioRef, StepRef};
 pub use dsse::{Envelope, EnvelopeSignature, decode_base64, pae};
 pub use environment::{Environment, Host, RecordedFile, ToolBinary};

@@ -124,6 +124,8 @@ fn audit_trail_lines_round_trip_and_chain_from_the_seed() {
         })
         .collect();
     assert!(entries.len() >= 3);
+    assert_eq!(qualify_evidence::parse_trail(&text).unwrap(), entries);
+    assert_eq!(qualify_evidence::parse_trail("{}\n").unwrap_err().0, 1);
     assert_eq!(entries[0].subject, manifest.package_id);
     assert_eq!(
         chain_seed(&manifest.package_id),
