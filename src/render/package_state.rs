@@ -9,7 +9,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use base64::Engine;
+use qualify_evidence::{AuditEntry, DeviationRegister, Envelope, Statement};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -53,14 +53,15 @@ pub struct PackageState {
     pub content_digest: String,
     /// The manifest and its digest, for [`RenditionKind::Current`].
     pub manifest: Option<(Manifest, String)>,
-    /// Decoded signature statements (`path`, statement), sorted by path.
-    pub signatures: Vec<(String, Value)>,
+    /// Signature statements (`path`, statement; `None` when it cannot be decoded), sorted by
+    /// path.
+    pub signatures: Vec<(String, Option<Statement>)>,
     /// The deviation register.
-    pub deviations: Option<Value>,
-    /// Decoded closure statements, sorted by path.
-    pub closures: Vec<(String, Value)>,
-    /// Audit trail entries, in order; a line that is not JSON is kept as a string.
-    pub audit: Option<Vec<Value>>,
+    pub deviations: Option<DeviationRegister>,
+    /// Closure statements, as `signatures`.
+    pub closures: Vec<(String, Option<Statement>)>,
+    /// Audit trail entries, in order; a line that is not an entry is kept as its text.
+    pub audit: Option<Vec<Result<AuditEntry, String>>>,
     /// Envelopes (signatures, closures) that are invalid on their own, with the reason: a closure
     /// among them closes nothing (see `verify::envelope_validity`).
     pub invalid: std::collections::BTreeMap<String, String>,
@@ -126,7 +127,7 @@ impl PackageState {
             let audit = fs::read_to_string(dir.join(TRAIL_FILE)).ok().map(|t| {
                 t.lines()
                     .filter(|l| !l.trim().is_empty())
-                    .map(|l| serde_json::from_str(l).unwrap_or_else(|_| Value::String(l.into())))
+                    .map(|l| serde_json::from_str(l).map_err(|_| l.to_string()))
                     .collect()
             });
             (
@@ -180,7 +181,7 @@ fn read_json<T: DeserializeOwned>(dir: &Path, rel: &str) -> Result<T, RenderErro
 
 /// Statements of the DSSE envelopes in `rel` (`*.json`), sorted by file name. An envelope that
 /// cannot be decoded is shown as such rather than hidden.
-fn envelopes(dir: &Path, rel: &str) -> Vec<(String, Value)> {
+fn envelopes(dir: &Path, rel: &str) -> Vec<(String, Option<Statement>)> {
     let Ok(read) = fs::read_dir(dir.join(rel)) else {
         return Vec::new();
     };
@@ -196,15 +197,9 @@ fn envelopes(dir: &Path, rel: &str) -> Vec<(String, Value)> {
             let path = format!("{rel}/{name}");
             let statement = fs::read(dir.join(&path))
                 .ok()
-                .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-                .and_then(|env| {
-                    let payload = env.get("payload")?.as_str()?.to_string();
-                    base64::engine::general_purpose::STANDARD
-                        .decode(payload)
-                        .ok()
-                })
-                .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
-                .unwrap_or(Value::Null);
+                .and_then(|b| serde_json::from_slice::<Envelope>(&b).ok())
+                .and_then(|env| env.payload_bytes().ok())
+                .and_then(|bytes| serde_json::from_slice::<Statement>(&bytes).ok());
             (path, statement)
         })
         .collect()

@@ -54,6 +54,23 @@ pub enum AuditAction {
     Restored,
 }
 
+impl AuditAction {
+    /// The action as the trail spells it (`created`, `deviation_opened`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Created => "created",
+            AuditAction::DeviationOpened => "deviation_opened",
+            AuditAction::Sealed => "sealed",
+            AuditAction::Signed => "signed",
+            AuditAction::DeviationClosed => "deviation_closed",
+            AuditAction::Rendered => "rendered",
+            AuditAction::Recovered => "recovered",
+            AuditAction::SigningRefused => "signing_refused",
+            AuditAction::Restored => "restored",
+        }
+    }
+}
+
 /// Who did it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
