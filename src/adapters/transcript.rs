@@ -59,7 +59,7 @@ impl Transcript {
             .create(relative, "application/jsonl", description)
             .map_err(|error| AdapterError::Evidence {
                 adapter: adapter.to_string(),
-                path: attachment_path(&relative),
+                path: attachment_path(relative),
                 error,
             })?;
         Ok(Self {

@@ -39,7 +39,7 @@ impl AttachmentStore {
         media_type: &str,
         description: &str,
     ) -> io::Result<AttachmentWriter> {
-        let rel = attachment_path(&relative);
+        let rel = attachment_path(relative);
         let path = self.package_root.join(&rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;

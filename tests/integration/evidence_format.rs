@@ -5,7 +5,7 @@
 //! cannot record a rendering.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use qualify_evidence::schema::{DEVIATIONS_SCHEMA, MANIFEST_SCHEMA, RESULTS_SCHEMA};
 use qualify_evidence::{
