@@ -13,8 +13,8 @@ use chrono::SecondsFormat;
 use super::package_facts::PackageFacts;
 use crate::config::Config;
 use crate::sign::{
-    PrivateKey, Registry, SignError, choose_role, open_record, record_files, record_predicate,
-    signed_record, signer_of_key,
+    PrivateKey, Registry, RoleRule, SignError, choose_role, open_record, record_files,
+    record_predicate, signed_record, signer_of_key,
 };
 
 pub use qualify_evidence::schema::SUPERSESSION_PREDICATE_TYPE;
@@ -47,6 +47,16 @@ fn package_record(p: &PackageFacts) -> PackageRecord {
 /// Scenarios `old` ran that `new` did not: a replacement must cover the same or more.
 pub fn uncovered(old: &[String], new: &[String]) -> Vec<String> {
     old.iter().filter(|s| !new.contains(s)).cloned().collect()
+}
+
+/// Who may sign supersession records (`impact.superseders`).
+fn superseders(config: &Config) -> RoleRule<'_> {
+    RoleRule {
+        allowed: &config.impact.superseders,
+        record: "a supersession record",
+        records: "supersession records",
+        setting: "impact.superseders",
+    }
 }
 
 /// The supersession folder of the project (absolute).
@@ -84,14 +94,7 @@ pub fn record(
         ));
     }
     let (signer, now) = signer_of_key(registry, key)?;
-    let allowed = &config.impact.superseders;
-    let role = choose_role(
-        signer,
-        role,
-        allowed,
-        "a supersession record",
-        "impact.superseders",
-    )?;
+    let role = choose_role(signer, role, &superseders(config))?;
     let predicate = SupersessionPredicate {
         superseded: old_rec,
         replacement: new_rec,
@@ -154,15 +157,8 @@ fn check(
     registry: Option<&Registry>,
     file: &Path,
 ) -> Result<SupersessionPredicate, String> {
-    let (statement, signer) = open_record::<SupersessionPredicate>(registry, file)?;
+    let statement = open_record::<SupersessionPredicate>(registry, file, &superseders(config))?;
     let p = statement.predicate;
-    if !signer.entry.roles.contains(&p.role) || !config.impact.superseders.contains(&p.role) {
-        return Err(format!(
-            "role {} may not sign supersession records (impact.superseders: {})",
-            p.role,
-            config.impact.superseders.join(", ")
-        ));
-    }
     if statement.subject != p.subjects() {
         return Err("its subjects do not match the packages it names".into());
     }

@@ -14,7 +14,7 @@ use super::changes::Revisions;
 use crate::config::Config;
 use crate::evidence::{sha256_file, sha256_hex};
 use crate::sign::{
-    PrivateKey, Registry, SignError, Subject, choose_role, open_record, record_files,
+    PrivateKey, Registry, RoleRule, SignError, Subject, choose_role, open_record, record_files,
     record_predicate, signed_record, signer_of_key,
 };
 
@@ -61,6 +61,16 @@ pub struct HumanAssessment {
     pub file: String,
 }
 
+/// Who may sign impact assessments (`impact.assessors`).
+fn assessors(config: &Config) -> RoleRule<'_> {
+    RoleRule {
+        allowed: &config.impact.assessors,
+        record: "an impact assessment",
+        records: "impact assessments",
+        setting: "impact.assessors",
+    }
+}
+
 /// The content digest an assessment of `path` must name today.
 pub fn content_digest(project_dir: &Path, path: &str) -> String {
     match sha256_file(&project_dir.join(path)) {
@@ -85,13 +95,7 @@ pub fn record(
         ));
     }
     let (signer, now) = signer_of_key(registry, key)?;
-    let role = choose_role(
-        signer,
-        role,
-        &config.impact.assessors,
-        "an impact assessment",
-        "impact.assessors",
-    )?;
+    let role = choose_role(signer, role, &assessors(config))?;
     let content_sha256 = content_digest(&config.dir, path);
     let predicate = AssessmentPredicate {
         path: path.to_string(),
@@ -156,11 +160,8 @@ fn check(
     registry: Option<&Registry>,
     file: &Path,
 ) -> Result<AssessmentPredicate, String> {
-    let (statement, signer) = open_record::<AssessmentPredicate>(registry, file)?;
+    let statement = open_record::<AssessmentPredicate>(registry, file, &assessors(config))?;
     let p = statement.predicate;
-    if !signer.entry.roles.contains(&p.role) || !config.impact.assessors.contains(&p.role) {
-        return Err(format!("role {} may not sign impact assessments", p.role));
-    }
     if statement.subject.len() != 1
         || statement.subject[0].name != p.path
         || statement.subject[0].digest.get("sha256") != Some(&p.content_sha256)

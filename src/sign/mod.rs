@@ -32,7 +32,7 @@ pub use registry::{Registry, Signer, SignerEntry, check_id};
 pub use registry_append::entry_yaml;
 pub(crate) use signed_record::record_predicate;
 pub use signed_record::{
-    RecordPredicate, RecordSigner, choose_role, open_record, record_files, signed_record,
+    RecordPredicate, RecordSigner, RoleRule, choose_role, open_record, record_files, signed_record,
     signer_of_key,
 };
 pub use signer_check::signer_for;

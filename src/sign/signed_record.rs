@@ -26,6 +26,8 @@ pub struct RecordSigner<'a> {
     pub key_id: &'a str,
     /// Signer id in the registry.
     pub signer_id: &'a str,
+    /// The role signed in.
+    pub role: &'a str,
     /// Printed name.
     pub signer_name: &'a str,
     /// UTC signing time (RFC 3339).
@@ -53,6 +55,7 @@ macro_rules! record_predicate {
                 $crate::sign::RecordSigner {
                     key_id: &self.key_id,
                     signer_id: &self.signer_id,
+                    role: &self.role,
                     signer_name: &self.signer_name,
                     signed_at: &self.signed_at,
                 }
@@ -79,15 +82,42 @@ pub fn signer_of_key<'r>(
     Ok((signer, now))
 }
 
+/// Which roles may sign a kind of record, and how to name it in refusals.
+#[derive(Debug, Clone, Copy)]
+pub struct RoleRule<'a> {
+    /// The roles allowed (from qualify.yaml).
+    pub allowed: &'a [String],
+    /// The record, as in "may not sign a supersession record".
+    pub record: &'a str,
+    /// The records, as in "may not sign supersession records".
+    pub records: &'a str,
+    /// The configuration key of `allowed` (`impact.superseders`).
+    pub setting: &'a str,
+}
+
+impl RoleRule<'_> {
+    /// Whether `signer` holds `role` and it is allowed.
+    fn check(&self, signer: &Signer, role: &str) -> Result<(), String> {
+        let role = role.to_string();
+        if signer.entry.roles.contains(&role) && self.allowed.contains(&role) {
+            return Ok(());
+        }
+        Err(format!(
+            "role {role} may not sign {} ({}: {})",
+            self.records,
+            self.setting,
+            self.allowed.join(", ")
+        ))
+    }
+}
+
 /// The role `signer` signs in: `role` when given and allowed, else the only allowed role held.
-/// `what` names the record (`a supersession record`), `setting` the configuration key.
 pub fn choose_role(
     signer: &Signer,
     role: Option<&str>,
-    allowed: &[String],
-    what: &str,
-    setting: &str,
+    rule: &RoleRule<'_>,
 ) -> Result<String, SignError> {
+    let allowed = rule.allowed;
     let usable: Vec<&String> = signer
         .entry
         .roles
@@ -98,12 +128,14 @@ pub fn choose_role(
         (Some(r), _) if usable.iter().any(|u| *u == r) => Ok(r.to_string()),
         (None, [one]) => Ok((*one).clone()),
         _ => Err(SignError::Refused(format!(
-            "{} ({}) may not sign {what} in {}: allowed roles are {} ({setting})",
+            "{} ({}) may not sign {} in {}: allowed roles are {} ({})",
             signer.entry.name,
             signer.entry.id,
+            rule.record,
             role.map(|r| format!("role {r}"))
                 .unwrap_or_else(|| "any held role".into()),
-            allowed.join(", ")
+            allowed.join(", "),
+            rule.setting
         ))),
     }
 }
@@ -141,11 +173,12 @@ pub fn record_files(dir: &Path) -> Vec<PathBuf> {
 
 /// Reads and checks the record at `file`: one signature, by a key of `registry`, that verifies;
 /// the predicate type; the signer named inside is the key's registry entry, allowed to sign at
-/// the time it states. Role and subject are the caller's to check.
-pub fn open_record<'r, P: RecordPredicate>(
-    registry: Option<&'r Registry>,
+/// the time it states, in a role `rule` allows. The subject is the caller's to check.
+pub fn open_record<P: RecordPredicate>(
+    registry: Option<&Registry>,
     file: &Path,
-) -> Result<(Statement<P>, &'r Signer), String> {
+    rule: &RoleRule<'_>,
+) -> Result<Statement<P>, String> {
     let registry = registry.ok_or("no signers registry to check it against")?;
     let bytes = read_regular(file, MAX_ENVELOPE_BYTES).map_err(|e| e.to_string())?;
     let envelope: Envelope =
@@ -183,5 +216,6 @@ pub fn open_record<'r, P: RecordPredicate>(
         .parse()
         .map_err(|e| format!("signed_at: {e}"))?;
     signer.validity_at(at)?;
-    Ok((statement, signer))
+    rule.check(signer, named.role)?;
+    Ok(statement)
 }
