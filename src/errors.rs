@@ -23,9 +23,10 @@ pub enum Error {
     /// A key, the signers registry, or a signing (exit code from [`SignError::exit_code`]).
     #[error(transparent)]
     Sign(#[from] SignError),
-    /// The evidence package could not be written.
-    #[error("evidence package: {0}")]
-    Evidence(String),
+    /// Renditions or an assessment could not be written (the source chain names file and
+    /// reason).
+    #[error(transparent)]
+    Evidence(#[from] crate::cli::OutputError),
     /// A campaign could not make or seal its package (the cause chain names file and reason).
     #[error(transparent)]
     Campaign(#[from] crate::runner::CampaignError),

@@ -6,6 +6,8 @@
 //! (`tests/fuzz_corpus.rs`, which includes this file), so committed corpora and regression inputs
 //! run on every `cargo test`.
 
+use qualify::evidence::VerifyManifest;
+use qualify::sign::EnvelopeSigning;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

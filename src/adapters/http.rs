@@ -13,12 +13,11 @@ use serde_json::{Value, json};
 
 use super::AdapterError;
 use super::http_response::HttpResponse;
-use super::process_slot::file_stem;
 use super::secrets::{REDACTED, Secrets, read_secret};
 use super::tls::{client_config, error_chain, is_tls_error};
 use super::transcript::Transcript;
 use crate::config::AdapterConfig;
-use crate::evidence::{AdapterIdentity, AttachmentStore, AttachmentWriter};
+use crate::evidence::{AdapterIdentity, AttachmentWriter};
 
 /// Largest response body read; a larger one fails the step rather than exhaust memory.
 const MAX_BODY: usize = 64 * 1024 * 1024;
@@ -36,44 +35,24 @@ struct Ready {
 /// An HTTP adapter within one scenario.
 pub(crate) struct HttpSlot {
     adapter: String,
-    transcript: Transcript,
+    /// The slot\'s transcript (its one attachment file).
+    pub(super) transcript: Transcript,
     secrets: Secrets,
     ready: Option<Ready>,
-    identity: Option<AdapterIdentity>,
+    /// What the adapter said about itself, once started.
+    pub(super) identity: Option<AdapterIdentity>,
 }
 
 impl HttpSlot {
-    /// Opens the scenario's HTTP transcript for `adapter`.
-    pub(crate) fn new(
-        adapter: &str,
-        store: &AttachmentStore,
-        slug: &str,
-    ) -> Result<Self, AdapterError> {
-        let transcript = Transcript::create(
-            store,
-            adapter,
-            &format!("{slug}/{}.http.jsonl", file_stem(adapter)),
-            &format!(
-                "HTTP requests and responses of adapter {adapter}, with UTC times; the bearer token is redacted"
-            ),
-        )?;
-        Ok(Self {
+    /// A slot for `adapter` that records into `transcript` (see `SlotTranscript`).
+    pub(crate) fn new(adapter: &str, transcript: Transcript) -> Self {
+        Self {
             adapter: adapter.to_string(),
             transcript,
             secrets: Secrets::default(),
             ready: None,
             identity: None,
-        })
-    }
-
-    /// The identity, once ready.
-    pub(crate) fn identity(&self) -> Option<&AdapterIdentity> {
-        self.identity.as_ref()
-    }
-
-    /// The attachment file this slot writes.
-    pub(crate) fn paths(&self) -> Vec<String> {
-        vec![self.transcript.path().to_string()]
+        }
     }
 
     /// Builds the client: TLS settings, default headers, the bearer token from the environment.

@@ -29,6 +29,7 @@ mod reply;
 mod scenario;
 mod scenario_network;
 mod secrets;
+mod slot_transcript;
 mod sql;
 mod stderr;
 mod tls;

@@ -24,7 +24,7 @@ use super::tls::{client_config, error_chain, is_tls_error};
 use super::topic::{check_topic_filter, check_topic_name, filter_covers, topic_matches};
 use super::transcript::Transcript;
 use crate::config::{AdapterConfig, BrokerAddress};
-use crate::evidence::{AdapterIdentity, AttachmentStore, AttachmentWriter};
+use crate::evidence::{AdapterIdentity, AttachmentWriter};
 
 /// Largest packet qualify sends or accepts (Sparkplug payloads can be large).
 const MAX_PACKET: usize = 16 * 1024 * 1024;
@@ -63,21 +63,9 @@ impl Drop for MqttSlot {
 }
 
 impl MqttSlot {
-    /// Opens the scenario's MQTT transcript for `adapter`.
-    pub(crate) fn new(
-        adapter: &str,
-        store: &AttachmentStore,
-        slug: &str,
-    ) -> Result<Self, AdapterError> {
-        let transcript = Transcript::create(
-            store,
-            adapter,
-            &format!("{slug}/{}.mqtt.jsonl", file_stem(adapter)),
-            &format!(
-                "MQTT messages published and received by adapter {adapter}, with topic, QoS, retain flag and UTC time"
-            ),
-        )?;
-        Ok(Self {
+    /// A slot for `adapter` that records into `transcript` (see `SlotTranscript`).
+    pub(crate) fn new(adapter: &str, transcript: Transcript) -> Self {
+        Self {
             adapter: adapter.to_string(),
             path: transcript.path().to_string(),
             transcript: Some(transcript),
@@ -87,7 +75,7 @@ impl MqttSlot {
             request_timeout: Duration::ZERO,
             shutdown_timeout: Duration::ZERO,
             identity: None,
-        })
+        }
     }
 
     /// The identity, once connected.

@@ -14,13 +14,12 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, Config, NoTls, SimpleQueryMessage};
 
 use super::postgres_values::{TextParam, quote_qualified, text_to_json};
-use super::process_slot::file_stem;
 use super::secrets::{Secrets, read_secret};
 use super::tls::error_chain;
 use super::transcript::Transcript;
 use super::{AdapterError, QueryRows};
 use crate::config::AdapterConfig;
-use crate::evidence::{AdapterIdentity, AttachmentStore, AttachmentWriter};
+use crate::evidence::{AdapterIdentity, AttachmentWriter};
 
 /// Extra time the client gives the server to honour `statement_timeout` before cancelling itself.
 const CANCEL_GRACE: Duration = Duration::from_millis(1_000);
@@ -28,13 +27,15 @@ const CANCEL_GRACE: Duration = Duration::from_millis(1_000);
 /// A PostgreSQL adapter within one scenario.
 pub(crate) struct PostgresSlot {
     adapter: String,
-    transcript: Transcript,
+    /// The slot\'s transcript (its one attachment file).
+    pub(super) transcript: Transcript,
     client: Option<Client>,
     connection: Option<ConnectionTask>,
     endpoint: String,
     timeout: Duration,
     secrets: Secrets,
-    identity: Option<AdapterIdentity>,
+    /// What the adapter said about itself, once started.
+    pub(super) identity: Option<AdapterIdentity>,
 }
 
 /// The task driving the connection, stopped if the slot is dropped without `finish`.
@@ -73,21 +74,9 @@ fn describe_endpoint(config: &Config) -> String {
 }
 
 impl PostgresSlot {
-    /// Opens the scenario's SQL transcript for `adapter`.
-    pub(crate) fn new(
-        adapter: &str,
-        store: &AttachmentStore,
-        slug: &str,
-    ) -> Result<Self, AdapterError> {
-        let transcript = Transcript::create(
-            store,
-            adapter,
-            &format!("{slug}/{}.sql.jsonl", file_stem(adapter)),
-            &format!(
-                "SQL statements run on adapter {adapter} (PostgreSQL) and their results, with UTC timestamps"
-            ),
-        )?;
-        Ok(Self {
+    /// A slot for `adapter` that records into `transcript` (see `SlotTranscript`).
+    pub(crate) fn new(adapter: &str, transcript: Transcript) -> Self {
+        Self {
             adapter: adapter.to_string(),
             transcript,
             client: None,
@@ -96,17 +85,7 @@ impl PostgresSlot {
             timeout: Duration::ZERO,
             secrets: Secrets::default(),
             identity: None,
-        })
-    }
-
-    /// The identity, once connected.
-    pub(crate) fn identity(&self) -> Option<&AdapterIdentity> {
-        self.identity.as_ref()
-    }
-
-    /// The attachment file this slot writes.
-    pub(crate) fn paths(&self) -> Vec<String> {
-        vec![self.transcript.path().to_string()]
+        }
     }
 
     /// Connects and records the server version.

@@ -1,6 +1,7 @@
 //! One process adapter as one scenario sees it, whatever its isolation: its own transcript and
 //! stderr log, and a process that is its own, borrowed from the pool, or shared.
 
+use qualify_evidence::layout::attachment_path;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -67,21 +68,9 @@ pub(crate) fn file_stem(adapter: &str) -> String {
 }
 
 impl ProcessSlot {
-    /// Opens the scenario's transcript for `adapter`.
-    pub(crate) fn new(
-        adapter: &str,
-        store: &AttachmentStore,
-        slug: &str,
-    ) -> Result<Self, AdapterError> {
-        let transcript = Transcript::create(
-            store,
-            adapter,
-            &format!("{slug}/{}.jsonl", file_stem(adapter)),
-            &format!(
-                "protocol traffic with adapter {adapter}: every line, raw, with UTC timestamps"
-            ),
-        )?;
-        Ok(Self {
+    /// A slot for `adapter` that records into `transcript` (see `SlotTranscript`).
+    pub(crate) fn new(adapter: &str, transcript: Transcript) -> Self {
+        Self {
             adapter: adapter.to_string(),
             transcript,
             stderr_path: None,
@@ -89,7 +78,7 @@ impl ProcessSlot {
             identity: None,
             leftovers: Vec::new(),
             problems: Vec::new(),
-        })
+        }
     }
 
     /// The identity, once started.
@@ -149,7 +138,7 @@ impl ProcessSlot {
             )
             .map_err(|error| AdapterError::Evidence {
                 adapter: self.adapter.clone(),
-                path: format!("attachments/{relative}"),
+                path: attachment_path(&relative),
                 error,
             })?;
         self.stderr_path = Some(writer.path().to_string());

@@ -1,6 +1,7 @@
 //! The campaign-wide side of adapters: declarations, pools for `isolation: reset`, the single
 //! process of each `isolation: shared` adapter, and executable digests.
 
+use qualify_evidence::layout::attachment_path;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -237,7 +238,7 @@ impl AdapterRegistry {
                 )
                 .map_err(|error| AdapterError::Evidence {
                     adapter: name.to_string(),
-                    path: format!("attachments/{base}.stderr.log"),
+                    path: attachment_path(&format!("{base}.stderr.log")),
                     error,
                 })?;
             Ok((log, stderr))

@@ -11,6 +11,7 @@ use super::http::HttpSlot;
 use super::mqtt::MqttSlot;
 use super::postgres::PostgresSlot;
 use super::process_slot::{ProcessSlot, StartContext};
+use super::slot_transcript::SlotTranscript;
 use super::sql::SqlSlot;
 use super::transcript::close_all;
 use super::{AdapterError, AdapterRegistry, FinishReport, QueryRows, Reply};
@@ -29,10 +30,10 @@ impl Slot {
     fn identity(&self) -> Option<&AdapterIdentity> {
         match self {
             Self::Process(p) => p.identity(),
-            Self::Sql(s) => s.identity(),
-            Self::Postgres(s) => s.identity(),
+            Self::Sql(s) => s.identity.as_ref(),
+            Self::Postgres(s) => s.identity.as_ref(),
             Self::Mqtt(s) => s.identity(),
-            Self::Http(s) => s.identity(),
+            Self::Http(s) => s.identity.as_ref(),
         }
     }
 }
@@ -118,18 +119,21 @@ impl ScenarioAdapters {
         config: &AdapterConfig,
     ) -> Result<AdapterIdentity, AdapterError> {
         if !self.slots.contains_key(name) {
+            let open = |kind: SlotTranscript| kind.open(&self.store, name, &self.slug);
             let slot = match config.kind {
                 AdapterKind::Process => {
-                    Slot::Process(ProcessSlot::new(name, &self.store, &self.slug)?)
+                    Slot::Process(ProcessSlot::new(name, open(SlotTranscript::Process)?))
                 }
                 AdapterKind::Sql => match config.driver {
-                    SqlDriver::Sqlite => Slot::Sql(SqlSlot::new(name, &self.store, &self.slug)?),
+                    SqlDriver::Sqlite => {
+                        Slot::Sql(SqlSlot::new(name, open(SlotTranscript::Sqlite)?))
+                    }
                     SqlDriver::Postgres => {
-                        Slot::Postgres(PostgresSlot::new(name, &self.store, &self.slug)?)
+                        Slot::Postgres(PostgresSlot::new(name, open(SlotTranscript::Postgres)?))
                     }
                 },
-                AdapterKind::Mqtt => Slot::Mqtt(MqttSlot::new(name, &self.store, &self.slug)?),
-                AdapterKind::Http => Slot::Http(HttpSlot::new(name, &self.store, &self.slug)?),
+                AdapterKind::Mqtt => Slot::Mqtt(MqttSlot::new(name, open(SlotTranscript::Mqtt)?)),
+                AdapterKind::Http => Slot::Http(HttpSlot::new(name, open(SlotTranscript::Http)?)),
             };
             self.slots.insert(name.to_string(), slot);
         }
@@ -245,10 +249,10 @@ impl ScenarioAdapters {
     pub fn attachment_paths(&self, name: &str) -> Vec<String> {
         match self.slots.get(name) {
             Some(Slot::Process(slot)) => slot.paths(),
-            Some(Slot::Sql(slot)) => slot.paths(),
-            Some(Slot::Postgres(slot)) => slot.paths(),
+            Some(Slot::Sql(slot)) => vec![slot.transcript.path().to_string()],
+            Some(Slot::Postgres(slot)) => vec![slot.transcript.path().to_string()],
             Some(Slot::Mqtt(slot)) => slot.paths(),
-            Some(Slot::Http(slot)) => slot.paths(),
+            Some(Slot::Http(slot)) => vec![slot.transcript.path().to_string()],
             None => Vec::new(),
         }
     }

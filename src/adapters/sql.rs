@@ -11,12 +11,11 @@ use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{Connection, OpenFlags, params_from_iter};
 use serde_json::{Number, Value, json};
 
-use super::process_slot::file_stem;
 use super::program::hash_blocking;
 use super::transcript::Transcript;
 use super::{AdapterError, QueryRows};
 use crate::config::AdapterConfig;
-use crate::evidence::{AdapterIdentity, AttachmentStore, AttachmentWriter};
+use crate::evidence::{AdapterIdentity, AttachmentWriter};
 
 /// Why a statement did not run.
 enum Failure {
@@ -33,44 +32,24 @@ impl From<rusqlite::Error> for Failure {
 /// A SQL adapter within one scenario.
 pub(crate) struct SqlSlot {
     adapter: String,
-    transcript: Transcript,
+    /// The slot\'s transcript (its one attachment file).
+    pub(super) transcript: Transcript,
     conn: Option<Connection>,
     timeout: Duration,
-    identity: Option<AdapterIdentity>,
+    /// What the adapter said about itself, once started.
+    pub(super) identity: Option<AdapterIdentity>,
 }
 
 impl SqlSlot {
-    /// Opens the scenario's SQL transcript for `adapter`.
-    pub(crate) fn new(
-        adapter: &str,
-        store: &AttachmentStore,
-        slug: &str,
-    ) -> Result<Self, AdapterError> {
-        let transcript = Transcript::create(
-            store,
-            adapter,
-            &format!("{slug}/{}.sql.jsonl", file_stem(adapter)),
-            &format!(
-                "SQL statements run on adapter {adapter} and their results, with UTC timestamps"
-            ),
-        )?;
-        Ok(Self {
+    /// A slot for `adapter` that records into `transcript` (see `SlotTranscript`).
+    pub(crate) fn new(adapter: &str, transcript: Transcript) -> Self {
+        Self {
             adapter: adapter.to_string(),
             transcript,
             conn: None,
             timeout: Duration::ZERO,
             identity: None,
-        })
-    }
-
-    /// The identity, once opened.
-    pub(crate) fn identity(&self) -> Option<&AdapterIdentity> {
-        self.identity.as_ref()
-    }
-
-    /// The attachment file this slot writes.
-    pub(crate) fn paths(&self) -> Vec<String> {
-        vec![self.transcript.path().to_string()]
+        }
     }
 
     /// Opens the database (it must exist) and fingerprints the file.

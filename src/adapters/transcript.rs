@@ -4,6 +4,7 @@
 //! events; SQL adapters record statements and their results. Entries go straight to an
 //! [`AttachmentWriter`], so memory stays flat however long the conversation.
 
+use qualify_evidence::layout::attachment_path;
 use std::io::Write;
 
 use serde::Serialize;
@@ -58,7 +59,7 @@ impl Transcript {
             .create(relative, "application/jsonl", description)
             .map_err(|error| AdapterError::Evidence {
                 adapter: adapter.to_string(),
-                path: format!("attachments/{relative}"),
+                path: attachment_path(relative),
                 error,
             })?;
         Ok(Self {

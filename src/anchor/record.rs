@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::evidence::sha256_hex;
 
 /// Identifier and version of a ledger record.
-pub const RECORD_SCHEMA: &str = "qualify.ledger/v1";
+pub use qualify_evidence::schema::LEDGER_SCHEMA as RECORD_SCHEMA;
 
 /// One ledger event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

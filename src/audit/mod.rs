@@ -5,7 +5,7 @@ mod entry;
 mod run_entries;
 mod trail;
 
-pub use entry::{Actor, AuditAction, AuditEntry, NewEntry, ci_job};
+pub use entry::{Actor, AuditAction, AuditEntry, NewEntry, ci_job, signer_actor};
 pub use run_entries::{RunTrailInput, run_entries, write_run_trail};
 pub use trail::{
     AuditTrail, ChainProblem, TRAIL_FILE, TrailError, TrailLine, append_entry, append_entry_locked,

@@ -14,12 +14,11 @@ use std::path::{Path, PathBuf};
 use super::entry::{AuditEntry, NewEntry};
 use crate::evidence::sha256_hex;
 
-/// Path of the trail inside a package.
-pub const TRAIL_FILE: &str = "audit/trail.jsonl";
+pub use qualify_evidence::layout::TRAIL_FILE;
 
-/// The chain value before the first entry.
+/// The chain value before the first entry: the SHA-256 of the chain seed.
 pub fn genesis(package_id: &str) -> String {
-    sha256_hex(format!("qualify.audit/v1 {package_id}").as_bytes())
+    sha256_hex(qualify_evidence::chain_seed(package_id).as_bytes())
 }
 
 /// One line of a trail as read: the exact text and, when it parses, the entry.

@@ -1,9 +1,11 @@
 //! `qualify impact`: what a change touches and what must be re-tested; signed human assessments.
 
+use qualify_evidence::layout::{IMPACT_FILE, IMPACT_MD_FILE};
 use std::io::Write;
 
 use super::args::{Format, ImpactArgs};
 use super::key_input::{load_registry, read_key, registry_path};
+use super::output_error::OutputError;
 use super::select::parse_stage;
 use crate::config::Config;
 use crate::errors::Error;
@@ -50,9 +52,12 @@ pub fn impact(config: &Config, args: &ImpactArgs, out: &mut dyn Write) -> Result
         .map_err(|e| Error::Usage(format!("impact template: {e}")))?;
     if let Some(dir) = &args.out {
         crate::fsio::create_dir_durable(dir)
-            .and_then(|_| crate::fsio::write_atomic(&dir.join("impact.json"), json.as_bytes()))
-            .and_then(|_| crate::fsio::write_atomic(&dir.join("impact.md"), md.as_bytes()))
-            .map_err(|e| Error::Evidence(format!("cannot write to {}: {e}", dir.display())))?;
+            .and_then(|_| crate::fsio::write_atomic(&dir.join(IMPACT_FILE), json.as_bytes()))
+            .and_then(|_| crate::fsio::write_atomic(&dir.join(IMPACT_MD_FILE), md.as_bytes()))
+            .map_err(|source| OutputError::ImpactWrite {
+                dir: dir.clone(),
+                source,
+            })?;
     }
     let text = match args.format {
         Format::Json => json,

@@ -11,6 +11,7 @@ mod ledger;
 mod ledger_check;
 mod list;
 mod output;
+mod output_error;
 mod recover;
 mod recover_supersession;
 mod refusal;
@@ -31,3 +32,4 @@ pub use args::{
     RunArgs, SelectArgs, SignArgs, StatusArgs, SupersedeArgs, VerifyArgs,
 };
 pub use dispatch::run;
+pub use output_error::OutputError;

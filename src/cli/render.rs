@@ -5,9 +5,11 @@
 //! or for a package made before the audit trail existed, the files are written atomically one by
 //! one (nothing else refers to them).
 
+use qualify_evidence::layout::RESULTS_FILE;
 use std::path::{Path, PathBuf};
 
 use super::args::RenderArgs;
+use super::output_error::OutputError;
 use crate::audit::{Actor, AuditAction, AuditTrail, NewEntry, TRAIL_FILE};
 use crate::config::Config;
 use crate::errors::Error;
@@ -18,7 +20,7 @@ use crate::txn::{PackageLock, Plan, PlannedFile, apply, recover};
 
 /// Renders the package named in `args`; prints where the files went.
 pub fn render(config: Option<&Config>, args: &RenderArgs) -> Result<i32, Error> {
-    if !args.package.join("results.json").is_file() {
+    if !args.package.join(RESULTS_FILE).is_file() {
         return Err(Error::Usage(format!(
             "{} is not an evidence package (it has no results.json)",
             args.package.display()
@@ -36,7 +38,7 @@ pub fn render(config: Option<&Config>, args: &RenderArgs) -> Result<i32, Error> 
     // The sealed rendition is reproduced with the template the package keeps, so that it can be
     // compared with the one inside; a later rendition may use the project's current template.
     let template = if args.sealed { None } else { template };
-    let evidence = |e: crate::render::RenderError| Error::Evidence(e.chain());
+    let evidence = |e: crate::render::RenderError| Error::from(OutputError::Render(e));
     let written = match &args.out {
         Some(out) => {
             let renditions =
@@ -71,7 +73,7 @@ fn lock_package(package: &Path) -> Result<Option<PackageLock>, Error> {
     if !package.join(crate::evidence::MANIFEST_FILE).is_file() {
         return Ok(None);
     }
-    let txn = |e: crate::txn::TxnError| Error::Evidence(crate::verify::error_chain(&e));
+    let txn = |e: crate::txn::TxnError| Error::from(OutputError::Transaction(e));
     let lock = PackageLock::acquire(package).map_err(txn)?;
     recover(&lock, "render").map_err(txn)?;
     Ok(Some(lock))
@@ -80,12 +82,11 @@ fn lock_package(package: &Path) -> Result<Option<PackageLock>, Error> {
 /// The renditions into `renditions/` and one `rendered` trail entry per file, committed together.
 fn commit_rendering(lock: &PackageLock, renditions: &Renditions) -> Result<Vec<PathBuf>, Error> {
     let package = lock.dir();
-    let fail = |m: String| Error::Evidence(format!("cannot record the rendering: {m}"));
-    let manifest = Manifest::load(package).map_err(|e| fail(e.to_string()))?;
+    let manifest = Manifest::load(package).map_err(OutputError::Manifest)?;
     let trail_path = package.join(TRAIL_FILE);
     let mut trail = AuditTrail::read(package, &manifest.package_id)
-        .map_err(|e| fail(e.to_string()))?
-        .ok_or_else(|| fail(format!("{TRAIL_FILE} is missing")))?;
+        .map_err(OutputError::Trail)?
+        .ok_or(OutputError::TrailMissing)?;
     let ci = ci_variables(std::env::vars());
     let who = Actor::os_user(crate::evidence::current_user().as_deref(), &ci);
     let at = crate::utc::now_string();
@@ -103,7 +104,7 @@ fn commit_rendering(lock: &PackageLock, renditions: &Renditions) -> Result<Vec<P
         };
         let (next, _, sha) = trail
             .appended(&trail_path, entry)
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(OutputError::Trail)?;
         trail = AuditTrail::parse(&manifest.package_id, &next);
         bytes = next;
         entries.push(sha);
@@ -124,6 +125,6 @@ fn commit_rendering(lock: &PackageLock, renditions: &Renditions) -> Result<Vec<P
             files,
         },
     )
-    .map_err(|e| Error::Evidence(crate::verify::error_chain(&e)))?;
+    .map_err(OutputError::Transaction)?;
     Ok(written)
 }

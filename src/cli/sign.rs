@@ -4,7 +4,10 @@ use super::args::SignArgs;
 use super::sign_command::sign_recorded;
 use crate::config::Config;
 use crate::errors::Error;
+use crate::evidence::RunResults;
 use crate::exit_code;
+use crate::git::GitInfo;
+use qualify_evidence::layout::{GIT_FILE, RESULTS_FILE};
 
 /// Signs; prints the manifestation; returns the exit code. A refused attempt is recorded in the
 /// package's trail and in the git ledger (src/cli/sign_command.rs).
@@ -30,21 +33,23 @@ pub fn sign(config: &Config, args: &SignArgs) -> Result<i32, Error> {
 /// Records an approved package as the next impact baseline: a git tag on its commit. A failure
 /// here does not undo the signature; it is reported so that the tag can be made by hand.
 fn tag_approved_baseline(config: &Config, package: &std::path::Path, manifest_sha256: &str) {
-    let read = |name: &str| -> Option<serde_json::Value> {
-        serde_json::from_str(&std::fs::read_to_string(package.join(name)).ok()?).ok()
-    };
-    let (Some(git), Some(results)) = (read("git.json"), read("results.json")) else {
+    fn read<T: serde::de::DeserializeOwned>(package: &std::path::Path, name: &str) -> Option<T> {
+        serde_json::from_slice(&std::fs::read(package.join(name)).ok()?).ok()
+    }
+    let git: Option<GitInfo> = read(package, GIT_FILE);
+    let results: Option<RunResults> = read(package, RESULTS_FILE);
+    let (Some(git), Some(results)) = (git, results) else {
         eprintln!(
             "warning: cannot read git.json/results.json of the package: no baseline tag made"
         );
         return;
     };
-    let Some(commit) = git["commit"].as_str() else {
+    let Some(commit) = git.revision().map(|r| r.commit.as_str()) else {
         eprintln!("warning: the package names no git commit: no approved baseline tag made");
         return;
     };
-    let stage = results["selection"]["stage"].as_str().unwrap_or("ALL");
-    let id = results["package_id"].as_str().unwrap_or_default();
+    let stage = results.selection.stage.as_deref().unwrap_or("ALL");
+    let id = results.package_id.as_str();
     let message = format!("qualify: package {id} approved\nmanifest sha256 {manifest_sha256}\n");
     match crate::impact::tag_approved(&config.dir, stage, id, commit, &message) {
         Ok(tag) => println!(

@@ -3,6 +3,7 @@
 //! the repository (`--repo`, default the one containing the current folder); otherwise the
 //! package's embedded keys and the default workflow apply. Every choice is echoed in the report.
 
+use qualify_evidence::layout::GIT_FILE;
 use std::path::{Path, PathBuf};
 
 use super::args::VerifyArgs;
@@ -113,7 +114,7 @@ fn git_trust(
     package: &Path,
     cwd: &Path,
 ) -> Result<crate::verify::GitTrust, Box<(TrustAnchor, String)>> {
-    let commit = std::fs::read(package.join("git.json"))
+    let commit = std::fs::read(package.join(GIT_FILE))
         .ok()
         .and_then(|b| serde_json::from_slice::<GitInfo>(&b).ok())
         .and_then(|g| g.revision().map(|r| r.commit.clone()));

@@ -4,12 +4,13 @@
 //! much an adapter says. The package root is the staging folder; paths recorded in the results are
 //! relative to it.
 
+use qualify_evidence::layout::attachment_path;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::digest::HashingWriter;
-use super::results::AttachmentRef;
+use qualify_evidence::results::AttachmentRef;
 
 /// Creates attachment files under `<package>/attachments/`.
 #[derive(Debug, Clone)]
@@ -38,7 +39,7 @@ impl AttachmentStore {
         media_type: &str,
         description: &str,
     ) -> io::Result<AttachmentWriter> {
-        let rel = format!("attachments/{relative}");
+        let rel = attachment_path(relative);
         let path = self.package_root.join(&rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;

@@ -11,8 +11,8 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use super::results::{FeatureResult, RunResults, ScenarioResult, Status, StepResult};
 use super::step_failure::failure_text;
+use qualify_evidence::results::{FeatureResult, RunResults, ScenarioResult, StepResult};
 
 /// Writes `results` as a Cucumber JSON report to `out` (pretty-printed, final newline).
 pub fn write_cucumber_json(results: &RunResults, mut out: impl Write) -> io::Result<()> {
@@ -79,7 +79,7 @@ fn element(
 
 fn step(step: &StepResult) -> Value {
     let mut result = Map::new();
-    result.insert("status".into(), json!(status(step.status)));
+    result.insert("status".into(), json!(step.status.as_str()));
     result.insert(
         "duration".into(),
         json!(step.duration_ms.saturating_mul(1_000_000)),
@@ -93,15 +93,6 @@ fn step(step: &StepResult) -> Value {
         "line": step.line,
         "result": result,
     })
-}
-
-fn status(status: Status) -> &'static str {
-    match status {
-        Status::Passed => "passed",
-        Status::Failed => "failed",
-        Status::Undefined => "undefined",
-        Status::Skipped => "skipped",
-    }
 }
 
 /// Lower-case words joined by `-` (`Line 3 OEE` → `line-3-oee`), as Cucumber ids are written.

@@ -1,4 +1,5 @@
-//! [`Environment`]: where and with what a campaign ran, as written to `environment.json`.
+//! Capturing the [`Environment`] of a run (`environment.json`; the type is the
+//! `qualify-evidence` crate's).
 //!
 //! Everything an auditor needs to tell whether two runs used the same installation: the qualify
 //! binary's digest, the host, the CI job, the adapter executables' digests, and the digests of the
@@ -9,13 +10,11 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use qualify_evidence::schema::ENVIRONMENT_SCHEMA;
+use qualify_evidence::{Environment, Host, RecordedFile, ToolBinary};
 
 use super::ci_vars::ci_variables;
 use super::digest::sha256_file;
-
-/// Identifier and version of the `environment.json` format.
-pub const ENVIRONMENT_SCHEMA: &str = "qualify.environment/v1";
 
 /// What [`Environment::capture`] should record besides what it finds by itself.
 #[derive(Debug, Clone, Default)]
@@ -34,78 +33,17 @@ pub struct EnvInputs {
     pub adapter_env: BTreeMap<String, BTreeMap<String, String>>,
 }
 
-/// The recorded environment of a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Environment {
-    /// Always [`ENVIRONMENT_SCHEMA`].
-    pub schema: String,
-    /// The running qualify binary.
-    pub tool: ToolBinary,
-    /// The machine.
-    pub host: Host,
-    /// CI job variables (see `docs/evidence-package.md` for which are kept), sorted by name.
-    pub ci: BTreeMap<String, String>,
-    /// Adapter name → its executable.
-    pub adapters: BTreeMap<String, RecordedFile>,
-    /// Configuration files, sorted by path.
-    pub config_files: Vec<RecordedFile>,
-    /// Feature files, sorted by path.
-    pub feature_files: Vec<RecordedFile>,
-    /// Process adapter name → the environment variables it was started with: every name, values
-    /// of secret-looking names and of explicitly handed-over secrets `[redacted]`, credentials in
-    /// URLs masked. Nothing else of qualify's environment reached the adapter.
-    #[serde(default)]
-    pub adapter_env: BTreeMap<String, BTreeMap<String, String>>,
-}
-
-/// Name, version and digest of the running qualify executable.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ToolBinary {
-    /// `qualify`.
-    pub name: String,
-    /// Crate version.
-    pub version: String,
-    /// The executable as a digested file (path as the operating system reports it).
-    pub executable: RecordedFile,
-}
-
-/// The machine the campaign ran on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Host {
-    /// Host name (`/proc/sys/kernel/hostname`, else `$HOSTNAME`).
-    pub hostname: Option<String>,
-    /// Operating system family (`linux`, `macos`, `windows`).
-    pub os: String,
-    /// Distribution name from `/etc/os-release` (`PRETTY_NAME`), when there is one.
-    pub os_release: Option<String>,
-    /// CPU architecture (`x86_64`, `aarch64`).
-    pub arch: String,
-    /// Kernel release (`/proc/sys/kernel/osrelease`).
-    pub kernel: Option<String>,
-    /// Login name (`$USER`, else `$LOGNAME`).
-    pub user: Option<String>,
-}
-
-/// A file identified by its content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecordedFile {
-    /// Relative to the project folder (`/` separators) when inside it, else as given.
-    pub path: String,
-    /// SHA-256, lowercase hex; `None` when the file could not be read.
-    pub sha256: Option<String>,
-    /// Size in bytes; `None` when the file could not be read.
-    pub size: Option<u64>,
-    /// Why the file could not be read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-impl Environment {
+/// Capturing an [`Environment`] (a `qualify-evidence` type) from the running process.
+pub trait CaptureEnvironment {
     /// Records the environment of the current process.
-    pub fn capture(inputs: &EnvInputs) -> Environment {
+    fn capture(inputs: &EnvInputs) -> Environment;
+}
+
+impl CaptureEnvironment for Environment {
+    fn capture(inputs: &EnvInputs) -> Environment {
         let project = &inputs.project_dir;
         let executable = match std::env::current_exe() {
-            Ok(path) => RecordedFile::digest(&path, path.display().to_string()),
+            Ok(path) => recorded_digest(&path, path.display().to_string()),
             Err(e) => RecordedFile {
                 path: String::new(),
                 sha256: None,
@@ -116,7 +54,7 @@ impl Environment {
         let files = |paths: &[PathBuf]| {
             let mut files: Vec<RecordedFile> = paths
                 .iter()
-                .map(|p| RecordedFile::in_project(project, p))
+                .map(|p| recorded_in_project(project, p))
                 .collect();
             files.sort_by(|a, b| a.path.cmp(&b.path));
             files.dedup_by(|a, b| a.path == b.path);
@@ -129,7 +67,7 @@ impl Environment {
                 version: env!("CARGO_PKG_VERSION").to_string(),
                 executable,
             },
-            host: Host::capture(),
+            host: capture_host(),
             ci: ci_variables(
                 std::env::vars_os()
                     .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?))),
@@ -137,7 +75,7 @@ impl Environment {
             adapters: inputs
                 .adapters
                 .iter()
-                .map(|(name, path)| (name.clone(), RecordedFile::in_project(project, path)))
+                .map(|(name, path)| (name.clone(), recorded_in_project(project, path)))
                 .collect(),
             config_files: files(&inputs.config_files),
             feature_files: files(&inputs.feature_files),
@@ -169,19 +107,17 @@ fn redacted_again(
         .collect()
 }
 
-impl Host {
-    /// Reads host facts from `/proc`, `/etc/os-release` and the process environment.
-    fn capture() -> Host {
-        Host {
-            hostname: read_trimmed("/proc/sys/kernel/hostname").or_else(|| env_var("HOSTNAME")),
-            os: std::env::consts::OS.to_string(),
-            os_release: fs::read_to_string("/etc/os-release")
-                .ok()
-                .and_then(|s| pretty_name(&s)),
-            arch: std::env::consts::ARCH.to_string(),
-            kernel: read_trimmed("/proc/sys/kernel/osrelease"),
-            user: current_user(),
-        }
+/// Reads host facts from `/proc`, `/etc/os-release` and the process environment.
+fn capture_host() -> Host {
+    Host {
+        hostname: read_trimmed("/proc/sys/kernel/hostname").or_else(|| env_var("HOSTNAME")),
+        os: std::env::consts::OS.to_string(),
+        os_release: fs::read_to_string("/etc/os-release")
+            .ok()
+            .and_then(|s| pretty_name(&s)),
+        arch: std::env::consts::ARCH.to_string(),
+        kernel: read_trimmed("/proc/sys/kernel/osrelease"),
+        user: current_user(),
     }
 }
 
@@ -206,33 +142,31 @@ pub fn current_user() -> Option<String> {
     })
 }
 
-impl RecordedFile {
-    /// Digests `path` (relative paths are under `project`) and records it relative to `project`.
-    fn in_project(project: &Path, path: &Path) -> RecordedFile {
-        let full = if path.is_absolute() {
-            path.to_path_buf()
-        } else {
-            project.join(path)
-        };
-        let shown = relative_to(project, &full).unwrap_or_else(|| path.display().to_string());
-        RecordedFile::digest(&full, shown)
-    }
+/// Digests `path` (relative paths are under `project`) and records it relative to `project`.
+fn recorded_in_project(project: &Path, path: &Path) -> RecordedFile {
+    let full = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        project.join(path)
+    };
+    let shown = relative_to(project, &full).unwrap_or_else(|| path.display().to_string());
+    recorded_digest(&full, shown)
+}
 
-    fn digest(path: &Path, shown: String) -> RecordedFile {
-        match sha256_file(path) {
-            Ok((sha256, size)) => RecordedFile {
-                path: shown,
-                sha256: Some(sha256),
-                size: Some(size),
-                error: None,
-            },
-            Err(e) => RecordedFile {
-                path: shown,
-                sha256: None,
-                size: None,
-                error: Some(format!("cannot read {}: {e}", path.display())),
-            },
-        }
+fn recorded_digest(path: &Path, shown: String) -> RecordedFile {
+    match sha256_file(path) {
+        Ok((sha256, size)) => RecordedFile {
+            path: shown,
+            sha256: Some(sha256),
+            size: Some(size),
+            error: None,
+        },
+        Err(e) => RecordedFile {
+            path: shown,
+            sha256: None,
+            size: None,
+            error: Some(format!("cannot read {}: {e}", path.display())),
+        },
     }
 }
 

@@ -7,8 +7,8 @@
 
 use std::io::{self, Write};
 
-use super::results::{FeatureResult, RunResults, ScenarioResult, Status};
 use super::step_failure::{failure_text, first_line};
+use qualify_evidence::results::{FeatureResult, RunResults, ScenarioResult, Status};
 
 /// Writes `results` as JUnit XML to `out`.
 pub fn write_junit(results: &RunResults, mut out: impl Write) -> io::Result<()> {
@@ -114,7 +114,7 @@ fn write_case(
         .map(|s| {
             format!(
                 "{:<9} {}{} (line {})",
-                status_word(s.status),
+                s.status.as_str(),
                 s.keyword,
                 s.text,
                 s.line
@@ -165,15 +165,6 @@ impl Counts {
             }
         }
         counts
-    }
-}
-
-fn status_word(status: Status) -> &'static str {
-    match status {
-        Status::Passed => "passed",
-        Status::Failed => "failed",
-        Status::Undefined => "undefined",
-        Status::Skipped => "skipped",
     }
 }
 

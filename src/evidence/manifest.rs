@@ -1,84 +1,19 @@
-//! [`Manifest`]: `manifest.json`, the list of every file of a package with its SHA-256 and size.
-//!
-//! The manifest is the package's table of contents and its identity: the SHA-256 of the
-//! manifest's bytes names the package's exact content. Its format is versioned by
-//! [`MANIFEST_SCHEMA`] and documented in `docs/evidence-package.md`.
+//! [`Manifest`] (`manifest.json`, defined in the `qualify-evidence` crate) checked against the
+//! files of its package folder: [`VerifyManifest::verify_files`] and the [`ManifestProblem`]s it
+//! finds.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+#[cfg(test)]
 use std::fs;
-use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use qualify_evidence::Manifest;
+use qualify_evidence::layout::MANIFEST_FILE;
 use serde::{Deserialize, Serialize};
-use thiserror::Error;
 
 use super::digest::sha256_file;
 use super::package_files::{EntryKind, join_relative, walk};
-
-/// Identifier and version of the `manifest.json` format.
-pub const MANIFEST_SCHEMA: &str = "qualify.manifest/v1";
-
-/// File name of the manifest at the package root.
-pub const MANIFEST_FILE: &str = "manifest.json";
-
-/// The content of `manifest.json`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Manifest {
-    /// Always [`MANIFEST_SCHEMA`].
-    pub schema: String,
-    /// The package id (also the package folder's name).
-    pub package_id: String,
-    /// UTC time the package was started (src/utc.rs format; whole seconds in older packages); the
-    /// same instant as in the id, with milliseconds.
-    pub created_at: String,
-    /// UTC time the package was sealed (src/utc.rs format; whole seconds in older packages).
-    pub sealed_at: String,
-    /// Every file of the package except `manifest.json`, sorted by path.
-    pub files: Vec<ManifestEntry>,
-}
-
-/// One file listed in the manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ManifestEntry {
-    /// Path relative to the package root, `/` separators.
-    pub path: String,
-    /// SHA-256 of the content, lowercase hex.
-    pub sha256: String,
-    /// Size in bytes.
-    pub size: u64,
-}
-
-/// Why a manifest could not be loaded.
-#[derive(Debug, Error)]
-pub enum ManifestError {
-    /// The file could not be read.
-    #[error("cannot read the manifest {path}")]
-    Read {
-        /// The manifest file.
-        path: PathBuf,
-        /// The I/O error.
-        #[source]
-        source: io::Error,
-    },
-    /// The file is not a manifest.
-    #[error("{path} is not a valid manifest")]
-    Parse {
-        /// The manifest file.
-        path: PathBuf,
-        /// The JSON error.
-        #[source]
-        source: serde_json::Error,
-    },
-    /// A manifest of a format this version does not know.
-    #[error("{path} has schema {found:?}; this version of qualify reads {MANIFEST_SCHEMA:?}")]
-    UnsupportedSchema {
-        /// The manifest file.
-        path: PathBuf,
-        /// The schema found.
-        found: String,
-    },
-}
 
 /// A difference between a manifest and the package folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,42 +104,17 @@ impl fmt::Display for ManifestProblem {
     }
 }
 
-impl Manifest {
-    /// Reads a manifest. `path` is the `manifest.json` file or the package folder holding it.
-    pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
-        let file = if path.is_dir() {
-            path.join(MANIFEST_FILE)
-        } else {
-            path.to_path_buf()
-        };
-        let bytes = fs::read(&file).map_err(|source| ManifestError::Read {
-            path: file.clone(),
-            source,
-        })?;
-        Manifest::parse(&file, &bytes)
-    }
-
-    /// Parses manifest bytes as [`Manifest::load`] does; `file` names the manifest in errors.
-    /// The entry point the fuzz target `manifest` drives.
-    pub fn parse(file: &Path, bytes: &[u8]) -> Result<Manifest, ManifestError> {
-        let manifest: Manifest =
-            serde_json::from_slice(bytes).map_err(|source| ManifestError::Parse {
-                path: file.to_path_buf(),
-                source,
-            })?;
-        if manifest.schema != MANIFEST_SCHEMA {
-            return Err(ManifestError::UnsupportedSchema {
-                path: file.to_path_buf(),
-                found: manifest.schema,
-            });
-        }
-        Ok(manifest)
-    }
-
-    /// Compares the manifest with the files under `package_dir`: every changed, missing, added or
-    /// non-regular file, sorted by path. Empty means the files are exactly those sealed.
+/// The check of a [`Manifest`] against the files of its package folder: qualify's, not the
+/// format crate's, because it hashes files.
+pub trait VerifyManifest {
+    /// Compares the manifest with the files under `package_dir`: every changed, missing, added
+    /// or non-regular file, sorted by path. Empty means the files are exactly those sealed.
     /// `manifest.json` itself is not compared (it cannot list its own digest).
-    pub fn verify_files(&self, package_dir: &Path) -> Vec<ManifestProblem> {
+    fn verify_files(&self, package_dir: &Path) -> Vec<ManifestProblem>;
+}
+
+impl VerifyManifest for Manifest {
+    fn verify_files(&self, package_dir: &Path) -> Vec<ManifestProblem> {
         let mut problems = Vec::new();
         let on_disk: BTreeMap<String, (EntryKind, bool)> = match walk(package_dir) {
             Ok(entries) => entries
@@ -277,6 +187,8 @@ impl Manifest {
 mod tests {
     use super::*;
     use crate::evidence::sha256_hex;
+    use qualify_evidence::schema::MANIFEST_SCHEMA;
+    use qualify_evidence::{ManifestEntry, ManifestError};
 
     fn manifest(files: Vec<ManifestEntry>) -> Manifest {
         Manifest {

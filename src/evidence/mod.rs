@@ -1,5 +1,7 @@
-//! The evidence package: results model, attachments, digests, environment, manifest, the package
-//! writer, and the JUnit and Cucumber JSON renditions.
+//! The evidence package: attachments, digests, capturing the environment, checking the manifest,
+//! the package writer, and the JUnit and Cucumber JSON renditions. The format itself (layout,
+//! schema ids, the serde types of manifest, results and environment) is the `qualify-evidence`
+//! crate, re-exported here.
 
 mod attachment;
 mod ci_vars;
@@ -11,7 +13,6 @@ mod manifest;
 mod package;
 mod package_files;
 mod package_id;
-mod results;
 mod step_failure;
 
 pub use attachment::{AttachmentStore, AttachmentWriter};
@@ -21,14 +22,15 @@ pub use ci_vars::{
 };
 pub use cucumber_json::write_cucumber_json;
 pub use digest::{HashingWriter, sha256_file, sha256_hex};
-pub use environment::{
-    ENVIRONMENT_SCHEMA, EnvInputs, Environment, Host, RecordedFile, ToolBinary, current_user,
-};
+pub use environment::{CaptureEnvironment, EnvInputs, current_user};
 pub use junit::write_junit;
-pub use manifest::{
-    MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, ManifestEntry, ManifestError, ManifestProblem,
-};
+pub use manifest::{ManifestProblem, VerifyManifest};
 pub use package::{PackageError, PackageWriter, SealedPackage};
 pub(crate) use package_files::join_relative as join_package_path;
-pub use package_id::{STAGING_PREFIX, package_id};
-pub use results::*;
+pub use package_id::package_id;
+pub use qualify_evidence::layout::{MANIFEST_FILE, STAGING_PREFIX};
+pub use qualify_evidence::results::*;
+pub use qualify_evidence::schema::{ENVIRONMENT_SCHEMA, MANIFEST_SCHEMA, RESULTS_SCHEMA};
+pub use qualify_evidence::{
+    Environment, Host, Manifest, ManifestEntry, ManifestError, RecordedFile, ToolBinary,
+};

@@ -15,10 +15,12 @@ use thiserror::Error;
 
 use super::attachment::AttachmentStore;
 use super::digest::{HashingWriter, sha256_file, sha256_hex};
-use super::manifest::{MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, ManifestEntry};
 use super::package_files::{EntryKind, join_relative, walk};
 use super::package_id::reserve;
 use crate::fsio::{AtomicFile, create_dir_durable, sync_dir, sync_file};
+use qualify_evidence::layout::MANIFEST_FILE;
+use qualify_evidence::schema::MANIFEST_SCHEMA;
+use qualify_evidence::{Manifest, ManifestEntry};
 
 /// Why a package could not be created, written or sealed.
 #[derive(Debug, Error)]
@@ -222,21 +224,29 @@ impl PackageWriter {
     where
         F: FnOnce(&Path, &Manifest, &str) -> io::Result<()>,
     {
-        let seal_err = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| PackageError::Seal { path, source }
-        };
-        let entries = walk(&self.staging).map_err(seal_err(&self.staging))?;
-        let mut files = Vec::new();
-        let mut dirs = Vec::new();
+        let staged = self.list_staged_files()?;
+        let manifest = self.manifest_of(staged.files);
+        let bytes = self.write_manifest(&manifest)?;
+        after_manifest(&self.staging, &manifest, &sha256_hex(&bytes))
+            .map_err(seal_error(&self.staging))?;
+        self.flush_folders(staged.dirs)?;
+        self.move_into_place(&bytes)
+    }
+
+    /// Seal phase 1: every file of the staging folder flushed and digested (the manifest's
+    /// entries), and every folder (to flush once the manifest is written).
+    fn list_staged_files(&self) -> Result<StagedFiles, PackageError> {
+        let entries = walk(&self.staging).map_err(seal_error(&self.staging))?;
+        let mut staged = StagedFiles::default();
         for entry in entries {
             match entry.kind {
-                EntryKind::Dir => dirs.push(entry.path),
+                EntryKind::Dir => staged.dirs.push(entry.path),
                 EntryKind::File if entry.rel == MANIFEST_FILE => {}
                 EntryKind::File if entry.utf8 => {
-                    sync_file(&entry.path).map_err(seal_err(&entry.path))?;
-                    let (sha256, size) = sha256_file(&entry.path).map_err(seal_err(&entry.path))?;
-                    files.push(ManifestEntry {
+                    sync_file(&entry.path).map_err(seal_error(&entry.path))?;
+                    let (sha256, size) =
+                        sha256_file(&entry.path).map_err(seal_error(&entry.path))?;
+                    staged.files.push(ManifestEntry {
                         path: entry.rel,
                         sha256,
                         size,
@@ -252,35 +262,48 @@ impl PackageWriter {
                 EntryKind::Other => return Err(PackageError::NotAFile { path: entry.path }),
             }
         }
+        Ok(staged)
+    }
 
-        let manifest = Manifest {
+    /// Seal phase 2: the manifest of `files`, sealed now.
+    fn manifest_of(&self, files: Vec<ManifestEntry>) -> Manifest {
+        Manifest {
             schema: MANIFEST_SCHEMA.to_string(),
             package_id: self.id.clone(),
             created_at: crate::utc::format(self.created_at),
             sealed_at: crate::utc::now_string(),
             files,
-        };
-        let mut bytes = serde_json::to_vec_pretty(&manifest)
+        }
+    }
+
+    /// Seal phase 3: `manifest.json` written atomically; returns its bytes (their digest names
+    /// the package).
+    fn write_manifest(&self, manifest: &Manifest) -> Result<Vec<u8>, PackageError> {
+        let bytes = qualify_evidence::to_package_json(manifest)
             .map_err(io::Error::other)
-            .map_err(seal_err(&self.staging))?;
-        bytes.push(b'\n');
+            .map_err(seal_error(&self.staging))?;
         let manifest_path = self.staging.join(MANIFEST_FILE);
-        self.write_manifest(&bytes)
-            .map_err(seal_err(&manifest_path))?;
-        after_manifest(&self.staging, &manifest, &sha256_hex(&bytes))
-            .map_err(seal_err(&self.staging))?;
-        // Folders the callback created must be flushed too.
-        for entry in walk(&self.staging).map_err(seal_err(&self.staging))? {
+        crate::fsio::write_atomic(&manifest_path, &bytes).map_err(seal_error(&manifest_path))?;
+        Ok(bytes)
+    }
+
+    /// Seal phase 4: every folder flushed, deepest first and the root last, so every name is
+    /// durable before the rename; folders the `after_manifest` callback created included.
+    fn flush_folders(&self, mut dirs: Vec<PathBuf>) -> Result<(), PackageError> {
+        for entry in walk(&self.staging).map_err(seal_error(&self.staging))? {
             if entry.kind == EntryKind::Dir && !dirs.contains(&entry.path) {
                 dirs.push(entry.path);
             }
         }
-
-        // Deepest folders first, the root last, so every name is durable before the rename.
         for dir in dirs.iter().rev().chain(std::iter::once(&self.staging)) {
-            sync_dir(dir).map_err(seal_err(dir))?;
+            sync_dir(dir).map_err(seal_error(dir))?;
         }
+        Ok(())
+    }
 
+    /// Seal phase 5, the seal itself: one rename of the staging folder to `evidence_dir/<id>`,
+    /// then the evidence folder flushed (rename_durable).
+    fn move_into_place(self, manifest_bytes: &[u8]) -> Result<SealedPackage, PackageError> {
         let target = self.final_path();
         // rename(2) replaces an existing *empty* folder, so check first; a non-empty one (any
         // real package) makes the rename itself fail, which closes the remaining race.
@@ -290,7 +313,6 @@ impl PackageWriter {
                 staging: self.staging,
             });
         }
-        // The seal: one rename, then the evidence folder flushed (rename_durable).
         crate::fsio::rename_durable(&self.staging, &target).map_err(|source| {
             match source.kind() {
                 io::ErrorKind::AlreadyExists | io::ErrorKind::DirectoryNotEmpty => {
@@ -305,11 +327,10 @@ impl PackageWriter {
                 },
             }
         })?;
-
         Ok(SealedPackage {
             path: target,
             id: self.id,
-            manifest_sha256: sha256_hex(&bytes),
+            manifest_sha256: sha256_hex(manifest_bytes),
         })
     }
 
@@ -320,11 +341,19 @@ impl PackageWriter {
             source,
         })
     }
+}
 
-    /// Writes the manifest bytes atomically.
-    fn write_manifest(&self, bytes: &[u8]) -> io::Result<()> {
-        crate::fsio::write_atomic(&self.staging.join(MANIFEST_FILE), bytes)
-    }
+/// The staging folder as sealing found it: the files the manifest lists and every folder.
+#[derive(Debug, Default)]
+struct StagedFiles {
+    files: Vec<ManifestEntry>,
+    dirs: Vec<PathBuf>,
+}
+
+/// The error of a sealing step on `path`.
+fn seal_error(path: &Path) -> impl FnOnce(io::Error) -> PackageError + use<> {
+    let path = path.to_path_buf();
+    move |source| PackageError::Seal { path, source }
 }
 
 #[cfg(test)]

@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-/// Name prefix of staging folders: a folder with this prefix is never a complete package.
-pub const STAGING_PREFIX: &str = ".staging-";
+use qualify_evidence::layout::STAGING_PREFIX;
 
 /// How many suffixes (`-2`, `-3`, …) are tried before giving up.
 const MAX_SUFFIX: u32 = 10_000;

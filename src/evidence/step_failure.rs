@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::results::{Assertion, Status, StepResult};
+use qualify_evidence::results::{Assertion, Status, StepResult};
 
 /// The failure description of `step`, or `None` when it did not fail.
 pub(crate) fn failure_text(step: &StepResult) -> Option<String> {

@@ -6,6 +6,7 @@
 //! supersession records applied → the verdict. Every package of the revision counts: one with
 //! failed scenarios or open deviations blocks the gate unless a valid signed record supersedes it.
 
+use crate::git::DiscoverRevision;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 

@@ -5,10 +5,12 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde::de::DeserializeOwned;
 
-use crate::evidence::{MANIFEST_FILE, Manifest, sha256_hex};
+use crate::evidence::{MANIFEST_FILE, Manifest, RunResults, sha256_hex};
+use crate::git::GitInfo;
 use crate::verify::{MAX_METADATA_BYTES, read_regular};
+use qualify_evidence::layout::{GIT_FILE, RESULTS_FILE};
 
 /// A package of the evidence store, as far as it can be read.
 #[derive(Debug, Clone)]
@@ -36,39 +38,24 @@ impl PackageFacts {
     pub fn read(dir: &Path) -> Option<PackageFacts> {
         let manifest_bytes = read_regular(&dir.join(MANIFEST_FILE), MAX_METADATA_BYTES).ok()?;
         let manifest: Manifest = serde_json::from_slice(&manifest_bytes).ok()?;
-        // Sealed records are read no further than the size the manifest gives them.
-        let sealed = |name: &str| -> Value {
-            let Some(entry) = manifest.files.iter().find(|f| f.path == name) else {
-                return Value::Null;
-            };
-            read_regular(&dir.join(name), entry.size)
-                .ok()
-                .and_then(|b| serde_json::from_slice(&b).ok())
-                .unwrap_or(Value::Null)
-        };
-        let git = sealed("git.json");
-        let results = sealed("results.json");
-        let scenarios = results["features"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|f| f["scenarios"].as_array().into_iter().flatten())
-            .map(|s| {
-                (
-                    s["id"].as_str().unwrap_or_default().to_string(),
-                    s["status"].as_str().unwrap_or("unknown").to_string(),
-                )
-            })
+        let git: Option<GitInfo> = sealed(dir, &manifest, GIT_FILE);
+        let results: Option<RunResults> = sealed(dir, &manifest, RESULTS_FILE);
+        let revision = git.as_ref().and_then(GitInfo::revision);
+        let scenarios = results
+            .iter()
+            .flat_map(|r| &r.features)
+            .flat_map(|f| &f.scenarios)
+            .map(|s| (s.id.clone(), s.status.as_str().to_string()))
             .collect();
         Some(PackageFacts {
             dir: dir.to_path_buf(),
             id: manifest.package_id.clone(),
             manifest_sha256: sha256_hex(&manifest_bytes),
-            commit: git["commit"].as_str().map(str::to_string),
-            tree: git["tree"].as_str().map(str::to_string),
-            stage: results["selection"]["stage"].as_str().map(str::to_string),
+            commit: revision.map(|r| r.commit.clone()),
+            tree: revision.map(|r| r.tree.clone()),
+            stage: results.as_ref().and_then(|r| r.selection.stage.clone()),
             scenarios,
-            releasable: results["releasable"].as_bool(),
+            releasable: results.as_ref().map(|r| r.releasable),
         })
     }
 
@@ -90,6 +77,14 @@ impl PackageFacts {
             .map(|(id, _)| id.clone())
             .collect()
     }
+}
+
+/// A sealed record of the package, read no further than the size the manifest gives it; `None`
+/// when it is not listed, not readable or not of its type (the gate's verify says why).
+fn sealed<T: DeserializeOwned>(dir: &Path, manifest: &Manifest, name: &str) -> Option<T> {
+    let entry = manifest.files.iter().find(|f| f.path == name)?;
+    let bytes = read_regular(&dir.join(name), entry.size).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// Every package folder under `evidence_dir` (hidden folders, such as staging folders, left out;

@@ -8,7 +8,7 @@ use super::finding::GateFinding;
 
 /// Identifier and version of the gate report format. v2: structured findings with codes
 /// replace v1's free-text reasons.
-pub const GATE_SCHEMA: &str = "qualify.gate/v2";
+pub use qualify_evidence::schema::GATE_SCHEMA;
 
 /// A valid supersession record that disposes of a package.
 #[derive(Debug, Clone, Serialize)]

@@ -6,69 +6,25 @@
 //! impact assessments: reviewed with the change, present in every clone. Its subjects are both
 //! packages by id and manifest digest, so it disposes of exactly the package content it names.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::SecondsFormat;
 
 use super::package_facts::PackageFacts;
 use crate::config::Config;
-use crate::sign::{Envelope, IN_TOTO_PAYLOAD_TYPE, PrivateKey, Registry, SignError, Signer};
-use crate::verify::{MAX_ENVELOPE_BYTES, read_regular};
+use crate::sign::{
+    PrivateKey, Registry, RoleRule, SignError, choose_role, open_record, record_files,
+    record_predicate, signed_record, signer_of_key,
+};
 
-/// `predicateType` of a supersession record.
-pub const SUPERSESSION_PREDICATE_TYPE: &str = "urn:qualify:predicate:supersession:v1";
+pub use qualify_evidence::schema::SUPERSESSION_PREDICATE_TYPE;
+pub use qualify_evidence::{PackageRecord, SupersessionPredicate};
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct RecordStatement {
-    #[serde(rename = "_type")]
-    statement_type: String,
-    subject: Vec<RecordSubject>,
-    #[serde(rename = "predicateType")]
-    predicate_type: String,
-    predicate: SupersessionPredicate,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct RecordSubject {
-    name: String,
-    digest: BTreeMap<String, String>,
-}
-
-/// A package as a supersession record names it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PackageRecord {
-    /// Package id.
-    pub id: String,
-    /// SHA-256 of its `manifest.json`.
-    pub manifest_sha256: String,
-    /// Its commit.
-    pub commit: Option<String>,
-    /// Every scenario it ran.
-    pub scenarios: Vec<String>,
-}
-
-/// What a supersession record says and who says it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SupersessionPredicate {
-    /// The package disposed of.
-    pub superseded: PackageRecord,
-    /// The package that replaces it.
-    pub replacement: PackageRecord,
-    /// Why.
-    pub reason: String,
-    /// Signer id in the registry.
-    pub signer_id: String,
-    /// Printed name.
-    pub signer_name: String,
-    /// Role signed in.
-    pub role: String,
-    /// Key id.
-    pub key_id: String,
-    /// UTC signing time (RFC 3339).
-    pub signed_at: String,
-}
+record_predicate!(
+    SupersessionPredicate,
+    SUPERSESSION_PREDICATE_TYPE,
+    "a supersession statement"
+);
 
 /// A record file that verified.
 #[derive(Debug, Clone)]
@@ -91,6 +47,16 @@ fn package_record(p: &PackageFacts) -> PackageRecord {
 /// Scenarios `old` ran that `new` did not: a replacement must cover the same or more.
 pub fn uncovered(old: &[String], new: &[String]) -> Vec<String> {
     old.iter().filter(|s| !new.contains(s)).cloned().collect()
+}
+
+/// Who may sign supersession records (`impact.superseders`).
+fn superseders(config: &Config) -> RoleRule<'_> {
+    RoleRule {
+        allowed: &config.impact.superseders,
+        record: "a supersession record",
+        records: "supersession records",
+        setting: "impact.superseders",
+    }
 }
 
 /// The supersession folder of the project (absolute).
@@ -127,16 +93,8 @@ pub fn record(
             missing.join(", ")
         ));
     }
-    let signer = registry.by_key_id(&key.key_id()).ok_or_else(|| {
-        SignError::Refused(format!(
-            "unknown key: key id {} is not in the signers registry {}",
-            key.key_id(),
-            registry.path.display()
-        ))
-    })?;
-    let now = Utc::now();
-    signer.validity_at(now).map_err(SignError::Refused)?;
-    let role = choose_role(config, signer, role)?;
+    let (signer, now) = signer_of_key(registry, key)?;
+    let role = choose_role(signer, role, &superseders(config))?;
     let predicate = SupersessionPredicate {
         superseded: old_rec,
         replacement: new_rec,
@@ -147,15 +105,7 @@ pub fn record(
         key_id: signer.key_id.clone(),
         signed_at: now.to_rfc3339_opts(SecondsFormat::Millis, true),
     };
-    let statement = RecordStatement {
-        statement_type: "https://in-toto.io/Statement/v1".into(),
-        subject: subjects(&predicate),
-        predicate_type: SUPERSESSION_PREDICATE_TYPE.into(),
-        predicate,
-    };
-    let payload = serde_json::to_vec(&statement)
-        .map_err(|e| SignError::Refused(format!("cannot encode the record: {e}")))?;
-    let envelope = Envelope::sign(IN_TOTO_PAYLOAD_TYPE, &payload, key);
+    let (statement, envelope) = signed_record(predicate.subjects(), predicate, key)?;
     let dir = records_dir(config);
     // Content-addressed: one record per superseded package content.
     let file = dir.join(format!(
@@ -177,38 +127,6 @@ pub fn record(
     Ok(file)
 }
 
-fn choose_role(config: &Config, signer: &Signer, role: Option<&str>) -> Result<String, SignError> {
-    let allowed = &config.impact.superseders;
-    let usable: Vec<&String> = signer
-        .entry
-        .roles
-        .iter()
-        .filter(|r| allowed.contains(r))
-        .collect();
-    match (role, usable.as_slice()) {
-        (Some(r), _) if usable.iter().any(|u| *u == r) => Ok(r.to_string()),
-        (None, [one]) => Ok((*one).clone()),
-        _ => Err(SignError::Refused(format!(
-            "{} ({}) may not sign a supersession record in {}: allowed roles are {} (impact.superseders)",
-            signer.entry.name,
-            signer.entry.id,
-            role.map(|r| format!("role {r}"))
-                .unwrap_or_else(|| "any held role".into()),
-            allowed.join(", ")
-        ))),
-    }
-}
-
-fn subjects(p: &SupersessionPredicate) -> Vec<RecordSubject> {
-    [&p.superseded, &p.replacement]
-        .iter()
-        .map(|r| RecordSubject {
-            name: format!("package:{}", r.id),
-            digest: BTreeMap::from([("sha256".to_string(), r.manifest_sha256.clone())]),
-        })
-        .collect()
-}
-
 /// Every record of the project: the valid ones, and for the others the file and why it does not
 /// count.
 pub fn load(
@@ -216,15 +134,7 @@ pub fn load(
     registry: Option<&Registry>,
 ) -> (Vec<Supersession>, Vec<(String, String)>) {
     let (mut valid, mut invalid) = (Vec::new(), Vec::new());
-    let Ok(entries) = std::fs::read_dir(records_dir(config)) else {
-        return (valid, invalid);
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".dsse.json"))
-        .collect();
-    files.sort();
-    for file in files {
+    for file in record_files(&records_dir(config)) {
         let rel = config.relative(&file);
         match check(config, registry, &file) {
             Ok(predicate) => valid.push(Supersession {
@@ -243,45 +153,9 @@ fn check(
     registry: Option<&Registry>,
     file: &Path,
 ) -> Result<SupersessionPredicate, String> {
-    let registry = registry.ok_or("no signers registry to check it against")?;
-    let bytes = read_regular(file, MAX_ENVELOPE_BYTES).map_err(|e| e.to_string())?;
-    let envelope: Envelope =
-        serde_json::from_slice(&bytes).map_err(|e| format!("not a DSSE envelope: {e}"))?;
-    let statement: RecordStatement = serde_json::from_slice(&envelope.payload_bytes()?)
-        .map_err(|e| format!("payload is not a supersession statement: {e}"))?;
-    if statement.predicate_type != SUPERSESSION_PREDICATE_TYPE {
-        return Err(format!(
-            "predicateType is {}, not {SUPERSESSION_PREDICATE_TYPE}",
-            statement.predicate_type
-        ));
-    }
+    let statement = open_record::<SupersessionPredicate>(registry, file, &superseders(config))?;
     let p = statement.predicate;
-    let [sig] = envelope.signatures.as_slice() else {
-        return Err("expected exactly one signature".into());
-    };
-    let signer = registry.by_key_id(&sig.keyid).ok_or_else(|| {
-        format!(
-            "signed by key {}, which is not in the signers registry",
-            sig.keyid
-        )
-    })?;
-    envelope.verify(sig, &signer.public_key)?;
-    if p.key_id != sig.keyid || p.signer_id != signer.entry.id || p.signer_name != signer.entry.name
-    {
-        return Err(
-            "the signer named inside does not match the signing key's registry entry".into(),
-        );
-    }
-    let at: DateTime<Utc> = p.signed_at.parse().map_err(|e| format!("signed_at: {e}"))?;
-    signer.validity_at(at)?;
-    if !signer.entry.roles.contains(&p.role) || !config.impact.superseders.contains(&p.role) {
-        return Err(format!(
-            "role {} may not sign supersession records (impact.superseders: {})",
-            p.role,
-            config.impact.superseders.join(", ")
-        ));
-    }
-    if statement.subject != subjects(&p) {
+    if statement.subject != p.subjects() {
         return Err("its subjects do not match the packages it names".into());
     }
     Ok(p)

@@ -1,8 +1,7 @@
 //! The git revision a campaign ran on: commit, branch, tags, and whether the working tree was clean.
 
 mod dirty;
-mod info;
 mod revision;
 
-pub use info::GitInfo;
-pub use revision::{GitRevision, open_failure_reason};
+pub use qualify_evidence::{GitInfo, GitRevision};
+pub use revision::{DiscoverRevision, open_failure_reason};

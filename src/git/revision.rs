@@ -3,38 +3,12 @@
 use std::path::Path;
 
 use git2::{ErrorCode, Oid, Repository};
-use serde::{Deserialize, Serialize};
 
 use super::dirty::dirty_paths;
-use super::info::GitInfo;
+use qualify_evidence::{GitInfo, GitRevision};
 
-/// The commit checked out when a campaign ran, and the state of the working tree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GitRevision {
-    /// Full commit id (40 hex digits).
-    pub commit: String,
-    /// Id of the commit's tree: identical content gives the same tree id whatever the history.
-    pub tree: String,
-    /// Abbreviated commit id as `git rev-parse --short` prints it (at least 7 hex digits, longer
-    /// when needed to be unambiguous).
-    pub short_commit: String,
-    /// Checked-out branch name (`main`), `None` when HEAD is detached.
-    pub branch: Option<String>,
-    /// True when HEAD points at a commit rather than a branch (typical in CI checkouts).
-    pub detached: bool,
-    /// Tags pointing at HEAD (lightweight and annotated), sorted.
-    pub tags: Vec<String>,
-    /// True when the working tree differs from HEAD (see `dirty_paths`).
-    pub dirty: bool,
-    /// Modified, staged, deleted and untracked paths relative to the working tree root, sorted,
-    /// `/` separators. Ignored files and the evidence folder are not listed.
-    pub dirty_paths: Vec<String>,
-    /// True for a shallow clone: history before the clone depth is missing, so impact analysis
-    /// against an older baseline may be impossible.
-    pub shallow: bool,
-}
-
-impl GitRevision {
+/// Reading a [`GitRevision`] (a `qualify-evidence` type) from a repository with libgit2.
+pub trait DiscoverRevision {
     /// Reads the git state of the repository containing `path` (searching parent folders).
     ///
     /// `evidence_dir` is the folder packages are written to; changes below it do not make the
@@ -42,14 +16,17 @@ impl GitRevision {
     ///
     /// Never fails: anything that prevents naming a revision becomes [`GitInfo::NoRepository`]
     /// with a reason.
-    pub fn discover(path: &Path, evidence_dir: Option<&Path>) -> GitInfo {
+    fn discover(path: &Path, evidence_dir: Option<&Path>) -> GitInfo;
+}
+
+impl DiscoverRevision for GitRevision {
+    fn discover(path: &Path, evidence_dir: Option<&Path>) -> GitInfo {
         match read(path, evidence_dir) {
             Ok(revision) => GitInfo::Revision(revision),
             Err(reason) => GitInfo::NoRepository { reason },
         }
     }
 }
-
 fn read(path: &Path, evidence_dir: Option<&Path>) -> Result<GitRevision, String> {
     let repo = Repository::discover(path).map_err(|e| open_failure_reason(path, &e))?;
     let location = repo

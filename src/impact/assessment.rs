@@ -12,7 +12,7 @@ use crate::config::{Config, Risk};
 use crate::plan::{Plan, Stage};
 
 /// Identifier and version of the impact assessment format.
-pub const IMPACT_SCHEMA: &str = "qualify.impact/v1";
+pub use qualify_evidence::schema::IMPACT_SCHEMA;
 
 /// What the rule of each risk class requires.
 pub const RULE_HIGH: &str =

@@ -6,36 +6,19 @@
 //! was assessed, so it stays valid exactly as long as that content does: a later edit of the path
 //! needs a new assessment.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::changes::Revisions;
 use crate::config::Config;
 use crate::evidence::{sha256_file, sha256_hex};
-use crate::sign::{Envelope, IN_TOTO_PAYLOAD_TYPE, PrivateKey, Registry, SignError};
+use crate::sign::{
+    PrivateKey, Registry, RoleRule, SignError, Subject, choose_role, open_record, record_files,
+    record_predicate, signed_record, signer_of_key,
+};
 
-/// `predicateType` of a human impact assessment.
-pub const ASSESSMENT_PREDICATE_TYPE: &str = "urn:qualify:predicate:impact-assessment:v1";
-
-/// The assessment statement.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct AssessmentStatement {
-    #[serde(rename = "_type")]
-    statement_type: String,
-    subject: Vec<AssessmentSubject>,
-    #[serde(rename = "predicateType")]
-    predicate_type: String,
-    predicate: AssessmentPredicate,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct AssessmentSubject {
-    name: String,
-    digest: BTreeMap<String, String>,
-}
+pub use qualify_evidence::schema::ASSESSMENT_PREDICATE_TYPE;
 
 /// What a human assessment says and who says it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,6 +45,12 @@ pub struct AssessmentPredicate {
     pub head_commit: String,
 }
 
+record_predicate!(
+    AssessmentPredicate,
+    ASSESSMENT_PREDICATE_TYPE,
+    "an assessment statement"
+);
+
 /// A checked assessment and the file it came from.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HumanAssessment {
@@ -70,6 +59,16 @@ pub struct HumanAssessment {
     pub predicate: AssessmentPredicate,
     /// Its file, relative to the project root.
     pub file: String,
+}
+
+/// Who may sign impact assessments (`impact.assessors`).
+fn assessors(config: &Config) -> RoleRule<'_> {
+    RoleRule {
+        allowed: &config.impact.assessors,
+        record: "an impact assessment",
+        records: "impact assessments",
+        setting: "impact.assessors",
+    }
 }
 
 /// The content digest an assessment of `path` must name today.
@@ -95,36 +94,8 @@ pub fn record(
             "--rationale must say why the change needs no regression testing (at least 10 characters)".into(),
         ));
     }
-    let signer = registry.by_key_id(&key.key_id()).ok_or_else(|| {
-        SignError::Refused(format!(
-            "unknown key: key id {} is not in the signers registry {}",
-            key.key_id(),
-            registry.path.display()
-        ))
-    })?;
-    let now = crate::utc::now();
-    signer.validity_at(now).map_err(SignError::Refused)?;
-    let allowed = &config.impact.assessors;
-    let usable: Vec<&String> = signer
-        .entry
-        .roles
-        .iter()
-        .filter(|r| allowed.contains(r))
-        .collect();
-    let role = match (role, usable.as_slice()) {
-        (Some(r), _) if usable.iter().any(|u| *u == r) => r.to_string(),
-        (None, [one]) => (*one).clone(),
-        _ => {
-            return Err(SignError::Refused(format!(
-                "{} ({}) may not sign an impact assessment in {}: allowed roles are {} (impact.assessors)",
-                signer.entry.name,
-                signer.entry.id,
-                role.map(|r| format!("role {r}"))
-                    .unwrap_or_else(|| "any held role".into()),
-                allowed.join(", ")
-            )));
-        }
-    };
+    let (signer, now) = signer_of_key(registry, key)?;
+    let role = choose_role(signer, role, &assessors(config))?;
     let content_sha256 = content_digest(&config.dir, path);
     let predicate = AssessmentPredicate {
         path: path.to_string(),
@@ -138,18 +109,8 @@ pub fn record(
         baseline_commit: revisions.baseline_commit.clone(),
         head_commit: revisions.head_commit.clone(),
     };
-    let statement = AssessmentStatement {
-        statement_type: "https://in-toto.io/Statement/v1".into(),
-        subject: vec![AssessmentSubject {
-            name: path.to_string(),
-            digest: BTreeMap::from([("sha256".to_string(), content_sha256.clone())]),
-        }],
-        predicate_type: ASSESSMENT_PREDICATE_TYPE.into(),
-        predicate,
-    };
-    let payload = serde_json::to_vec(&statement)
-        .map_err(|e| SignError::Refused(format!("cannot encode the assessment: {e}")))?;
-    let envelope = Envelope::sign(IN_TOTO_PAYLOAD_TYPE, &payload, key);
+    let subject = vec![Subject::sha256(path, &content_sha256)];
+    let (_, envelope) = signed_record(subject, predicate, key)?;
     let file_name = format!(
         "{}-{}.dsse.json",
         path.chars()
@@ -181,15 +142,7 @@ pub fn load_valid(
 ) -> (Vec<HumanAssessment>, Vec<String>) {
     let mut valid = Vec::new();
     let mut problems = Vec::new();
-    let Ok(entries) = std::fs::read_dir(&config.assessments_dir) else {
-        return (valid, problems);
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".dsse.json"))
-        .collect();
-    files.sort();
-    for file in files {
+    for file in record_files(&config.assessments_dir) {
         let rel = config.relative(&file);
         match check(config, registry, &file) {
             Ok(predicate) => valid.push(HumanAssessment {
@@ -207,40 +160,8 @@ fn check(
     registry: Option<&Registry>,
     file: &Path,
 ) -> Result<AssessmentPredicate, String> {
-    let registry = registry.ok_or("no signers registry to check it against")?;
-    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read: {e}"))?;
-    let envelope: Envelope =
-        serde_json::from_str(&text).map_err(|e| format!("not a DSSE envelope: {e}"))?;
-    let statement: AssessmentStatement = serde_json::from_slice(&envelope.payload_bytes()?)
-        .map_err(|e| format!("payload is not an assessment statement: {e}"))?;
-    if statement.predicate_type != ASSESSMENT_PREDICATE_TYPE {
-        return Err(format!(
-            "predicateType is {}, not {ASSESSMENT_PREDICATE_TYPE}",
-            statement.predicate_type
-        ));
-    }
+    let statement = open_record::<AssessmentPredicate>(registry, file, &assessors(config))?;
     let p = statement.predicate;
-    let [sig] = envelope.signatures.as_slice() else {
-        return Err("expected exactly one signature".into());
-    };
-    let signer = registry.by_key_id(&sig.keyid).ok_or_else(|| {
-        format!(
-            "signed by key {}, which is not in the signers registry",
-            sig.keyid
-        )
-    })?;
-    envelope.verify(sig, &signer.public_key)?;
-    if p.key_id != sig.keyid || p.signer_id != signer.entry.id || p.signer_name != signer.entry.name
-    {
-        return Err(
-            "the signer named inside does not match the signing key's registry entry".into(),
-        );
-    }
-    let at: DateTime<Utc> = p.signed_at.parse().map_err(|e| format!("signed_at: {e}"))?;
-    signer.validity_at(at)?;
-    if !signer.entry.roles.contains(&p.role) || !config.impact.assessors.contains(&p.role) {
-        return Err(format!("role {} may not sign impact assessments", p.role));
-    }
     if statement.subject.len() != 1
         || statement.subject[0].name != p.path
         || statement.subject[0].digest.get("sha256") != Some(&p.content_sha256)

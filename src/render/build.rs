@@ -9,6 +9,7 @@ use super::model::*;
 use super::package_state::{PackageState, RenditionKind};
 use crate::config::ProjectInfo;
 use crate::evidence::{RunResults, ScenarioResult};
+use qualify_evidence::{AuditAction, AuditEntry, SignaturePredicate};
 
 pub(super) const NOT_RECORDED: &str = "not recorded in this package";
 
@@ -181,10 +182,10 @@ pub(super) fn generated_at(state: &PackageState) -> String {
             times.push(m.sealed_at.clone());
         }
         for (_, st) in state.signatures.iter().chain(&state.closures) {
-            times.push(text(st, &["predicate", "signed_at"]));
+            times.extend(st.as_ref().map(|st| st.predicate.signed_at.clone()));
         }
         for e in state.audit.iter().flatten().filter(|e| !is_rendering(e)) {
-            times.push(text(e, &["at"]));
+            times.extend(e.as_ref().ok().map(|e| e.at.clone()));
         }
         for t in times {
             if t > latest {
@@ -200,21 +201,21 @@ fn approvals(state: &PackageState) -> (Vec<Approval>, Vec<String>) {
         .signatures
         .iter()
         .map(|(path, st)| {
-            let p = |k: &[&str]| {
-                let mut full = vec!["predicate"];
-                full.extend_from_slice(k);
-                or_not_recorded(&text(st, &full))
+            let predicate = st.as_ref().map(|st| &st.predicate);
+            let p = |field: fn(&SignaturePredicate) -> &str| {
+                or_not_recorded(predicate.map(field).unwrap_or_default())
             };
+            let meaning = p(|p| &p.meaning);
             Approval {
-                name: p(&["signer", "name"]),
-                role: p(&["signer", "role"]),
+                name: p(|p| &p.signer.name),
+                role: p(|p| &p.signer.role),
                 // An invalid signature stays listed, marked, and its meaning stays pending.
                 meaning: match state.invalid.get(path) {
-                    Some(why) => format!("{} (INVALID: {why})", p(&["meaning"])),
-                    None => p(&["meaning"]),
+                    Some(why) => format!("{meaning} (INVALID: {why})"),
+                    None => meaning,
                 },
-                signed_at: p(&["signed_at"]),
-                key: p(&["key_id"]),
+                signed_at: p(|p| &p.signed_at),
+                key: p(|p| &p.key_id),
                 file: path.clone(),
             }
         })
@@ -430,32 +431,27 @@ fn scenario_section(sc: &ScenarioResult) -> ScenarioSection {
 }
 
 fn deviations(state: &PackageState) -> Vec<DeviationRow> {
-    let Some(list) = state
-        .deviations
-        .as_ref()
-        .and_then(|d| d.get("deviations"))
-        .and_then(Value::as_array)
-    else {
+    let Some(register) = &state.deviations else {
         return Vec::new();
     };
-    list.iter()
+    register
+        .deviations
+        .iter()
         .map(|d| {
-            let id = text(d, &["id"]);
-            let closure = state
-                .closures
-                .iter()
-                .find(|(_, st)| text(st, &["predicate", "deviation", "id"]) == id);
+            let id = d.id.clone();
+            let closure = state.closures.iter().find_map(|(path, st)| {
+                let p = &st.as_ref()?.predicate;
+                let disposition = p.deviation.as_ref().filter(|dd| dd.id == id)?;
+                Some((path, p, disposition))
+            });
             // An invalid closure (revoked key, bad signature) closes nothing.
-            let invalid = closure.and_then(|(path, _)| Some((path, state.invalid.get(path)?)));
+            let invalid = closure.and_then(|(path, ..)| Some((path, state.invalid.get(path)?)));
             let disposition = closure
                 .filter(|_| invalid.is_none())
-                .map(|(_, st)| {
+                .map(|(_, p, disposition)| {
                     format!(
                         "{} — closed by {} ({}) at {}",
-                        text(st, &["predicate", "deviation", "disposition"]),
-                        text(st, &["predicate", "signer", "name"]),
-                        text(st, &["predicate", "signer", "role"]),
-                        text(st, &["predicate", "signed_at"])
+                        disposition.disposition, p.signer.name, p.signer.role, p.signed_at
                     )
                 })
                 .unwrap_or_else(|| match invalid {
@@ -465,12 +461,9 @@ fn deviations(state: &PackageState) -> Vec<DeviationRow> {
             DeviationRow {
                 location: format!(
                     "{} ({}), step line {}: {}",
-                    text(d, &["scenario", "name"]),
-                    text(d, &["scenario", "id"]),
-                    text(d, &["step", "line"]),
-                    text(d, &["step", "text"])
+                    d.scenario.name, d.scenario.id, d.step.line, d.step.text
                 ),
-                description: text(d, &["error"]),
+                description: d.error.clone(),
                 disposition,
                 id,
             }
@@ -492,23 +485,23 @@ fn audit(state: &PackageState) -> (Vec<AuditRow>, String) {
         .iter()
         .filter(|e| !is_rendering(e))
         .map(|e| match e {
-            Value::Object(_) => AuditRow {
-                seq: text(e, &["seq"]),
-                at: text(e, &["at"]),
-                who: text(e, &["who", "name"]),
-                action: text(e, &["action"]),
-                why: [text(e, &["what"]), text(e, &["why"])]
+            Ok(e) => AuditRow {
+                seq: e.seq.to_string(),
+                at: e.at.clone(),
+                who: e.who.name.clone(),
+                action: e.action.as_str().into(),
+                why: [e.what.as_str(), e.why.as_str()]
                     .into_iter()
                     .filter(|s| !s.is_empty())
                     .collect::<Vec<_>>()
                     .join(" — "),
             },
-            other => AuditRow {
+            Err(line) => AuditRow {
                 seq: "?".into(),
                 at: String::new(),
                 who: String::new(),
                 action: "unreadable line".into(),
-                why: json_text(other),
+                why: json_text(&Value::String(line.clone())),
             },
         })
         .collect();
@@ -610,8 +603,8 @@ fn change_line(c: &Value, plain: &dyn Fn(&Value) -> String) -> String {
 }
 
 /// An audit entry recording a rendering of the report.
-fn is_rendering(entry: &Value) -> bool {
-    text(entry, &["action"]) == "rendered"
+fn is_rendering(entry: &Result<AuditEntry, String>) -> bool {
+    matches!(entry, Ok(e) if e.action == AuditAction::Rendered)
 }
 
 fn verification(state: &PackageState, digest: &str) -> Vec<String> {

@@ -3,12 +3,11 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
-
-use super::build::{NOT_RECORDED, generated_at, or_not_recorded, text};
+use super::build::{NOT_RECORDED, generated_at, or_not_recorded};
 use super::model::{Field, field};
 use super::package_state::{PackageState, RenditionKind};
 use crate::evidence::{RunResults, ScenarioResult, Status};
+use crate::git::GitInfo;
 
 /// The package's overall verdict, as the cover states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,8 +70,8 @@ pub(super) fn headline(state: &PackageState, scenarios: &[&ScenarioResult]) -> H
     let r = &state.results;
     let project = state.project.as_ref().map(|p| &p.project);
     let git_commit = match &state.git {
-        Some(g) if text(g, &["state"]) == "revision" => text(g, &["commit"]),
-        Some(g) => format!("none: {}", text(g, &["reason"])),
+        Some(GitInfo::Revision(rev)) => rev.commit.clone(),
+        Some(GitInfo::NoRepository { reason }) => format!("none: {reason}"),
         None => NOT_RECORDED.into(),
     };
     // A current rendition names the manifest (signatures are outside it); a sealed one cannot
@@ -171,14 +170,11 @@ fn adapters_under_test(scenarios: &[&ScenarioResult]) -> String {
 /// The commit, with its branch and a warning when the working tree was dirty.
 fn git_line(state: &PackageState, git_commit: &str) -> String {
     let mut line = git_commit.to_string();
-    if let Some(g) = &state.git
-        && text(g, &["state"]) == "revision"
-    {
-        let branch = text(g, &["branch"]);
-        if !branch.is_empty() {
+    if let Some(GitInfo::Revision(rev)) = &state.git {
+        if let Some(branch) = rev.branch.as_deref().filter(|b| !b.is_empty()) {
             line.push_str(&format!(" (branch {branch})"));
         }
-        if g.get("dirty").and_then(Value::as_bool) == Some(true) {
+        if rev.dirty {
             line.push_str(" — working tree DIRTY");
         }
     }

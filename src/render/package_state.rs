@@ -9,7 +9,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use base64::Engine;
+use qualify_evidence::{AuditEntry, DeviationRegister, Envelope, Statement};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -18,21 +18,12 @@ use super::project_record::{PROJECT_FILE, ProjectRecord};
 use crate::evidence::{
     Environment, MANIFEST_FILE, Manifest, ManifestEntry, RunResults, sha256_hex,
 };
+use crate::git::GitInfo;
 
-/// Files of the package that are renditions of the report itself: never part of the content
-/// digest, since a report cannot contain its own digest.
-pub const REPORT_FILES: [&str; 2] = ["report.html", "report.pdf"];
-
-/// Folder of signature envelopes (written after sealing).
-pub const SIGNATURES_DIR: &str = "signatures";
-/// The deviation register (sealed).
-pub const DEVIATIONS_FILE: &str = "deviations/deviations.json";
-/// Folder of deviation closure envelopes (written after sealing).
-pub const CLOSURES_DIR: &str = "deviations/closures";
-/// The audit trail (appended to after sealing).
-pub const TRAIL_FILE: &str = "audit/trail.jsonl";
-/// The impact assessment, when the run made one.
-pub const IMPACT_FILE: &str = "impact.json";
+pub use qualify_evidence::layout::{
+    CLOSURES_DIR, DEVIATIONS_FILE, ENVIRONMENT_FILE, GIT_FILE, IMPACT_FILE, REPORT_FILES,
+    RESULTS_FILE, SIGNATURES_DIR, TRAIL_FILE,
+};
 
 /// Which rendition is being made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +44,7 @@ pub struct PackageState {
     /// `environment.json`, when readable.
     pub environment: Option<Environment>,
     /// `git.json`, when readable.
-    pub git: Option<Value>,
+    pub git: Option<GitInfo>,
     /// `project.json`, when present (packages before it existed have none).
     pub project: Option<ProjectRecord>,
     /// Content files (not the manifest, not the report files) with their digests, by path.
@@ -62,14 +53,15 @@ pub struct PackageState {
     pub content_digest: String,
     /// The manifest and its digest, for [`RenditionKind::Current`].
     pub manifest: Option<(Manifest, String)>,
-    /// Decoded signature statements (`path`, statement), sorted by path.
-    pub signatures: Vec<(String, Value)>,
+    /// Signature statements (`path`, statement; `None` when it cannot be decoded), sorted by
+    /// path.
+    pub signatures: Vec<(String, Option<Statement>)>,
     /// The deviation register.
-    pub deviations: Option<Value>,
-    /// Decoded closure statements, sorted by path.
-    pub closures: Vec<(String, Value)>,
-    /// Audit trail entries, in order; a line that is not JSON is kept as a string.
-    pub audit: Option<Vec<Value>>,
+    pub deviations: Option<DeviationRegister>,
+    /// Closure statements, as `signatures`.
+    pub closures: Vec<(String, Option<Statement>)>,
+    /// Audit trail entries, in order; a line that is not an entry is kept as its text.
+    pub audit: Option<Vec<Result<AuditEntry, String>>>,
     /// Envelopes (signatures, closures) that are invalid on their own, with the reason: a closure
     /// among them closes nothing (see `verify::envelope_validity`).
     pub invalid: std::collections::BTreeMap<String, String>,
@@ -115,9 +107,9 @@ impl PackageState {
         let sealed_only = kind == RenditionKind::Sealed;
         let wanted = |p: &str| !sealed_only || listed(p);
 
-        let results: RunResults = read_json(dir, "results.json")?;
-        let environment = read_json(dir, "environment.json").ok();
-        let git = read_json(dir, "git.json").ok();
+        let results: RunResults = read_json(dir, RESULTS_FILE)?;
+        let environment = read_json(dir, ENVIRONMENT_FILE).ok();
+        let git = read_json(dir, GIT_FILE).ok();
         let project = read_json(dir, PROJECT_FILE).ok();
         let deviations = if wanted(DEVIATIONS_FILE) {
             read_json(dir, DEVIATIONS_FILE).ok()
@@ -135,7 +127,7 @@ impl PackageState {
             let audit = fs::read_to_string(dir.join(TRAIL_FILE)).ok().map(|t| {
                 t.lines()
                     .filter(|l| !l.trim().is_empty())
-                    .map(|l| serde_json::from_str(l).unwrap_or_else(|_| Value::String(l.into())))
+                    .map(|l| serde_json::from_str(l).map_err(|_| l.to_string()))
                     .collect()
             });
             (
@@ -189,7 +181,7 @@ fn read_json<T: DeserializeOwned>(dir: &Path, rel: &str) -> Result<T, RenderErro
 
 /// Statements of the DSSE envelopes in `rel` (`*.json`), sorted by file name. An envelope that
 /// cannot be decoded is shown as such rather than hidden.
-fn envelopes(dir: &Path, rel: &str) -> Vec<(String, Value)> {
+fn envelopes(dir: &Path, rel: &str) -> Vec<(String, Option<Statement>)> {
     let Ok(read) = fs::read_dir(dir.join(rel)) else {
         return Vec::new();
     };
@@ -205,15 +197,9 @@ fn envelopes(dir: &Path, rel: &str) -> Vec<(String, Value)> {
             let path = format!("{rel}/{name}");
             let statement = fs::read(dir.join(&path))
                 .ok()
-                .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
-                .and_then(|env| {
-                    let payload = env.get("payload")?.as_str()?.to_string();
-                    base64::engine::general_purpose::STANDARD
-                        .decode(payload)
-                        .ok()
-                })
-                .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
-                .unwrap_or(Value::Null);
+                .and_then(|b| serde_json::from_slice::<Envelope>(&b).ok())
+                .and_then(|env| env.payload_bytes().ok())
+                .and_then(|bytes| serde_json::from_slice::<Statement>(&bytes).ok());
             (path, statement)
         })
         .collect()

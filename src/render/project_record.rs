@@ -6,11 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, ProjectInfo};
 
-/// Identifier and version of the `project.json` format.
-pub const PROJECT_SCHEMA: &str = "qualify.project/v1";
-
-/// File name of the project record at the package root.
-pub const PROJECT_FILE: &str = "project.json";
+pub use qualify_evidence::layout::PROJECT_FILE;
+pub use qualify_evidence::schema::PROJECT_SCHEMA;
 
 /// The content of `project.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

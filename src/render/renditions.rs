@@ -8,12 +8,8 @@ use super::html::render_html;
 use super::model::Report;
 use super::package_state::{PackageState, RenditionKind};
 
-/// Where a package keeps the HTML template its sealed rendition was made with, when the project
-/// uses its own: the package then re-renders identically without the project.
-pub const PACKAGE_TEMPLATE: &str = "report-template.html.tera";
-
-/// Folder of a package, outside the manifest, that `qualify render` writes later renditions to.
-pub const RENDITIONS_DIR: &str = "renditions";
+pub use qualify_evidence::layout::{PACKAGE_TEMPLATE, RENDITIONS_DIR};
+use qualify_evidence::layout::{REPORT_HTML, REPORT_PDF};
 
 /// The renditions of one package, in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +43,7 @@ pub fn render_package(
 impl Renditions {
     /// The files by name: `report.html`, `report.pdf`.
     pub fn files(&self) -> [(&'static str, &[u8]); 2] {
-        [("report.html", &self.html), ("report.pdf", &self.pdf)]
+        [(REPORT_HTML, &self.html), (REPORT_PDF, &self.pdf)]
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
 
-use super::collector::ScenarioOutcome;
+use super::collector::{ScenarioOutcome, StepOutcome};
 use crate::evidence::{
     AttachmentRef, FeatureResult, RESULTS_SCHEMA, RunResults, ScenarioResult, Selection, Status,
     StepResult, Summary, ToolInfo,
@@ -101,6 +101,8 @@ pub fn assemble(mut input: AssembleInput<'_>) -> RunResults {
     }
 }
 
+/// The result of one planned scenario: the planned facts, then its steps (counted into
+/// `summary`), then the failures outside its steps, then the verdict.
 fn scenario_result(
     planned: &crate::plan::PlannedScenario,
     outcome: Option<ScenarioOutcome>,
@@ -108,22 +110,7 @@ fn scenario_result(
     summary: &mut Summary,
 ) -> ScenarioResult {
     summary.scenarios += 1;
-    let mut result = ScenarioResult {
-        id: planned.id.clone(),
-        name: planned.name.clone(),
-        line: planned.line,
-        rule: planned.rule.clone(),
-        stage: planned.stage.to_string(),
-        requirements: planned.requirements.clone(),
-        tags: planned.tags.clone(),
-        selected_because: Vec::new(),
-        status: Status::Failed,
-        started_at: None,
-        finished_at: None,
-        duration_ms: 0,
-        adapters: Vec::new(),
-        steps: Vec::new(),
-    };
+    let mut result = planned_result(planned);
     let Some(outcome) = outcome else {
         summary.scenarios_failed += 1;
         result.steps.push(synthetic_step(
@@ -133,36 +120,11 @@ fn scenario_result(
         ));
         return result;
     };
-    for o in &outcome.steps {
-        match o.status {
-            Status::Passed => summary.steps_passed += 1,
-            Status::Failed => summary.steps_failed += 1,
-            Status::Undefined => summary.steps_undefined += 1,
-            Status::Skipped => summary.steps_skipped += 1,
-        }
-        let rec = record.steps.get(&o.step.line).cloned().unwrap_or_default();
-        let attachments: Vec<AttachmentRef> = record
-            .attachments
-            .iter()
-            .filter(|a| rec.adapters.iter().any(|name| attachment_of(a, name)))
-            .cloned()
-            .collect();
-        result.steps.push(StepResult {
-            keyword: o.step.keyword.clone(),
-            text: o.step.text.clone(),
-            line: o.step.line,
-            background: o.step.background,
-            status: o.status,
-            started_at: o.started.map(rfc3339),
-            finished_at: o.finished.map(rfc3339),
-            duration_ms: millis(o.started, o.finished),
-            error: o.error.clone(),
-            input: rec.input,
-            output: rec.output,
-            assertions: rec.assertions,
-            attachments,
-        });
-    }
+    result.steps = outcome
+        .steps
+        .iter()
+        .map(|o| step_result(o, &record, summary))
+        .collect();
     let all_passed =
         !result.steps.is_empty() && result.steps.iter().all(|s| s.status == Status::Passed);
     // Failures outside the steps still fail the scenario, and are shown where an auditor looks.
@@ -193,6 +155,59 @@ fn scenario_result(
     result.duration_ms = millis(Some(outcome.started), outcome.finished);
     result.adapters = record.adapters;
     result
+}
+
+/// What the plan says about a scenario, before it ran: failed until its outcome says otherwise.
+fn planned_result(planned: &crate::plan::PlannedScenario) -> ScenarioResult {
+    ScenarioResult {
+        id: planned.id.clone(),
+        name: planned.name.clone(),
+        line: planned.line,
+        rule: planned.rule.clone(),
+        stage: planned.stage.to_string(),
+        requirements: planned.requirements.clone(),
+        tags: planned.tags.clone(),
+        selected_because: Vec::new(),
+        status: Status::Failed,
+        started_at: None,
+        finished_at: None,
+        duration_ms: 0,
+        adapters: Vec::new(),
+        steps: Vec::new(),
+    }
+}
+
+/// One executed step with what the steps recorded for its line (input, output, assertions) and
+/// the attachments of the adapters it used; counted into `summary`.
+fn step_result(o: &StepOutcome, record: &ScenarioRecord, summary: &mut Summary) -> StepResult {
+    match o.status {
+        Status::Passed => summary.steps_passed += 1,
+        Status::Failed => summary.steps_failed += 1,
+        Status::Undefined => summary.steps_undefined += 1,
+        Status::Skipped => summary.steps_skipped += 1,
+    }
+    let rec = record.steps.get(&o.step.line).cloned().unwrap_or_default();
+    let attachments: Vec<AttachmentRef> = record
+        .attachments
+        .iter()
+        .filter(|a| rec.adapters.iter().any(|name| attachment_of(a, name)))
+        .cloned()
+        .collect();
+    StepResult {
+        keyword: o.step.keyword.clone(),
+        text: o.step.text.clone(),
+        line: o.step.line,
+        background: o.step.background,
+        status: o.status,
+        started_at: o.started.map(rfc3339),
+        finished_at: o.finished.map(rfc3339),
+        duration_ms: millis(o.started, o.finished),
+        error: o.error.clone(),
+        input: rec.input,
+        output: rec.output,
+        assertions: rec.assertions,
+        attachments,
+    }
 }
 
 /// A failed pseudo-step that records a failure outside the scenario's own steps.

@@ -3,6 +3,8 @@
 //! [`Executed`]) → assemble (results and environment: [`RunRecord`]) → seal (every file, the
 //! report, the manifest and the audit trail, src/runner/seal.rs).
 
+use crate::evidence::CaptureEnvironment;
+use crate::git::DiscoverRevision;
 use std::collections::BTreeMap;
 
 use super::assemble::{AssembleInput, assemble};

@@ -9,6 +9,10 @@ use crate::errors::Error;
 use crate::evidence::{PackageWriter, SealedPackage, write_cucumber_json, write_junit};
 use crate::git::GitInfo;
 use crate::render::{PACKAGE_TEMPLATE, PROJECT_FILE, ProjectRecord, RenditionKind, render_package};
+use qualify_evidence::layout::{
+    CUCUMBER_FILE, ENVIRONMENT_FILE, GIT_FILE, IMPACT_FILE, IMPACT_MD_FILE, JUNIT_FILE,
+    REPORT_HTML, REPORT_PDF, RESULTS_FILE,
+};
 
 /// Writes every sealed file of the run into `package` and seals it.
 pub(super) fn seal(
@@ -23,23 +27,23 @@ pub(super) fn seal(
         environment,
     } = record;
     let write = CampaignError::Write;
-    package.write_json("results.json", results).map_err(write)?;
+    package.write_json(RESULTS_FILE, results).map_err(write)?;
     package
-        .write_json("environment.json", environment)
+        .write_json(ENVIRONMENT_FILE, environment)
         .map_err(write)?;
-    package.write_json("git.json", git).map_err(write)?;
+    package.write_json(GIT_FILE, git).map_err(write)?;
     if let Some(impact) = &options.impact {
-        package.write_json("impact.json", impact).map_err(write)?;
+        package.write_json(IMPACT_FILE, impact).map_err(write)?;
         let md = crate::impact::markdown(impact, &config.dir).map_err(Error::Usage)?;
         package
-            .write_with("impact.md", |w| w.write_all(md.as_bytes()))
+            .write_with(IMPACT_MD_FILE, |w| w.write_all(md.as_bytes()))
             .map_err(write)?;
     }
     package
-        .write_with("junit.xml", |w| write_junit(results, w))
+        .write_with(JUNIT_FILE, |w| write_junit(results, w))
         .map_err(write)?;
     package
-        .write_with("cucumber.json", |w| write_cucumber_json(results, w))
+        .write_with(CUCUMBER_FILE, |w| write_cucumber_json(results, w))
         .map_err(write)?;
     // Deviations and the audit trail (src/deviation, src/audit): the register is sealed content;
     // the trail is written once the manifest digest is known and moves into place with it.
@@ -85,10 +89,10 @@ fn write_report(config: &Config, package: &PackageWriter) -> Result<(), Campaign
     let renditions = render_package(package.root(), RenditionKind::Sealed, None)
         .map_err(CampaignError::Render)?;
     package
-        .write_with("report.html", |w| w.write_all(&renditions.html))
+        .write_with(REPORT_HTML, |w| w.write_all(&renditions.html))
         .map_err(write)?;
     package
-        .write_with("report.pdf", |w| w.write_all(&renditions.pdf))
+        .write_with(REPORT_PDF, |w| w.write_all(&renditions.pdf))
         .map_err(write)?;
     Ok(())
 }

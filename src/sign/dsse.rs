@@ -1,64 +1,25 @@
-//! DSSE (Dead Simple Signing Envelope) v1: the pre-authentication encoding and the JSON envelope.
-//!
-//! `PAE(type, body) = "DSSEv1" SP LEN(type) SP type SP LEN(body) SP body`, where `LEN` is the
-//! byte length in ASCII decimal and `SP` one space. The signature is over the PAE bytes, never over
-//! the JSON, so any conforming DSSE implementation checks our envelopes.
+//! Signing and checking DSSE envelopes ([`Envelope`], a `qualify-evidence` type) with qualify's
+//! Ed25519 keys. The signature is over `PAE(payloadType, payload)` ([`pae`]), never over the
+//! JSON, so any conforming DSSE implementation checks these envelopes.
 
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE};
-use serde::{Deserialize, Serialize};
+use base64::engine::general_purpose::STANDARD;
+
+pub use qualify_evidence::dsse::{Envelope, EnvelopeSignature, decode_base64, pae};
+pub use qualify_evidence::schema::IN_TOTO_PAYLOAD_TYPE;
 
 use super::keys::{PrivateKey, PublicKey};
 
-/// The payload type of an in-toto Statement.
-pub const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
-
-/// A DSSE envelope as stored in the package (`*.dsse.json`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Envelope {
-    /// Media type of the payload.
-    #[serde(rename = "payloadType")]
-    pub payload_type: String,
-    /// Base64 (standard alphabet, padded) of the payload bytes.
-    pub payload: String,
-    /// The signatures over `PAE(payloadType, payload bytes)`.
-    pub signatures: Vec<EnvelopeSignature>,
-}
-
-/// One signature of an envelope.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EnvelopeSignature {
-    /// The key id (SHA-256 of the raw public key, hex).
-    #[serde(default)]
-    pub keyid: String,
-    /// Base64 of the 64-byte Ed25519 signature.
-    pub sig: String,
-}
-
-/// The pre-authentication encoding of DSSE v1.
-pub fn pae(payload_type: &str, payload: &[u8]) -> Vec<u8> {
-    let mut out = format!(
-        "DSSEv1 {} {} {} ",
-        payload_type.len(),
-        payload_type,
-        payload.len()
-    )
-    .into_bytes();
-    out.extend_from_slice(payload);
-    out
-}
-
-/// Base64 decoding that accepts the standard and the URL-safe alphabet, as the DSSE spec asks.
-pub fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
-    STANDARD
-        .decode(text)
-        .or_else(|_| URL_SAFE.decode(text))
-        .map_err(|e| format!("invalid base64: {e}"))
-}
-
-impl Envelope {
+/// Signing and checking an [`Envelope`] with qualify's keys.
+pub trait EnvelopeSigning {
     /// Signs `payload` with one key.
-    pub fn sign(payload_type: &str, payload: &[u8], key: &PrivateKey) -> Envelope {
+    fn sign(payload_type: &str, payload: &[u8], key: &PrivateKey) -> Envelope;
+    /// Checks `signature` over this envelope's PAE with `key`.
+    fn verify(&self, signature: &EnvelopeSignature, key: &PublicKey) -> Result<(), String>;
+}
+
+impl EnvelopeSigning for Envelope {
+    fn sign(payload_type: &str, payload: &[u8], key: &PrivateKey) -> Envelope {
         let signature = key.sign(&pae(payload_type, payload));
         Envelope {
             payload_type: payload_type.to_string(),
@@ -70,13 +31,7 @@ impl Envelope {
         }
     }
 
-    /// The decoded payload bytes.
-    pub fn payload_bytes(&self) -> Result<Vec<u8>, String> {
-        decode_base64(&self.payload).map_err(|e| format!("payload: {e}"))
-    }
-
-    /// Checks `signature` over this envelope's PAE with `key`.
-    pub fn verify(&self, signature: &EnvelopeSignature, key: &PublicKey) -> Result<(), String> {
+    fn verify(&self, signature: &EnvelopeSignature, key: &PublicKey) -> Result<(), String> {
         let payload = self.payload_bytes()?;
         let sig = decode_base64(&signature.sig).map_err(|e| format!("signature: {e}"))?;
         if key.verify(&pae(&self.payload_type, &payload), &sig) {
@@ -90,18 +45,6 @@ impl Envelope {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pae_matches_the_spec_test_vector() {
-        // From the DSSE protocol description.
-        assert_eq!(
-            pae("http://example.com/HelloWorld", b"hello world"),
-            b"DSSEv1 29 http://example.com/HelloWorld 11 hello world"
-        );
-        assert_eq!(pae("", b""), b"DSSEv1 0  0 ");
-        // Lengths are bytes, not characters.
-        assert_eq!(pae("t", "é".as_bytes()), "DSSEv1 1 t 2 é".as_bytes());
-    }
 
     #[test]
     fn envelopes_verify_and_reject_changes() {

@@ -62,7 +62,7 @@ pub fn record_failed_attempt(attempt: &FailedAttempt<'_>) -> Result<AuditEntry, 
     let who = match &attempt.signer {
         Some((id, name)) => Actor {
             kind: "claimed-signer".into(),
-            ..Actor::signer(id, name)
+            ..crate::audit::signer_actor(id, name)
         },
         None => Actor::os_user(current_user().as_deref(), &ci),
     };

@@ -5,48 +5,29 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use qualify_evidence::schema::ED25519;
+use qualify_evidence::{PinnedEntry, PinnedKey};
 
 use super::dsse::decode_base64;
 use super::keys::{PrivateKey, PublicKey};
 use super::registry::{Signer, SignerEntry};
 
-/// The only algorithm qualify signs with.
-pub const ED25519: &str = "ed25519";
-
-/// The signer's key and registry entry as they stood when the signature was made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PinnedKey {
-    /// Always [`ED25519`].
-    pub algorithm: String,
-    /// Base64 (standard, padded) of the 32 raw public key bytes.
-    pub public_key: String,
-    /// SHA-256 of those 32 bytes, lowercase hex: the fingerprint to compare.
-    pub key_id: String,
-    /// The registry entry of the key at signing time.
-    pub registry_entry: PinnedEntry,
-}
-
-/// A registry entry as written in signers.yaml, without the key (which [`PinnedKey`] holds).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PinnedEntry {
-    /// The person's registry id.
-    pub id: String,
-    /// Printed name.
-    pub name: String,
-    /// Roles the registry gave the person.
-    pub roles: Vec<String>,
-    /// Start of the key's validity.
-    pub valid_from: DateTime<Utc>,
-    /// Revocation recorded at signing time (always absent for a signature that was accepted).
-    #[serde(default)]
-    pub revoked_at: Option<DateTime<Utc>>,
-}
-
-impl PinnedKey {
+/// Making and checking a [`PinnedKey`] (a `qualify-evidence` type) with qualify's keys and
+/// registry.
+pub trait PinnedKeyExt {
     /// The pin of `key`, whose registry entry is `signer`.
-    pub fn of(key: &PrivateKey, signer: &Signer) -> PinnedKey {
+    fn of(key: &PrivateKey, signer: &Signer) -> PinnedKey;
+    /// The pinned key, checked: the algorithm, the 32 bytes, and that their SHA-256 is the
+    /// stated key id.
+    fn public_key(&self) -> Result<PublicKey, String>;
+    /// A signer built from the embedded entry alone: self-asserted, used when no trusted
+    /// registry is at hand so that the workflow can still be replayed (and reported as
+    /// unanchored).
+    fn self_asserted(&self, key: PublicKey) -> Signer;
+}
+
+impl PinnedKeyExt for PinnedKey {
+    fn of(key: &PrivateKey, signer: &Signer) -> PinnedKey {
         let public = key.public_key();
         let e = &signer.entry;
         PinnedKey {
@@ -63,9 +44,7 @@ impl PinnedKey {
         }
     }
 
-    /// The pinned key, checked: the algorithm, the 32 bytes, and that their SHA-256 is the stated
-    /// key id.
-    pub fn public_key(&self) -> Result<PublicKey, String> {
+    fn public_key(&self) -> Result<PublicKey, String> {
         if self.algorithm != ED25519 {
             return Err(format!(
                 "the embedded key is {:?}; qualify signs with {ED25519:?}",
@@ -84,9 +63,7 @@ impl PinnedKey {
         Ok(key)
     }
 
-    /// A signer built from the embedded entry alone: self-asserted, used when no trusted registry
-    /// is at hand so that the workflow can still be replayed (and reported as unanchored).
-    pub fn self_asserted(&self, key: PublicKey) -> Signer {
+    fn self_asserted(&self, key: PublicKey) -> Signer {
         let e = &self.registry_entry;
         Signer {
             entry: SignerEntry {
@@ -107,6 +84,7 @@ impl PinnedKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{DateTime, Utc};
 
     fn signer(key: &PrivateKey) -> Signer {
         let public = key.public_key();

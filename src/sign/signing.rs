@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 
 use super::error::SignError;
 use super::keys::PrivateKey;
-use super::pinned_key::PinnedKey;
+use super::pinned_key::PinnedKeyExt;
 use super::registry::{Registry, SignerEntry};
 use super::signer_check::signer_for;
 use super::signing_build::{build, commit, completed_by_recovery, completed_by_restore};
@@ -31,6 +31,7 @@ use crate::verify::{
     PackageContents, Severity, TimePolicy, TrustAnchor, VerifyOptions, WorkflowState,
     verify_package,
 };
+use qualify_evidence::PinnedKey;
 
 /// What to sign.
 #[derive(Debug, Clone)]

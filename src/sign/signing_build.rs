@@ -1,6 +1,7 @@
 //! Phases 3 and 4 of signing: the audit entry, statement and envelope built in memory, then the
 //! commit — the one place where a signing changes the package.
 
+use super::dsse::EnvelopeSigning;
 use std::path::Path;
 
 use super::dsse::{Envelope, IN_TOTO_PAYLOAD_TYPE};
@@ -10,7 +11,7 @@ use super::statement::{
     AuditRef, CLOSURE_PREDICATE_TYPE, PackageRef, SIGNATURE_PREDICATE_TYPE, STATEMENT_TYPE,
     SignaturePredicate, SignerRef, Statement, Subject,
 };
-use crate::audit::{Actor, AuditAction, NewEntry, TRAIL_FILE};
+use crate::audit::{AuditAction, NewEntry, TRAIL_FILE};
 use crate::txn::{PackageLock, Plan, PlannedFile, Recovered, apply};
 
 /// Phase 3's result: everything the commit writes.
@@ -106,7 +107,7 @@ fn trail_entry(
             NewEntry {
                 at: signed_at.to_string(),
                 action,
-                who: Actor::signer(&entry.id, &entry.name),
+                who: crate::audit::signer_actor(&entry.id, &entry.name),
                 what,
                 why,
                 subject: c.rel_path.clone(),

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::config::WorkflowConfig;
+use crate::config::{MeaningRule, WorkflowConfig};
 
 /// A workflow signature as the rules see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +48,8 @@ pub struct Violation {
 }
 
 /// Checks `next` against the workflow given the signatures made before it (in order), the roles
-/// the signer holds in the registry, and the deviations open at that point.
+/// the signer holds in the registry, and the deviations open at that point. Phases: the meaning
+/// (unknown ends the check), the role, the order, the signer, the deviations.
 pub fn check_next(
     workflow: &WorkflowConfig,
     earlier: &[SignedMeaning],
@@ -56,50 +57,72 @@ pub fn check_next(
     held_roles: &[String],
     open_deviations: &[String],
 ) -> Vec<Violation> {
-    let mut out = Vec::new();
-    let mut push = |rule, message| out.push(Violation { rule, message });
-    let who = format!("{} ({})", next.signer_name, next.signer_id);
     let Some((position, rule)) = workflow.meaning(&next.meaning) else {
         let known: Vec<&str> = workflow.meanings.iter().map(|m| m.name.as_str()).collect();
-        push(
-            Rule::UnknownMeaning,
-            format!(
+        return vec![Violation {
+            rule: Rule::UnknownMeaning,
+            message: format!(
                 "meaning `{}` is not part of the workflow ({})",
                 next.meaning,
                 known.join(" → ")
             ),
-        );
-        return out;
+        }];
     };
+    let mut out = role_violations(rule, next, held_roles);
+    out.extend(order_violations(workflow, position, earlier, next));
+    out.extend(same_signer_violation(workflow, earlier, next));
+    out.extend(open_deviation_violation(workflow, next, open_deviations));
+    out
+}
+
+fn who(next: &SignedMeaning) -> String {
+    format!("{} ({})", next.signer_name, next.signer_id)
+}
+
+/// The role must be allowed for the meaning and held by the signer.
+fn role_violations(rule: &MeaningRule, next: &SignedMeaning, held: &[String]) -> Vec<Violation> {
+    let mut out = Vec::new();
     if !rule.roles.contains(&next.role) {
-        push(
-            Rule::RoleNotAllowed,
-            format!(
+        out.push(Violation {
+            rule: Rule::RoleNotAllowed,
+            message: format!(
                 "role `{}` may not sign `{}`; the workflow allows {}",
                 next.role,
                 next.meaning,
                 rule.roles.join(", ")
             ),
-        );
+        });
     }
-    if !held_roles.contains(&next.role) {
-        push(
-            Rule::RoleNotHeld,
-            format!(
-                "{who} does not hold the role `{}` in the signers registry (roles: {})",
+    if !held.contains(&next.role) {
+        out.push(Violation {
+            rule: Rule::RoleNotHeld,
+            message: format!(
+                "{} does not hold the role `{}` in the signers registry (roles: {})",
+                who(next),
                 next.role,
-                held_roles.join(", ")
+                held.join(", ")
             ),
-        );
+        });
     }
+    out
+}
+
+/// The meaning must not be signed yet, and every meaning before it must be.
+fn order_violations(
+    workflow: &WorkflowConfig,
+    position: usize,
+    earlier: &[SignedMeaning],
+    next: &SignedMeaning,
+) -> Vec<Violation> {
+    let mut out = Vec::new();
     if let Some(done) = earlier.iter().find(|s| s.meaning == next.meaning) {
-        push(
-            Rule::AlreadySigned,
-            format!(
+        out.push(Violation {
+            rule: Rule::AlreadySigned,
+            message: format!(
                 "`{}` is already signed, by {} ({})",
                 next.meaning, done.signer_name, done.signer_id
             ),
-        );
+        });
     }
     let missing: Vec<&str> = workflow.meanings[..position]
         .iter()
@@ -107,49 +130,60 @@ pub fn check_next(
         .filter(|m| !earlier.iter().any(|s| s.meaning == *m))
         .collect();
     if !missing.is_empty() {
-        push(
-            Rule::OutOfOrder,
-            format!(
+        let order: Vec<&str> = workflow.meanings.iter().map(|m| m.name.as_str()).collect();
+        out.push(Violation {
+            rule: Rule::OutOfOrder,
+            message: format!(
                 "`{}` signed before `{}`: the workflow order is {}",
                 next.meaning,
                 missing.join("`, `"),
-                workflow
-                    .meanings
-                    .iter()
-                    .map(|m| m.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" → ")
+                order.join(" → ")
             ),
-        );
-    }
-    if workflow.distinct_signers
-        && let Some(same) = earlier.iter().find(|s| s.signer_id == next.signer_id)
-    {
-        push(
-            Rule::SameSigner,
-            format!(
-                "{who} signs `{}` but already signed `{}`: the workflow requires a different \
-                 person for each meaning (separation of duties)",
-                next.meaning, same.meaning
-            ),
-        );
-    }
-    if workflow.requires_closed_deviations(&next.meaning) && !open_deviations.is_empty() {
-        push(
-            Rule::OpenDeviation,
-            format!(
-                "`{}` requires every deviation to be closed, but {} {} open",
-                next.meaning,
-                open_deviations.join(", "),
-                if open_deviations.len() == 1 {
-                    "is"
-                } else {
-                    "are"
-                }
-            ),
-        );
+        });
     }
     out
+}
+
+/// Separation of duties: with `distinct_signers`, one person signs one meaning.
+fn same_signer_violation(
+    workflow: &WorkflowConfig,
+    earlier: &[SignedMeaning],
+    next: &SignedMeaning,
+) -> Option<Violation> {
+    if !workflow.distinct_signers {
+        return None;
+    }
+    let same = earlier.iter().find(|s| s.signer_id == next.signer_id)?;
+    Some(Violation {
+        rule: Rule::SameSigner,
+        message: format!(
+            "{} signs `{}` but already signed `{}`: the workflow requires a different person \
+             for each meaning (separation of duties)",
+            who(next),
+            next.meaning,
+            same.meaning
+        ),
+    })
+}
+
+/// A meaning that requires closed deviations cannot be signed while any is open.
+fn open_deviation_violation(
+    workflow: &WorkflowConfig,
+    next: &SignedMeaning,
+    open: &[String],
+) -> Option<Violation> {
+    if !workflow.requires_closed_deviations(&next.meaning) || open.is_empty() {
+        return None;
+    }
+    Some(Violation {
+        rule: Rule::OpenDeviation,
+        message: format!(
+            "`{}` requires every deviation to be closed, but {} {} open",
+            next.meaning,
+            open.join(", "),
+            if open.len() == 1 { "is" } else { "are" }
+        ),
+    })
 }
 
 /// Checks that a signer may close a deviation: a closer role that the signer holds.

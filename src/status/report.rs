@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 /// Identifier and version of the JSON form.
-pub const STATUS_SCHEMA: &str = "qualify.status/v1";
+pub use qualify_evidence::schema::STATUS_SCHEMA;
 
 /// One refused signing attempt.
 #[derive(Debug, Clone, Serialize)]

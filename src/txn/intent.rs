@@ -2,12 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Folder of a package where an operation stages what it adds, until it is complete.
-pub const PENDING_DIR: &str = ".pending";
+pub use qualify_evidence::layout::PENDING_DIR;
 /// The intent record inside [`PENDING_DIR`].
 pub const INTENT_FILE: &str = "intent.json";
-/// Identifier and version of the intent format.
-pub const INTENT_SCHEMA: &str = "qualify.pending/v1";
+pub use qualify_evidence::schema::INTENT_SCHEMA;
 /// The staged trail inside [`PENDING_DIR`]; renaming it over the trail commits.
 pub(crate) const STAGED_TRAIL: &str = "trail.jsonl";
 

@@ -2,20 +2,21 @@
 //! integrity problems, the sealed records (deviations, git, environment), the audit trail and the
 //! signature envelopes that live outside the manifest.
 
+use crate::evidence::VerifyManifest;
+use qualify_evidence::layout::{ENVIRONMENT_FILE, GIT_FILE};
 use std::path::{Path, PathBuf};
 
 use super::finding::{Check, Finding};
 use super::safe_read::{MAX_ENVELOPE_BYTES, MAX_METADATA_BYTES, read_regular};
 use crate::audit::{AuditTrail, TRAIL_FILE};
-use crate::deviation::{CLOSURES_DIR, DEVIATIONS_FILE, DEVIATIONS_SCHEMA, DeviationRegister};
+use crate::deviation::{CLOSURES_DIR, DEVIATIONS_FILE, DeviationRegister};
 use crate::evidence::{
     Environment, MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, ManifestProblem, sha256_hex,
 };
 use crate::git::GitInfo;
 use crate::sign::{Envelope, Statement};
 
-/// Folder of the workflow signatures inside a package.
-pub const SIGNATURES_DIR: &str = "signatures";
+pub use qualify_evidence::layout::SIGNATURES_DIR;
 
 /// Which area an envelope was found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,11 +131,11 @@ impl PackageContents {
                 .ok_or("not in the manifest")?;
             read_regular(&dir.join(rel), entry.size).map_err(|e| e.to_string())
         };
-        let register = sealed(DEVIATIONS_FILE).and_then(|b| parse_register(&b));
-        let git = sealed("git.json").and_then(|b| {
+        let register = sealed(DEVIATIONS_FILE).and_then(|b| DeviationRegister::parse(&b));
+        let git = sealed(GIT_FILE).and_then(|b| {
             serde_json::from_slice::<GitInfo>(&b).map_err(|e| format!("not a git record: {e}"))
         });
-        let environment = sealed("environment.json").and_then(|b| {
+        let environment = sealed(ENVIRONMENT_FILE).and_then(|b| {
             serde_json::from_slice::<Environment>(&b)
                 .map_err(|e| format!("not an environment record: {e}"))
         });
@@ -180,19 +181,6 @@ fn load_manifest(dir: &Path) -> Result<(Manifest, String), Finding> {
     Ok((manifest, sha256_hex(&bytes)))
 }
 
-/// The deviation register from its bytes (as `DeviationRegister::load`, without reading again).
-fn parse_register(bytes: &[u8]) -> Result<DeviationRegister, String> {
-    let register: DeviationRegister =
-        serde_json::from_slice(bytes).map_err(|e| format!("not a deviation register: {e}"))?;
-    if register.schema != DEVIATIONS_SCHEMA {
-        return Err(format!(
-            "schema {:?}; this version of qualify reads {DEVIATIONS_SCHEMA:?}",
-            register.schema
-        ));
-    }
-    Ok(register)
-}
-
 fn read_envelope(dir: &Path, path: &str, kind: EnvelopeKind) -> StoredEnvelope {
     let parsed = read_regular(&dir.join(path), MAX_ENVELOPE_BYTES).map_err(|e| e.to_string());
     let sha256 = match &parsed {
@@ -225,15 +213,4 @@ pub fn parse_envelope(bytes: &[u8]) -> Result<(Envelope, Statement), String> {
     let statement: Statement = serde_json::from_slice(&payload)
         .map_err(|e| format!("the payload is not a qualify signature statement: {e}"))?;
     Ok((envelope, statement))
-}
-
-/// An error with its causes, on one line.
-pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut out = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        out.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    out
 }

@@ -1,5 +1,6 @@
 //! The git link: the commit a package names must exist in the repository at hand.
 
+use qualify_evidence::layout::GIT_FILE;
 use std::path::Path;
 
 use git2::{Oid, Repository};
@@ -12,14 +13,14 @@ use crate::git::GitInfo;
 pub fn check_git(contents: &PackageContents, repo_dir: Option<&Path>) -> Vec<Finding> {
     let info = match &contents.git {
         Ok(info) => info,
-        Err(reason) => return vec![Finding::error(Check::Git, "git.json", reason.clone())],
+        Err(reason) => return vec![Finding::error(Check::Git, GIT_FILE, reason.clone())],
     };
     let rev = match info {
         GitInfo::Revision(rev) => rev,
         GitInfo::NoRepository { reason } => {
             return vec![Finding::warning(
                 Check::Git,
-                "git.json",
+                GIT_FILE,
                 format!("the package names no git revision, so it is not releasable: {reason}"),
             )];
         }
@@ -28,7 +29,7 @@ pub fn check_git(contents: &PackageContents, repo_dir: Option<&Path>) -> Vec<Fin
     if rev.dirty {
         findings.push(Finding::warning(
             Check::Git,
-            "git.json",
+            GIT_FILE,
             format!(
                 "made from a working tree with uncommitted changes ({}), so it is not releasable",
                 rev.dirty_paths.join(", ")
@@ -64,7 +65,7 @@ pub fn check_git(contents: &PackageContents, repo_dir: Option<&Path>) -> Vec<Fin
             .to_string();
         findings.push(Finding::error(
             Check::Git,
-            "git.json",
+            GIT_FILE,
             format!(
                 "commit {} is not in the repository at {location}: the package was not made \
                  from this repository's history (or the commit was discarded)",
@@ -78,7 +79,7 @@ pub fn check_git(contents: &PackageContents, repo_dir: Option<&Path>) -> Vec<Fin
 fn no_repo(commit: &str, why: &str) -> Finding {
     Finding::warning(
         Check::Git,
-        "git.json",
+        GIT_FILE,
         format!("commit {commit} could not be checked: {why}"),
     )
 }

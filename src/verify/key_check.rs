@@ -6,6 +6,7 @@
 
 use super::trust_anchor::TrustAnchor;
 use crate::sign::{Envelope, EnvelopeSignature, PublicKey, Registry, Signer, Statement};
+use crate::sign::{EnvelopeSigning, PinnedKeyExt};
 
 /// The outcome of the key phase.
 #[derive(Debug, Default)]

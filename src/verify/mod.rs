@@ -12,6 +12,7 @@ mod key_summary;
 mod pending_check;
 mod rendition_check;
 mod report;
+mod report_summaries;
 mod safe_read;
 mod sequence;
 mod signatures;
@@ -23,7 +24,6 @@ mod verification;
 mod workflow_check;
 
 pub use audit_check::check_audit;
-pub(crate) use contents::error_chain;
 pub use contents::{EnvelopeKind, PackageContents, SIGNATURES_DIR, StoredEnvelope, parse_envelope};
 pub use finding::{Check, Finding, Severity};
 pub use git_registry::{GitTrust, GitTrustError, read_git_trust};

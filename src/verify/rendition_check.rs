@@ -12,6 +12,7 @@
 //! signature), which is a warning; when nothing was, the PDF (whose layout no template changes)
 //! must render identically, so a difference is an error.
 
+use qualify_evidence::layout::REPORT_PDF;
 use std::io::Read;
 use std::path::Path;
 
@@ -84,7 +85,7 @@ fn check_sealed(contents: &PackageContents) -> Vec<Finding> {
     if sealed.is_empty() {
         return vec![Finding::warning(
             Check::Rendition,
-            "report.pdf",
+            REPORT_PDF,
             "the package has no sealed report (made by a qualify without reports); `qualify render` makes one".to_string(),
         )];
     }
@@ -97,7 +98,7 @@ fn check_sealed(contents: &PackageContents) -> Vec<Finding> {
         Err(e) => {
             return vec![Finding::error(
                 Check::Rendition,
-                "report.pdf",
+                REPORT_PDF,
                 format!("cannot render the package again to compare: {}", e.chain()),
             )];
         }

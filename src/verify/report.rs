@@ -9,7 +9,7 @@ use super::key_summary::{KeySummary, RefusedAttempt, write_trust};
 use super::trust_anchor::TrustSummary;
 
 /// Identifier and version of the JSON report.
-pub const VERIFY_SCHEMA: &str = "qualify.verify/v1";
+pub use qualify_evidence::schema::VERIFY_SCHEMA;
 
 /// A signature as the report lists it (its Part 11 manifestation).
 #[derive(Debug, Clone, Serialize)]
@@ -93,36 +93,13 @@ impl VerifyReport {
             .count()
     }
 
-    /// Writes the report for people.
+    /// Writes the report for people: identity and trust, signatures, deviations, anchor,
+    /// findings, verdict.
     pub fn write_human(&self, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "package   {} ({})", self.package_id, self.package)?;
         writeln!(out, "manifest  sha256 {}", self.manifest_sha256)?;
         write_trust(out, &self.trust, &self.keys, &self.refused_attempts)?;
-        if self.signatures.is_empty() {
-            writeln!(out, "signatures: none")?;
-        } else {
-            writeln!(out, "signatures:")?;
-            for s in &self.signatures {
-                let what = match &s.deviation {
-                    Some(d) => format!("closed {d}"),
-                    None => s.meaning.clone(),
-                };
-                writeln!(
-                    out,
-                    "  {:<8} {:<18} {} ({}, {}) at {}  {}",
-                    if s.valid { "valid" } else { "INVALID" },
-                    what,
-                    s.name,
-                    s.signer_id,
-                    s.role,
-                    s.signed_at,
-                    s.path
-                )?;
-                if let Some(timestamp) = &s.timestamp {
-                    writeln!(out, "           {timestamp}")?;
-                }
-            }
-        }
+        self.write_signatures(out)?;
         if !self.deviations.is_empty() {
             writeln!(out, "deviations:")?;
             for d in &self.deviations {
@@ -141,7 +118,40 @@ impl VerifyReport {
         for f in &self.findings {
             writeln!(out, "{f}")?;
         }
+        self.write_verdict(out)
+    }
+
+    fn write_signatures(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.signatures.is_empty() {
+            return writeln!(out, "signatures: none");
+        }
+        writeln!(out, "signatures:")?;
+        for s in &self.signatures {
+            let what = match &s.deviation {
+                Some(d) => format!("closed {d}"),
+                None => s.meaning.clone(),
+            };
+            writeln!(
+                out,
+                "  {:<8} {:<18} {} ({}, {}) at {}  {}",
+                if s.valid { "valid" } else { "INVALID" },
+                what,
+                s.name,
+                s.signer_id,
+                s.role,
+                s.signed_at,
+                s.path
+            )?;
+            if let Some(timestamp) = &s.timestamp {
+                writeln!(out, "           {timestamp}")?;
+            }
+        }
+        Ok(())
+    }
+
+    fn write_verdict(&self, out: &mut dyn Write) -> io::Result<()> {
         let warnings = self.findings.len() - self.errors();
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
         if self.verified && !self.trust.anchored && !self.keys.is_empty() {
             writeln!(
                 out,
@@ -149,29 +159,29 @@ impl VerifyReport {
                  signer membership and revocation were NOT checked against a trusted registry",
                 self.package_id,
                 warnings,
-                if warnings == 1 { "" } else { "s" }
+                plural(warnings)
             )
         } else if self.verified {
+            let unchecked = if self.anchor.checked {
+                ""
+            } else {
+                " WITHOUT ANCHOR CHECK"
+            };
             writeln!(
                 out,
-                "VERIFIED{}: {} ({} warning{})",
-                if self.anchor.checked {
-                    ""
-                } else {
-                    " WITHOUT ANCHOR CHECK"
-                },
+                "VERIFIED{unchecked}: {} ({} warning{})",
                 self.package_id,
                 warnings,
-                if warnings == 1 { "" } else { "s" }
+                plural(warnings)
             )
         } else {
             writeln!(
                 out,
                 "VERIFICATION FAILED: {} error{}, {} warning{}",
                 self.errors(),
-                if self.errors() == 1 { "" } else { "s" },
+                plural(self.errors()),
                 warnings,
-                if warnings == 1 { "" } else { "s" }
+                plural(warnings)
             )
         }
     }

@@ -7,9 +7,10 @@ use super::contents::PackageContents;
 use super::finding::{Check, Finding, Severity};
 use super::git_check::check_git;
 use super::key_summary::{key_summaries, refused_attempts};
-use super::report::{DeviationSummary, SignatureSummary, VERIFY_SCHEMA, VerifyReport};
+use super::report::{VERIFY_SCHEMA, VerifyReport};
+use super::report_summaries::{deviation_summaries, earlier_signatures, signature_summaries};
 use super::sequence::signing_order;
-use super::signatures::check_envelopes;
+use super::signatures::{CheckedEnvelope, check_envelopes};
 use super::time_check::{TimePolicy, check_signing_times, check_trail_times};
 use super::trust_anchor::TrustAnchor;
 use super::workflow_check::{WorkflowState, replay};
@@ -44,23 +45,10 @@ pub struct Verification {
     pub earlier: Vec<FileRef>,
 }
 
-/// Verifies the package at `dir`.
+/// Verifies the package at `dir`: read it, check it in phases (the package itself, the
+/// envelopes, their order and the workflow, the anchor), then summarise for the report.
 pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
-    let mut report = VerifyReport {
-        schema: VERIFY_SCHEMA.into(),
-        package: dir.display().to_string(),
-        package_id: String::new(),
-        manifest_sha256: String::new(),
-        verified: false,
-        trust: options.trust.summary(options.workflow_source),
-        keys: Vec::new(),
-        refused_attempts: Vec::new(),
-        signatures: Vec::new(),
-        deviations: Vec::new(),
-        findings: Vec::new(),
-        anchor: crate::anchor::AnchorSummary::default(),
-    };
-    report.trust.tsa = options.time.tsa.source.clone();
+    let mut report = empty_report(dir, options);
     let staging = super::pending_check::check_staging(dir);
     let contents = match PackageContents::load(dir) {
         Ok(c) => c,
@@ -79,7 +67,64 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
     report.manifest_sha256 = contents.manifest_sha256.clone();
     let mut findings: Vec<Finding> = staging.into_iter().collect();
     findings.extend(super::pending_check::check_pending(&contents));
+    findings.extend(package_findings(dir, &contents));
+    findings.extend(trust_findings(options.trust, &contents));
+    let (envelopes, envelope_findings) = check_envelopes(&contents, options.trust, &options.time);
+    findings.extend(envelope_findings);
+    findings.extend(manifest_changed_after_signing(&contents, &envelopes));
+    let (ordered, order_findings) = signing_order(&envelopes);
+    findings.extend(order_findings);
+    let (state, sequence_findings) = check_sequence(&contents, &envelopes, &ordered, options);
+    findings.extend(sequence_findings);
+    let (anchor, anchor_findings) =
+        crate::anchor::check_anchor(&contents, &envelopes, options.repo_dir.as_deref());
+    report.anchor = anchor;
+    findings.extend(anchor_findings);
 
+    let (deviations, open) = deviation_summaries(&contents, &state);
+    report.deviations = deviations;
+    findings.extend(open);
+    report.signatures = signature_summaries(&ordered, &findings);
+    report.keys = key_summaries(&ordered);
+    report.refused_attempts = refused_attempts(&contents);
+    // Envelopes that could not be read at all are reported but absent from `ordered`; the next
+    // signature must not silently leave them out.
+    let earlier = earlier_signatures(&ordered);
+    findings.sort_by_key(|f| f.severity);
+    report.verified = !findings.iter().any(|f| f.severity == Severity::Error);
+    report.findings = findings;
+    Verification {
+        report,
+        contents: Some(contents),
+        state,
+        earlier,
+    }
+}
+
+/// The report before anything is known about the package but where it is and what it is
+/// checked against.
+fn empty_report(dir: &Path, options: &VerifyOptions<'_>) -> VerifyReport {
+    let mut report = VerifyReport {
+        schema: VERIFY_SCHEMA.into(),
+        package: dir.display().to_string(),
+        package_id: String::new(),
+        manifest_sha256: String::new(),
+        verified: false,
+        trust: options.trust.summary(options.workflow_source),
+        keys: Vec::new(),
+        refused_attempts: Vec::new(),
+        signatures: Vec::new(),
+        deviations: Vec::new(),
+        findings: Vec::new(),
+        anchor: crate::anchor::AnchorSummary::default(),
+    };
+    report.trust.tsa = options.time.tsa.source.clone();
+    report
+}
+
+/// The package on its own: its folder name, its files against the manifest, its register.
+fn package_findings(dir: &Path, contents: &PackageContents) -> Vec<Finding> {
+    let mut findings = Vec::new();
     let folder = dir.file_name().map(|n| n.to_string_lossy().into_owned());
     if folder.as_deref() != Some(contents.manifest.package_id.as_str()) {
         findings.push(Finding::warning(
@@ -111,114 +156,52 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
         )),
         Ok(_) => {}
     }
+    findings
+}
 
-    findings.extend(trust_findings(options.trust, &contents));
-    let (envelopes, envelope_findings) = check_envelopes(&contents, options.trust, &options.time);
-    findings.extend(envelope_findings);
-    // Valid signatures of this package that name another manifest digest: the manifest itself
-    // was changed after signing (every file it lists may still match it).
+/// Valid signatures of this package that name another manifest digest: the manifest itself was
+/// changed after signing (every file it lists may still match it).
+fn manifest_changed_after_signing(
+    contents: &PackageContents,
+    envelopes: &[CheckedEnvelope],
+) -> Option<Finding> {
     let m = &contents.manifest;
-    if let Some(signed) = envelopes
+    let signed = envelopes
         .iter()
         .filter(|e| e.trusted)
         .filter_map(|e| e.statement.as_ref())
         .map(|s| &s.predicate.package)
-        .find(|p| p.id == m.package_id && p.manifest_sha256 != contents.manifest_sha256)
-    {
-        findings.push(Finding::error(
-            Check::Integrity,
-            crate::evidence::MANIFEST_FILE,
-            format!(
-                "changed after signing: the signatures name SHA-256 {}, the file now has {}",
-                signed.manifest_sha256, contents.manifest_sha256
-            ),
-        ));
-    }
-    let (ordered, order_findings) = signing_order(&envelopes);
-    findings.extend(order_findings);
-    findings.extend(check_signing_times(&options.time, &ordered));
+        .find(|p| p.id == m.package_id && p.manifest_sha256 != contents.manifest_sha256)?;
+    Some(Finding::error(
+        Check::Integrity,
+        crate::evidence::MANIFEST_FILE,
+        format!(
+            "changed after signing: the signatures name SHA-256 {}, the file now has {}",
+            signed.manifest_sha256, contents.manifest_sha256
+        ),
+    ))
+}
+
+/// The envelopes in signing order: their times, the workflow replayed over them, the audit
+/// trail that records them, the git revision and the renditions they sign.
+fn check_sequence(
+    contents: &PackageContents,
+    envelopes: &[CheckedEnvelope],
+    ordered: &[&CheckedEnvelope],
+    options: &VerifyOptions<'_>,
+) -> (WorkflowState, Vec<Finding>) {
+    let mut findings = check_signing_times(&options.time, ordered);
     if let Ok(trail) = &contents.trail {
         let entries: Vec<_> = trail.entries().collect();
         findings.extend(check_trail_times(&options.time, &entries));
     }
     let (state, workflow_findings) =
-        replay(options.workflow, contents.register.as_ref().ok(), &ordered);
+        replay(options.workflow, contents.register.as_ref().ok(), ordered);
     findings.extend(workflow_findings);
-    findings.extend(check_audit(&contents, &envelopes));
-    findings.extend(check_git(&contents, options.repo_dir.as_deref()));
-    findings.extend(super::rendition_check::check_renditions(&contents));
-    let (anchor, anchor_findings) =
-        crate::anchor::check_anchor(&contents, &envelopes, options.repo_dir.as_deref());
-    report.anchor = anchor;
-    findings.extend(anchor_findings);
-
-    if let Ok(register) = &contents.register {
-        for d in &register.deviations {
-            let closed_by = state.closed.get(&d.id).cloned();
-            if closed_by.is_none() {
-                findings.push(Finding::warning(
-                    Check::Deviation,
-                    &d.id,
-                    format!("open: {}; it blocks approval until closed", d.summary()),
-                ));
-            }
-            report.deviations.push(DeviationSummary {
-                id: d.id.clone(),
-                status: if closed_by.is_some() {
-                    "closed"
-                } else {
-                    "open"
-                }
-                .into(),
-                summary: d.summary(),
-                closed_by,
-            });
-        }
-    }
-    report.signatures = ordered
-        .iter()
-        .filter_map(|e| {
-            let p = &e.statement.as_ref()?.predicate;
-            Some(SignatureSummary {
-                path: e.path.clone(),
-                meaning: p.meaning.clone(),
-                name: p.signer.name.clone(),
-                signer_id: p.signer.id.clone(),
-                role: p.signer.role.clone(),
-                signed_at: p.signed_at.clone(),
-                key_id: p.key_id.clone(),
-                // Invalid when any check found an error about this envelope (a revoked key, a
-                // back-dated time, a workflow rule), not only when the cryptography fails.
-                valid: e.valid
-                    && !findings
-                        .iter()
-                        .any(|f| f.severity == Severity::Error && f.subject == e.path),
-                anchored: e.anchored,
-                deviation: p.deviation.as_ref().map(|d| d.id.clone()),
-                timestamp: e.timestamp.clone(),
-            })
-        })
-        .collect();
-    report.keys = key_summaries(&ordered);
-    report.refused_attempts = refused_attempts(&contents);
-    let earlier = ordered
-        .iter()
-        .map(|e| FileRef {
-            path: e.path.clone(),
-            sha256: e.sha256.clone(),
-        })
-        .collect();
-    // Envelopes that could not be read at all are reported but absent from `ordered`; the next
-    // signature must not silently leave them out.
-    findings.sort_by_key(|f| f.severity);
-    report.verified = !findings.iter().any(|f| f.severity == Severity::Error);
-    report.findings = findings;
-    Verification {
-        report,
-        contents: Some(contents),
-        state,
-        earlier,
-    }
+    findings.extend(check_audit(contents, envelopes));
+    findings.extend(check_git(contents, options.repo_dir.as_deref()));
+    findings.extend(super::rendition_check::check_renditions(contents));
+    (state, findings)
 }
 
 /// A registry that was named but cannot be used is an error; no registry at all is a warning

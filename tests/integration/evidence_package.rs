@@ -1,5 +1,6 @@
 //! Sealing a real package on disk, then checking it the way `verify` will.
 
+use qualify::evidence::VerifyManifest;
 use std::fs;
 use std::io::Write;
 use std::path::Path;

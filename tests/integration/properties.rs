@@ -2,6 +2,7 @@
 //! against a reference evaluator, and manifest round trips through the real package writer with
 //! every byte change detected.
 
+use qualify::evidence::VerifyManifest;
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -34,7 +34,7 @@ Feature: Fixture system
 "##;
 
 /// A sealed package of the fixture project: one passing and one failing scenario.
-fn package() -> (Project, PathBuf) {
+pub(crate) fn package() -> (Project, PathBuf) {
     let p = Project::with_fixture_adapter().file("features/fixture.feature", FEATURE);
     p.qualify(&["run", "--progress", "quiet"]).code(1);
     let pkgs = p.packages();

@@ -1,7 +1,7 @@
 //! The PDF rendition: the report's sections laid out in order, every page stamped with the
 //! package id, the digest and "page n of N", then made PDF/A-1b by [`super::pdfa`].
 
-use printpdf::{Mm, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};
+use printpdf::{Mm, Op, PdfDocument, PdfFont, PdfPage, PdfSaveOptions};
 
 use super::fonts::{Fonts, bold_id, regular_id};
 use super::layout::{BLACK, GREY, Layout, MARGIN, PAGE_H, PAGE_W, class_colour};
@@ -249,7 +249,8 @@ fn closing(l: &mut Layout, r: &Report) {
     }
 }
 
-/// Renders the report as PDF/A-1b bytes. The same report gives the same bytes.
+/// Renders the report as PDF/A-1b bytes. The same report gives the same bytes. Phases: lay out
+/// the sections, add the running heads and feet, then build and save the PDF/A document.
 pub fn render_pdf(report: &Report) -> Result<Vec<u8>, RenderError> {
     let fonts = Fonts::load()?;
     let mut l = Layout::new(&fonts);
@@ -259,7 +260,12 @@ pub fn render_pdf(report: &Report) -> Result<Vec<u8>, RenderError> {
     matrix(&mut l, report);
     scenarios(&mut l, report);
     closing(&mut l, report);
-    let pages = l.finish();
+    let pdf_pages = with_running_heads(&fonts, report, l.finish());
+    save_pdfa(&fonts, report, pdf_pages)
+}
+
+/// Every page with the package and digest at the head, the status and page number at the foot.
+fn with_running_heads(fonts: &Fonts, report: &Report, pages: Vec<Vec<Op>>) -> Vec<PdfPage> {
     let total = pages.len();
     let head_left = fonts.printable(&format!(
         "Validation report · package {}",
@@ -270,7 +276,7 @@ pub fn render_pdf(report: &Report) -> Result<Vec<u8>, RenderError> {
         "Status {} · generated {}",
         report.status, report.generated_at
     ));
-    let pdf_pages = pages
+    pages
         .into_iter()
         .enumerate()
         .map(|(i, mut ops)| {
@@ -300,7 +306,11 @@ pub fn render_pdf(report: &Report) -> Result<Vec<u8>, RenderError> {
             );
             PdfPage::new(Mm(210.0), Mm(297.0), ops)
         })
-        .collect();
+        .collect()
+}
+
+/// The document with its fonts and pages, made PDF/A-1b and saved to bytes.
+fn save_pdfa(fonts: &Fonts, report: &Report, pages: Vec<PdfPage>) -> Result<Vec<u8>, RenderError> {
     let title = format!("Validation report {}", report.package_id);
     let mut doc = PdfDocument::new(&title);
     doc.resources
@@ -311,7 +321,7 @@ pub fn render_pdf(report: &Report) -> Result<Vec<u8>, RenderError> {
         .fonts
         .map
         .insert(bold_id(), PdfFont::new(fonts.bold.clone()));
-    doc.with_pages(pdf_pages);
+    doc.with_pages(pages);
     let opts = PdfSaveOptions {
         optimize: true,
         subset_fonts: true,

@@ -1,13 +1,12 @@
-//! The results model: what a campaign did, step by step, as written to `results.json`.
+//! [`RunResults`]: what a campaign did, step by step, as written to `results.json`.
 //!
-//! The format is versioned by [`RESULTS_SCHEMA`] and documented in `docs/results-format.md`.
-//! Bump the version whenever a field changes meaning or disappears.
+//! Schema id [`RESULTS_SCHEMA`](crate::schema::RESULTS_SCHEMA); documented field by field in qualify's
+//! `docs/results-format.md`. Bump the version whenever a field changes meaning or disappears.
+//! `input`, `output`, `expected` and `actual` are free-form JSON (what the system under test
+//! said), kept in their original key order.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-
-/// Identifier and version of the `results.json` format.
-pub const RESULTS_SCHEMA: &str = "qualify.results/v1";
 
 /// Outcome of a step or scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,10 +22,22 @@ pub enum Status {
     Skipped,
 }
 
+impl Status {
+    /// The status as `results.json` spells it: `passed`, `failed`, `undefined`, `skipped`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Passed => "passed",
+            Status::Failed => "failed",
+            Status::Undefined => "undefined",
+            Status::Skipped => "skipped",
+        }
+    }
+}
+
 /// The whole run.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RunResults {
-    /// Always [`RESULTS_SCHEMA`].
+    /// Always [`RESULTS_SCHEMA`](crate::schema::RESULTS_SCHEMA).
     pub schema: String,
     /// The evidence package id.
     pub package_id: String,

@@ -1,8 +1,7 @@
-//! [`GitInfo`]: what `git.json` holds, the revision or the reason there is none.
+//! [`GitInfo`]: what `git.json` holds, the revision a campaign ran on or the reason there is
+//! none.
 
 use serde::{Deserialize, Serialize};
-
-use super::revision::GitRevision;
 
 /// The git state of the project when a campaign ran, as written to `git.json`.
 ///
@@ -66,6 +65,32 @@ impl GitInfo {
             GitInfo::Revision(_) => Vec::new(),
         }
     }
+}
+
+/// The commit checked out when a campaign ran, and the state of the working tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GitRevision {
+    /// Full commit id (40 hex digits).
+    pub commit: String,
+    /// Id of the commit's tree: identical content gives the same tree id whatever the history.
+    pub tree: String,
+    /// Abbreviated commit id as `git rev-parse --short` prints it (at least 7 hex digits, longer
+    /// when needed to be unambiguous).
+    pub short_commit: String,
+    /// Checked-out branch name (`main`), `None` when HEAD is detached.
+    pub branch: Option<String>,
+    /// True when HEAD points at a commit rather than a branch (typical in CI checkouts).
+    pub detached: bool,
+    /// Tags pointing at HEAD (lightweight and annotated), sorted.
+    pub tags: Vec<String>,
+    /// True when the working tree differs from HEAD (see `dirty_paths`).
+    pub dirty: bool,
+    /// Modified, staged, deleted and untracked paths relative to the working tree root, sorted,
+    /// `/` separators. Ignored files and the evidence folder are not listed.
+    pub dirty_paths: Vec<String>,
+    /// True for a shallow clone: history before the clone depth is missing, so impact analysis
+    /// against an older baseline may be impossible.
+    pub shallow: bool,
 }
 
 #[cfg(test)]
