@@ -10,6 +10,7 @@ mod json_lines;
 mod last_response;
 mod library;
 mod mqtt_steps;
+mod sparkplug_steps;
 mod record;
 mod response_steps;
 mod sql_steps;
