@@ -57,6 +57,17 @@ impl Reader {
                     problems: vec![problem],
                 },
             },
+            // JSON is never a Sparkplug B payload, even where its bytes happen to parse as
+            // protobuf: it is shown as JSON, and as what it is not.
+            Ok(Topic::Edge(_)) if serde_json::from_slice::<Value>(bytes).is_ok() => {
+                SparkplugReading {
+                    decoded: None,
+                    problems: vec![format!(
+                        "the payload is JSON ({} bytes), not a Sparkplug B protobuf payload",
+                        bytes.len()
+                    )],
+                }
+            }
             Ok(Topic::Edge(edge)) => match sparkplug_b::decode(bytes) {
                 Ok(payload) => {
                     let (resolved, mut problems) = self.catalogs.read(&edge, &payload);

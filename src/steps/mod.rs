@@ -10,9 +10,9 @@ mod json_lines;
 mod last_response;
 mod library;
 mod mqtt_steps;
-mod sparkplug_steps;
 mod record;
 mod response_steps;
+mod sparkplug_steps;
 mod sql_steps;
 mod world;
 

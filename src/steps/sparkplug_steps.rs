@@ -202,7 +202,14 @@ async fn expect(w: &mut QualifyWorld, ctx: &Context, expected: Option<Value>) {
                 fail(defect(&message, &reading.problems));
             }
             let actual = decoded(&message).cloned().unwrap_or(Value::Null);
-            w.assert(subject, comparison, expected_value, actual, Vec::new(), true);
+            w.assert(
+                subject,
+                comparison,
+                expected_value,
+                actual,
+                Vec::new(),
+                true,
+            );
             w.state().last = Some(LastResponse::Message(message));
         }
         Ok(Err(candidates)) => {
@@ -217,13 +224,24 @@ async fn expect(w: &mut QualifyWorld, ctx: &Context, expected: Option<Value>) {
                 0 => "no Sparkplug message arrived on the topic".to_string(),
                 n => format!("{n} Sparkplug message(s) on the topic did not match; closest shown"),
             };
-            let listed: Vec<Value> = candidates.iter().take(20).map(MqttMessage::summary).collect();
+            let listed: Vec<Value> = candidates
+                .iter()
+                .take(20)
+                .map(MqttMessage::summary)
+                .collect();
             w.step_record().output = Some(json!({"unmatched": listed}));
             let (actual, found) = match closest {
                 Some((d, found)) => (view(expected.as_ref().unwrap_or(&Value::Null), d), found),
                 None => (Value::Null, Vec::new()),
             };
-            w.assert(format!("{subject} ({note})"), comparison, expected_value, actual, found, false);
+            w.assert(
+                format!("{subject} ({note})"),
+                comparison,
+                expected_value,
+                actual,
+                found,
+                false,
+            );
         }
         Err(e) => fail(e.to_string()),
     }
@@ -233,7 +251,10 @@ async fn expect(w: &mut QualifyWorld, ctx: &Context, expected: Option<Value>) {
 fn defect(message: &MqttMessage, problems: &[String]) -> String {
     let hex = hex::encode(&message.raw[..message.raw.len().min(HEX_SHOWN)]);
     let more = if message.raw.len() > HEX_SHOWN {
-        format!(" ... ({} bytes in all; the evidence has them as base64)", message.raw.len())
+        format!(
+            " ... ({} bytes in all; the evidence has them as base64)",
+            message.raw.len()
+        )
     } else {
         String::new()
     };
