@@ -1,0 +1,130 @@
+//! Sparkplug B on the wire in MQTT mode: protobuf payloads read as a host application reads them
+//! (aliases and datatypes resolved from the births seen, in arrival order) into the JSON shape
+//! the pipeline takes, and the bridge's rebirth requests written as protobuf NCMDs.
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+use sparkplug_b::{Catalogs, Topic};
+
+use crate::reason::ReasonCode;
+use crate::rejection::Rejection;
+
+/// The births seen on the broker since the bridge connected.
+#[derive(Debug, Default)]
+pub struct SparkplugWire {
+    catalogs: Catalogs,
+}
+
+impl SparkplugWire {
+    /// Reads the payload `bytes` received on `topic` into the pipeline's JSON shape. A payload
+    /// that is not Sparkplug B protobuf, or whose metrics the births do not explain (an alias
+    /// never assigned, a datatype that contradicts the birth or the value), is refused as
+    /// `invalid_message`; for the latter the refusal asks for a rebirth.
+    pub fn read(&mut self, topic: &str, bytes: &[u8]) -> Result<Value, Rejection> {
+        let refuse = |why: String, extra: Value| {
+            let mut details =
+                json!({"payload_base64": base64(bytes), "payload_bytes": bytes.len()});
+            if let (Some(d), Value::Object(more)) = (details.as_object_mut(), extra) {
+                d.extend(more);
+            }
+            Rejection::new(ReasonCode::InvalidMessage, why).with_details(details)
+        };
+        if serde_json::from_slice::<Value>(bytes).is_ok() {
+            return Err(refuse(
+                "the payload is JSON, not a Sparkplug B protobuf payload".into(),
+                json!({}),
+            ));
+        }
+        let payload = sparkplug_b::decode(bytes).map_err(|e| refuse(e.to_string(), json!({})))?;
+        // A topic outside the namespace's shape is left for the pipeline to refuse with its
+        // own message; only a well-formed edge topic has births to consult.
+        let (resolved, mut problems) = match Topic::parse(topic) {
+            Ok(Topic::Edge(edge)) => self.catalogs.read(&edge, &payload),
+            _ => (payload, Vec::new()),
+        };
+        let json = sparkplug_b::payload_to_json(&resolved, &mut problems);
+        if problems.is_empty() {
+            return Ok(json);
+        }
+        let rebirth = crate::sparkplug::Topic::parse(topic)
+            .map(|t| crate::sparkplug::rebirth_request(&t))
+            .unwrap_or(Value::Null);
+        Err(refuse(
+            format!("metrics the births do not explain: {}", problems.join("; ")),
+            json!({"problems": problems, "decoded": json, "rebirth": rebirth}),
+        ))
+    }
+}
+
+/// A command payload (`{"metrics": [...], "timestamp": ...}`) as protobuf.
+pub fn encode_command(payload: &Value) -> Result<Vec<u8>, String> {
+    sparkplug_b::encode_json(payload).map_err(|e| e.to_string())
+}
+
+fn base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire(doc: Value) -> Vec<u8> {
+        sparkplug_b::encode_json(&doc).expect("encodes")
+    }
+
+    #[test]
+    fn births_explain_aliases_and_datatypes() {
+        let mut reader = SparkplugWire::default();
+        let birth = wire(json!({"timestamp": 1, "seq": 0, "metrics": [
+            {"name": "bdSeq", "type": "UInt64", "value": 0},
+            {"name": "Process/Temperature", "alias": 3, "type": "Double", "value": 60.0}]}));
+        let read = reader
+            .read("spBv1.0/L/NBIRTH/e", &birth)
+            .expect("birth reads");
+        assert_eq!(read["metrics"][0]["value"], 0);
+        let data = wire(
+            json!({"timestamp": 2, "seq": 1, "metrics": [{"alias": 3, "type": "Double", "value": 61.5, "is_historical": true}]}),
+        );
+        let read = reader
+            .read("spBv1.0/L/DDATA/e/d", &data)
+            .expect("data reads");
+        assert_eq!(read["metrics"][0]["name"], "Process/Temperature");
+        assert_eq!(read["metrics"][0]["is_historical"], true);
+        let unknown = wire(
+            json!({"timestamp": 3, "seq": 2, "metrics": [{"alias": 4, "type": "Double", "value": 1.0}]}),
+        );
+        let refused = reader
+            .read("spBv1.0/L/DDATA/e/d", &unknown)
+            .expect_err("unknown alias");
+        assert_eq!(refused.code, ReasonCode::InvalidMessage);
+        let details = refused.details.expect("details");
+        assert_eq!(details["rebirth"]["topic"], "spBv1.0/L/NCMD/e");
+        assert!(details["payload_base64"].is_string());
+    }
+
+    #[test]
+    fn json_and_garbage_are_invalid_messages() {
+        let mut reader = SparkplugWire::default();
+        for bytes in [
+            &br#"{"timestamp": 1, "seq": 0}"#[..],
+            b"\x0a\xff",
+            b"\"text\"",
+        ] {
+            let refused = reader
+                .read("spBv1.0/L/DDATA/e/d", bytes)
+                .expect_err("refused");
+            assert_eq!(refused.code, ReasonCode::InvalidMessage);
+        }
+    }
+
+    #[test]
+    fn rebirth_commands_encode_as_protobuf() {
+        let bytes = encode_command(&json!({"timestamp": 5, "metrics": [
+            {"name": "Node Control/Rebirth", "type": "Boolean", "value": true}]}))
+        .expect("encodes");
+        let (decoded, problems) = sparkplug_b::decode_to_json(&bytes).expect("decodes");
+        assert!(problems.is_empty());
+        assert_eq!(decoded["metrics"][0]["value"], true);
+    }
+}
