@@ -28,6 +28,7 @@ mod properties;
 mod reports;
 mod reports_signed;
 mod signing;
+mod sparkplug_interop;
 mod sparkplug_steps;
 mod trust_keys;
 mod tsa;
