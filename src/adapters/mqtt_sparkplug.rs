@@ -145,3 +145,94 @@ pub(crate) fn outgoing(
 pub(crate) fn base64(bytes: &[u8]) -> String {
     BASE64.encode(bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encode(doc: Value) -> Vec<u8> {
+        sparkplug_b::encode_json(&doc).expect("encodes")
+    }
+
+    #[test]
+    fn messages_read_as_a_host_reads_them() {
+        let mut reader = Reader::default();
+        assert_eq!(reader.read("plant/line1", b"{}"), None);
+        let birth = encode(json!({"timestamp": 1, "seq": 0, "metrics": [
+            {"name": "Temp", "alias": 7, "type": "Float", "value": 20.5}]}));
+        let read = reader
+            .read("spBv1.0/G/NBIRTH/e1", &birth)
+            .expect("sparkplug");
+        assert!(read.is_sound(), "{read:?}");
+        let data = encode(
+            json!({"timestamp": 2, "seq": 1, "metrics": [{"alias": 7, "type": "Float", "value": 21.5}]}),
+        );
+        let read = reader.read("spBv1.0/G/NDATA/e1", &data).expect("sparkplug");
+        assert_eq!(read.decoded.expect("decoded")["metrics"][0]["name"], "Temp");
+        let unknown = encode(
+            json!({"timestamp": 3, "seq": 2, "metrics": [{"alias": 8, "type": "Float", "value": 1.0}]}),
+        );
+        let read = reader
+            .read("spBv1.0/G/NDATA/e1", &unknown)
+            .expect("sparkplug");
+        assert!(!read.is_sound());
+        assert_eq!(
+            read.problems,
+            ["metrics[0]: alias 8 is not in the birth certificate of G/e1"]
+        );
+    }
+
+    #[test]
+    fn json_garbage_and_bad_state_are_not_sound() {
+        let mut reader = Reader::default();
+        for (topic, bytes) in [
+            ("spBv1.0/G/NDATA/e1", &br#"{"timestamp": 1}"#[..]),
+            ("spBv1.0/G/NDATA/e1", b"\x0a\xff"),
+            ("spBv1.0/G/NDATA", b"\x08\x01"),
+            ("spBv1.0/STATE/h1", b"ONLINE"),
+        ] {
+            let read = reader.read(topic, bytes).expect("in the namespace");
+            assert!(!read.is_sound(), "{topic} {bytes:?}");
+            assert!(read.decoded.is_none());
+        }
+        let state = reader
+            .read("spBv1.0/STATE/h1", br#"{"online": false, "timestamp": 9}"#)
+            .expect("state");
+        assert_eq!(
+            state.decoded,
+            Some(json!({"online": false, "timestamp": 9}))
+        );
+    }
+
+    #[test]
+    fn outgoing_messages_are_protobuf_or_state_json() {
+        let mut publisher = Publisher::default();
+        let out =
+            outgoing("b", &mut publisher, "spBv1.0/G/NBIRTH/e1", &json!({}), 5).expect("NBIRTH");
+        let payload = sparkplug_b::decode(&out.bytes).expect("protobuf");
+        assert_eq!((payload.seq, payload.timestamp), (Some(0), Some(5)));
+        assert_eq!(out.detail["filled_in"].as_array().map(Vec::len), Some(3));
+        let state = outgoing(
+            "b",
+            &mut publisher,
+            "spBv1.0/STATE/h",
+            &json!({"online": true}),
+            6,
+        )
+        .expect("STATE");
+        assert_eq!(state.bytes, br#"{"online":true,"timestamp":6}"#.to_vec());
+        for (topic, doc) in [
+            ("plant/x", json!({})),
+            ("spBv1.0/STATE/h", json!({"online": "yes"})),
+            (
+                "spBv1.0/G/NDATA/e1",
+                json!({"metrics": [{"name": "a", "type": "Int8", "value": 999}]}),
+            ),
+        ] {
+            let err = outgoing("b", &mut publisher, topic, &doc, 7)
+                .err()
+                .expect("refused");
+            assert_eq!(err.code(), "invalid_request", "{topic}");
+        }
+    }
+}

@@ -118,6 +118,38 @@ mod tests {
         }
     }
 
+    /// Bytes encoded by Eclipse Tahu's JavaScript codec (npm sparkplug-payload 1.0.3, through
+    /// tests/interop/sparkplug-js/tahu.js): an NBIRTH with bdSeq 3 and an aliased metric, a
+    /// DBIRTH, and a historical DDATA that names its metric only by alias and carries a
+    /// Quality property. The bridge reads them with the meaning Tahu gave them.
+    #[test]
+    fn payloads_encoded_by_eclipse_tahu_read_with_their_meaning() {
+        let nbirth = "0880deb0c0e031120b0a0562645365712008580312180a1050726f64756374696f6e2f436f756e741005200458001800";
+        let dbirth = "0880deb0c0e03112190a1150726f64756374696f6e2f53657269616c1006200c7a001801";
+        let ddata = "08e8e5b0c0e0311228100618f08fb0c0e031200c28014a100a075175616c6974791205080318c0017a07534e2d303030311802";
+        let bytes = |h: &str| hex::decode(h).expect("hex");
+        let mut reader = SparkplugWire::default();
+        let birth = reader
+            .read("spBv1.0/Line1/NBIRTH/edge1", &bytes(nbirth))
+            .expect("NBIRTH");
+        let parsed = crate::sparkplug::Payload::parse(&birth).expect("the pipeline reads it");
+        assert_eq!((parsed.seq, parsed.bd_seq), (Some(0), Some(3)));
+        reader
+            .read("spBv1.0/Line1/DBIRTH/edge1/press1", &bytes(dbirth))
+            .expect("DBIRTH");
+        let data = reader
+            .read("spBv1.0/Line1/DDATA/edge1/press1", &bytes(ddata))
+            .expect("DDATA");
+        let parsed = crate::sparkplug::Payload::parse(&data).expect("the pipeline reads it");
+        assert_eq!(parsed.seq, Some(2));
+        let metric = &parsed.metrics[0];
+        assert_eq!(metric.name, "Production/Serial", "alias 6 from the DBIRTH");
+        assert_eq!(metric.value, json!("SN-0001"));
+        assert_eq!(metric.timestamp, Some(1709531990000));
+        assert!(metric.is_historical);
+        assert_eq!(metric.quality, Some(192));
+    }
+
     #[test]
     fn rebirth_commands_encode_as_protobuf() {
         let bytes = encode_command(&json!({"timestamp": 5, "metrics": [
