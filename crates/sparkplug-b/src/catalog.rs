@@ -143,10 +143,8 @@ pub fn resolve(
                     None
                 }
             },
-            (None, None) => {
-                problems.push(format!("metrics[{i}]: neither a name nor an alias"));
-                None
-            }
+            // Reported by payload_to_json, which every reading goes through.
+            (None, None) => None,
         };
         let Some(born) = born else { continue };
         match (m.datatype, born.datatype) {

@@ -354,20 +354,28 @@ pub(crate) fn template_from_json(value: &Value, depth: usize) -> Result<Template
 fn parameter_from_json(value: &Value) -> Result<Parameter, JsonError> {
     let o = object(value, "a template parameter")?;
     only_keys(o, &["name", "type", "value"])?;
-    let name = o
-        .get("name")
-        .and_then(Value::as_str)
-        .ok_or_else(|| JsonError::new("name", "must be a string"))?;
-    let dt = datatype_named(o.get("type").unwrap_or(&Value::Null))?;
-    let value = match o.get("value") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(from_json(dt, v).ok().and_then(raw_param).ok_or_else(|| {
-            JsonError::new("value", format!("{v} is not a {dt} a parameter can hold"))
-        })?),
+    let name = match o.get("name") {
+        None => None,
+        Some(Value::String(n)) => Some(n.clone()),
+        Some(_) => return Err(JsonError::new("name", "must be a string")),
+    };
+    let value = o.get("value").filter(|v| !v.is_null());
+    // A parameter without a value needs no datatype; one with a value does.
+    let dt = match (o.get("type"), value) {
+        (None, None) => None,
+        (t, _) => Some(datatype_named(t.unwrap_or(&Value::Null))?),
+    };
+    let value = match (value, dt) {
+        (Some(v), Some(dt)) => {
+            Some(from_json(dt, v).ok().and_then(raw_param).ok_or_else(|| {
+                JsonError::new("value", format!("{v} is not a {dt} a parameter can hold"))
+            })?)
+        }
+        _ => None,
     };
     Ok(Parameter {
-        name: Some(name.to_string()),
-        r#type: Some(dt.code()),
+        name,
+        r#type: dt.map(DataType::code),
         value,
     })
 }
@@ -425,6 +433,10 @@ fn property_to_json(pv: &PropertyValue, depth: usize) -> Result<Value, String> {
     out.insert("type".into(), json!(dt.name()));
     if pv.is_null == Some(true) {
         out.insert("is_null".into(), json!(true));
+    }
+    if pv.value.is_none() && pv.is_null != Some(true) {
+        // As for metrics: no value and no null flag is no "value" key.
+        return Ok(Value::Object(out));
     }
     let value = match (dt.storage(), &pv.value) {
         (_, None) => Value::Null,
@@ -500,9 +512,10 @@ fn property_from_json(entry: &Value, depth: usize) -> Result<PropertyValue, Json
             })?)
         }
     };
+    let stated_null = o.get("value").is_some_and(Value::is_null);
     Ok(PropertyValue {
         r#type: Some(dt.code()),
-        is_null: is_null.or(value.is_none().then_some(true)),
+        is_null: is_null.or(stated_null.then_some(true)),
         value,
     })
 }

@@ -84,6 +84,9 @@ pub(crate) fn metric_to_json(
     path: &str,
 ) -> Value {
     let mut out = Map::new();
+    if m.name.is_none() && m.alias.is_none() {
+        problems.push(format!("{path}: neither a name nor an alias"));
+    }
     if let Some(n) = &m.name {
         out.insert("name".into(), json!(n));
     }
@@ -124,11 +127,24 @@ pub(crate) fn metric_to_json(
         });
         out.insert("properties".into(), props);
     }
+    // No value field and no null flag: no "value" key, so that the JSON form encodes back to
+    // the same message ("value": null would add the null flag).
+    if m.value.is_none() && m.is_null != Some(true) {
+        return Value::Object(out);
+    }
     let value = value_to_json(m, dt, depth, problems, path).unwrap_or_else(|(e, shown)| {
         problems.push(format!("{path}.value: {e}"));
         shown
     });
     out.insert("value".into(), value);
+    // Without a datatype on the wire a DataSet or Template still says what it is.
+    if dt.is_none() && !out.contains_key("type") {
+        match &m.value {
+            Some(metric::Value::DatasetValue(_)) => out.insert("type".into(), json!("DataSet")),
+            Some(metric::Value::TemplateValue(_)) => out.insert("type".into(), json!("Template")),
+            _ => None,
+        };
+    }
     Value::Object(out)
 }
 

@@ -298,8 +298,61 @@ fn the_publisher_tracks_seq_and_bdseq_per_edge_node_unless_stated() {
 
 mod never_panics {
     use proptest::prelude::*;
+    use serde_json::json;
+
+    /// A payload with every kind of value, to mutate: random bytes rarely get past the first
+    /// field, mutations of a real payload reach the nested decoders.
+    fn rich() -> Vec<u8> {
+        sparkplug_b::encode_json(&json!({"timestamp": 1, "seq": 3, "uuid": "u", "metrics": [
+            {"name": "a", "alias": 1, "type": "Int8", "value": -1, "properties": {
+                "q": {"type": "Int32", "value": 192},
+                "s": {"type": "PropertySet", "value": {"x": {"type": "String", "value": "y"}}},
+                "l": {"type": "PropertySetList", "value": [{"z": {"type": "Boolean", "value": true}}]}}},
+            {"name": "b", "type": "DataSet", "value": {"columns": ["c"], "types": ["Int64"], "rows": [[-5], [6]]}},
+            {"name": "c", "type": "Template", "value": {"version": "1", "template_ref": "T", "is_definition": false,
+              "metrics": [{"name": "d", "type": "Double", "value": 1.5}], "parameters": [{"name": "p", "type": "UInt32", "value": 7}]}},
+            {"name": "e", "type": "BooleanArray", "value": [true, false, true]},
+            {"name": "f", "type": "StringArray", "value": ["x", "yz"]},
+            {"name": "g", "type": "File", "value": "AAEC", "metadata": {"file_name": "f", "size": 3}}]}))
+        .expect("encodes")
+    }
+
+    fn untyped(v: serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match v {
+            Value::Array(items) => items.into_iter().map(untyped).collect(),
+            Value::Object(map) => map
+                .into_iter()
+                .filter(|(k, _)| k != "type")
+                .map(|(k, v)| (k, untyped(v)))
+                .collect(),
+            other => other,
+        }
+    }
 
     proptest! {
+        #[test]
+        fn mutated_payloads_decode_or_fail_cleanly(
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let mut bytes = rich();
+            for (at, byte) in edits {
+                let i = at.index(bytes.len());
+                bytes[i] = byte;
+            }
+            bytes.truncate(cut.index(bytes.len() + 1).max(1));
+            if let Ok((json, problems)) = sparkplug_b::decode_to_json(&bytes) {
+                prop_assert!(json.is_object());
+                if problems.is_empty() {
+                    // What reads cleanly writes back to the same JSON (a metric without a
+                    // datatype on the wire gets the one its JSON value implies).
+                    let again = sparkplug_b::encode_json(&json).expect("re-encodes");
+                    let (back, _) = sparkplug_b::decode_to_json(&again).expect("re-decodes");
+                    prop_assert_eq!(untyped(back), untyped(json));
+                }
+            }
+        }
         #[test]
         fn arbitrary_bytes_decode_or_fail_cleanly(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
             if let Ok((json, _)) = sparkplug_b::decode_to_json(&bytes) {
