@@ -147,7 +147,9 @@ fn view(expected: &Value, decoded: &Value) -> Value {
         }
     }
     let mut out = decoded.clone();
-    out["metrics"] = Value::Object(by_name);
+    if let Some(map) = out.as_object_mut() {
+        map.insert("metrics".into(), Value::Object(by_name));
+    }
     out
 }
 

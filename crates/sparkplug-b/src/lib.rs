@@ -11,20 +11,26 @@
 
 mod array;
 mod catalog;
-mod complex;
+mod dataset;
 mod datatype;
 mod error;
+mod json_util;
+mod metadata;
 mod metric_json;
+mod payload_json;
+mod properties;
 pub mod proto;
 mod publisher;
 mod scalar;
 mod state;
+mod template;
 mod topic;
 
 pub use catalog::{Born, Catalogs, NodeCatalog, resolve};
 pub use datatype::{DataType, Storage};
 pub use error::{DecodeError, JsonError};
-pub use metric_json::{inferred_type, payload_from_json, payload_to_json};
+pub use metric_json::inferred_type;
+pub use payload_json::{payload_from_json, payload_to_json};
 pub use proto::{Metric, Payload};
 pub use publisher::{Prepared, Publisher};
 pub use state::StateMessage;

@@ -8,18 +8,17 @@
 //! datatype follows from the JSON value (true/false Boolean, integer Int64, or UInt64 past
 //! Int64's range, other numbers Double, text String); `"value": null` is an explicit null.
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Map, Value, json};
 
-use crate::complex::{
-    dataset_from_json, dataset_to_json, datatype_named, object, only_keys, properties_from_json,
-    properties_to_json, template_from_json, template_to_json,
-};
+use crate::dataset::{dataset_from_json, dataset_to_json};
 use crate::datatype::{DataType, Storage};
 use crate::error::JsonError;
-use crate::proto::{MetaData, Metric, Payload, metric};
+use crate::json_util::{datatype_named, object, only_keys};
+use crate::metadata::{metadata_from_json, metadata_to_json};
+use crate::properties::{properties_from_json, properties_to_json};
+use crate::proto::{Metric, metric};
 use crate::scalar::{Raw, from_json, to_json};
+use crate::template::{template_from_json, template_to_json};
 
 /// Deepest template nesting decoded to JSON.
 const MAX_DEPTH: usize = 64;
@@ -51,32 +50,7 @@ fn raw_metric(raw: Raw) -> metric::Value {
     }
 }
 
-/// The JSON form of a payload; what does not read as its datatype is listed in `problems` (each
-/// naming where) and shown as the raw field's value or null.
-pub fn payload_to_json(p: &Payload, problems: &mut Vec<String>) -> Value {
-    let mut out = Map::new();
-    if let Some(t) = p.timestamp {
-        out.insert("timestamp".into(), json!(t));
-    }
-    if let Some(s) = p.seq {
-        out.insert("seq".into(), json!(s));
-    }
-    if let Some(u) = &p.uuid {
-        out.insert("uuid".into(), json!(u));
-    }
-    if let Some(b) = &p.body {
-        out.insert("body".into(), json!(BASE64.encode(b)));
-    }
-    let metrics = p
-        .metrics
-        .iter()
-        .enumerate()
-        .map(|(i, m)| metric_to_json(m, 0, problems, &format!("metrics[{i}]")));
-    out.insert("metrics".into(), Value::Array(metrics.collect()));
-    Value::Object(out)
-}
-
-/// The JSON form of one metric (see [`payload_to_json`]).
+/// The JSON form of one metric (see [`crate::payload_to_json`]).
 pub(crate) fn metric_to_json(
     m: &Metric,
     depth: usize,
@@ -203,71 +177,6 @@ fn value_to_json(
     }
 }
 
-fn metadata_to_json(md: &MetaData) -> Value {
-    let mut out = Map::new();
-    let mut put = |k: &str, v: Option<Value>| {
-        if let Some(v) = v {
-            out.insert(k.into(), v);
-        }
-    };
-    put("is_multi_part", md.is_multi_part.map(Value::Bool));
-    put("content_type", md.content_type.clone().map(Value::String));
-    put("size", md.size.map(Value::from));
-    put("seq", md.seq.map(Value::from));
-    put("file_name", md.file_name.clone().map(Value::String));
-    put("file_type", md.file_type.clone().map(Value::String));
-    put("md5", md.md5.clone().map(Value::String));
-    put("description", md.description.clone().map(Value::String));
-    Value::Object(out)
-}
-
-fn metadata_from_json(value: &Value) -> Result<MetaData, JsonError> {
-    let o = object(value, "metadata")?;
-    only_keys(
-        o,
-        &[
-            "is_multi_part",
-            "content_type",
-            "size",
-            "seq",
-            "file_name",
-            "file_type",
-            "md5",
-            "description",
-        ],
-    )?;
-    let text = |k: &str| match o.get(k) {
-        None => Ok(None),
-        Some(v) => v
-            .as_str()
-            .map(|s| Some(s.to_string()))
-            .ok_or_else(|| JsonError::new(k, "must be a string")),
-    };
-    let number = |k: &str| match o.get(k) {
-        None => Ok(None),
-        Some(v) => v
-            .as_u64()
-            .map(Some)
-            .ok_or_else(|| JsonError::new(k, "must be an unsigned integer")),
-    };
-    Ok(MetaData {
-        is_multi_part: match o.get("is_multi_part") {
-            None => None,
-            Some(v) => Some(
-                v.as_bool()
-                    .ok_or_else(|| JsonError::new("is_multi_part", "must be true or false"))?,
-            ),
-        },
-        content_type: text("content_type")?,
-        size: number("size")?,
-        seq: number("seq")?,
-        file_name: text("file_name")?,
-        file_type: text("file_type")?,
-        md5: text("md5")?,
-        description: text("description")?,
-    })
-}
-
 /// The datatype a JSON value stands for when the author did not say.
 pub fn inferred_type(value: &Value) -> Option<DataType> {
     match value {
@@ -278,51 +187,6 @@ pub fn inferred_type(value: &Value) -> Option<DataType> {
         Value::String(_) => Some(DataType::String),
         _ => None,
     }
-}
-
-/// A payload from its JSON form.
-pub fn payload_from_json(value: &Value) -> Result<Payload, JsonError> {
-    let o = object(value, "a Sparkplug payload").map_err(|e| e.within("payload"))?;
-    only_keys(o, &["timestamp", "seq", "uuid", "body", "metrics"])?;
-    let number = |k: &str| match o.get(k) {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => v
-            .as_u64()
-            .map(Some)
-            .ok_or_else(|| JsonError::new(k, format!("{v} is not an unsigned integer"))),
-    };
-    let uuid = match o.get("uuid") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(
-            v.as_str()
-                .ok_or_else(|| JsonError::new("uuid", "must be a string"))?
-                .to_string(),
-        ),
-    };
-    let body = match o.get("body") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(
-            v.as_str()
-                .and_then(|s| BASE64.decode(s).ok())
-                .ok_or_else(|| JsonError::new("body", "must be base64 text"))?,
-        ),
-    };
-    let metrics = match o.get("metrics") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, m)| metric_from_json(m, 0).map_err(|e| e.within(&format!("metrics[{i}]"))))
-            .collect::<Result<_, _>>()?,
-        Some(_) => return Err(JsonError::new("metrics", "must be an array of metrics")),
-    };
-    Ok(Payload {
-        timestamp: number("timestamp")?,
-        metrics,
-        seq: number("seq")?,
-        uuid,
-        body,
-    })
 }
 
 /// One metric from its JSON form.

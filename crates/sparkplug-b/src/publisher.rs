@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use crate::catalog::Catalogs;
 use crate::datatype::DataType;
 use crate::error::JsonError;
-use crate::metric_json::{payload_from_json, payload_to_json};
+use crate::payload_json::{payload_from_json, payload_to_json};
 use crate::proto::Payload;
 use crate::topic::{EdgeTopic, MessageType};
 
@@ -92,8 +92,10 @@ impl Publisher {
             }
         }
         if kind.is_sequenced() {
-            let seq = match doc.get("seq").and_then(Value::as_u64) {
-                Some(seq) => seq,
+            let seq = match doc.get("seq").map(Value::as_u64) {
+                Some(Some(seq)) => seq,
+                // Stated but not a number: sent as written, for payload_from_json to refuse.
+                Some(None) => edge.last_seq.unwrap_or_default(),
                 None => {
                     let seq = match (kind, edge.last_seq) {
                         (MessageType::NBirth, _) | (_, None) => 0,
@@ -205,16 +207,19 @@ fn take_bd_seq(doc: &mut Map<String, Value>, kind: MessageType) -> Result<Option
         put_bd_seq(doc, bd);
         return Ok(Some(bd));
     }
-    let stated = doc
-        .get("metrics")
-        .and_then(Value::as_array)
-        .and_then(|ms| {
-            ms.iter()
-                .find(|m| m.get("name").and_then(Value::as_str) == Some("bdSeq"))
-        })
-        .and_then(|m| m.get("value"))
-        .and_then(Value::as_u64);
-    Ok(stated)
+    let metric = doc.get("metrics").and_then(Value::as_array).and_then(|ms| {
+        ms.iter()
+            .find(|m| m.get("name").and_then(Value::as_str) == Some("bdSeq"))
+    });
+    match metric.map(|m| m.get("value").and_then(Value::as_u64)) {
+        None => Ok(None),
+        Some(Some(bd)) => Ok(Some(bd)),
+        // A second bdSeq would be added otherwise: say what is wrong with the stated one.
+        Some(None) => Err(JsonError::new(
+            "metrics",
+            "the bdSeq metric needs an unsigned integer value",
+        )),
+    }
 }
 
 fn put_bd_seq(doc: &mut Map<String, Value>, bd: u64) {

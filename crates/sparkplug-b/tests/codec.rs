@@ -293,6 +293,15 @@ fn the_publisher_tracks_seq_and_bdseq_per_edge_node_unless_stated() {
         p.prepare(&edge("spBv1.0/G/NDATA/e1"), &json!({"bdSeq": 1}), 109)
             .is_err()
     );
+    // Stated wrongly: refused with the path, never replaced by a tracked value.
+    let bad_seq = p.prepare(&edge("spBv1.0/G/NDATA/e1"), &json!({"seq": -1}), 110);
+    assert_eq!(bad_seq.map_err(|e| e.path), Err("seq".to_string()));
+    let bad_bd = p.prepare(
+        &edge("spBv1.0/G/NDEATH/e1"),
+        &json!({"metrics": [{"name": "bdSeq", "value": "x"}]}),
+        111,
+    );
+    assert!(bad_bd.is_err());
     assert!(!MessageType::NDeath.is_sequenced());
 }
 
