@@ -3,3 +3,4 @@
 
 pub mod bridge_targets;
 pub mod qualify_targets;
+pub mod sparkplug_b_target;

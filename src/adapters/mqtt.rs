@@ -51,6 +51,8 @@ pub(crate) struct MqttSlot {
     request_timeout: Duration,
     shutdown_timeout: Duration,
     identity: Option<AdapterIdentity>,
+    /// The edge nodes this scenario plays: `seq`, `bdSeq` and aliases of what it published.
+    sparkplug: sparkplug_b::Publisher,
 }
 
 impl Drop for MqttSlot {
@@ -75,6 +77,7 @@ impl MqttSlot {
             request_timeout: Duration::ZERO,
             shutdown_timeout: Duration::ZERO,
             identity: None,
+            sparkplug: sparkplug_b::Publisher::default(),
         }
     }
 
@@ -368,6 +371,45 @@ impl MqttSlot {
         qos: u8,
         retain: bool,
     ) -> Result<PublishReceipt, AdapterError> {
+        let text = serde_json::to_string(payload).unwrap_or_default();
+        let detail = json!({ "payload_text": text });
+        self.send(topic, text.into_bytes(), qos, retain, detail)
+            .await
+    }
+
+    /// Publishes the author's JSON `doc` as a Sparkplug B message on `topic`: protobuf with
+    /// `seq`, `bdSeq`, timestamp and aliases filled in unless stated (STATE topics: JSON).
+    /// Returns the receipt and the JSON form of what was sent.
+    pub(crate) async fn publish_sparkplug(
+        &mut self,
+        topic: &str,
+        doc: &Value,
+        qos: u8,
+        retain: bool,
+    ) -> Result<(PublishReceipt, Value), AdapterError> {
+        let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or_default();
+        let outgoing = super::mqtt_sparkplug::outgoing(
+            &self.adapter,
+            &mut self.sparkplug,
+            topic,
+            doc,
+            now_ms,
+        )?;
+        let receipt = self
+            .send(topic, outgoing.bytes, qos, retain, outgoing.detail)
+            .await?;
+        Ok((receipt, outgoing.sent))
+    }
+
+    /// Publishes `bytes`, recording `detail` (with topic, QoS and retain added) as `published`.
+    async fn send(
+        &mut self,
+        topic: &str,
+        bytes: Vec<u8>,
+        qos: u8,
+        retain: bool,
+        mut detail: Value,
+    ) -> Result<PublishReceipt, AdapterError> {
         check_topic_name(topic).map_err(|problem| AdapterError::InvalidRequest {
             adapter: self.adapter.clone(),
             problem,
@@ -383,17 +425,18 @@ impl MqttSlot {
                 });
             }
         };
-        let text = serde_json::to_string(payload).unwrap_or_default();
         let live = self.live()?;
         let rx = live.link.begin(PendingOp::Publish(qos));
-        live.link.record(
-            "published",
-            &json!({ "topic": topic, "qos": qos, "retain": retain, "payload_text": text }),
-        )?;
+        if let Some(map) = detail.as_object_mut() {
+            map.insert("topic".into(), json!(topic));
+            map.insert("qos".into(), json!(qos));
+            map.insert("retain".into(), json!(retain));
+        }
+        live.link.record("published", &detail)?;
         let started = Instant::now();
         if live
             .client
-            .publish(topic, level, retain, text.into_bytes())
+            .publish(topic, level, retain, bytes)
             .await
             .is_err()
         {

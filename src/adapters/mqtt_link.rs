@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use tokio::sync::{oneshot, watch};
 
 use super::mqtt_message::MqttMessage;
+use super::mqtt_sparkplug::{Reader, base64};
 use super::transcript::{Transcript, now};
 use super::{AdapterError, secrets::Secrets};
 
@@ -55,6 +56,8 @@ struct LinkState {
     failure: Option<Failure>,
     closing: bool,
     pending: Option<Pending>,
+    /// Births seen on this connection, to read Sparkplug messages as they arrive.
+    sparkplug: Reader,
 }
 
 /// The shared state of one connection.
@@ -86,6 +89,7 @@ impl Link {
                 failure: None,
                 closing: false,
                 pending: None,
+                sparkplug: Reader::default(),
             }),
             changed: watch::Sender::new(0),
         }
@@ -226,7 +230,11 @@ impl Link {
         let seq = st.next_seq;
         st.next_seq += 1;
         let qos = publish.qos as u8;
-        let (document, form) = MqttMessage::decode(&publish.payload);
+        let reading = st.sparkplug.read(&publish.topic, &publish.payload);
+        let (document, form) = match reading.as_ref().and_then(|r| r.decoded.clone()) {
+            Some(decoded) => (decoded, "sparkplug"),
+            None => MqttMessage::decode(&publish.payload),
+        };
         let mut detail = json!({
             "seq": seq,
             "topic": publish.topic,
@@ -234,8 +242,15 @@ impl Link {
             "retain": publish.retain,
             "dup": publish.dup,
         });
-        let raw = match form {
-            "hex" => ("payload_hex", Value::String(hex::encode(&publish.payload))),
+        let secret_inside = self.secrets.occurs_in(&publish.payload);
+        let raw = match (form, &reading) {
+            (_, Some(_)) | ("hex", None) if secret_inside => (
+                "payload_base64",
+                Value::String(super::secrets::REDACTED.to_string()),
+            ),
+            // Sparkplug: the bytes as received and the decoded form side by side.
+            (_, Some(_)) => ("payload_base64", Value::String(base64(&publish.payload))),
+            ("hex", None) => ("payload_hex", Value::String(hex::encode(&publish.payload))),
             _ => (
                 "payload_text",
                 Value::String(String::from_utf8_lossy(&publish.payload).into_owned()),
@@ -243,6 +258,10 @@ impl Link {
         };
         if let Some(map) = detail.as_object_mut() {
             map.insert(raw.0.to_string(), raw.1);
+            if let Some(r) = &reading {
+                map.insert("decoded".into(), r.decoded.clone().unwrap_or(Value::Null));
+                map.insert("sparkplug_problems".into(), json!(r.problems));
+            }
         }
         let recorded = record_in(&mut st, "received", &detail);
         let message = MqttMessage {
@@ -252,6 +271,12 @@ impl Link {
             retain: publish.retain,
             received_at: now(),
             payload: self.secrets.redact_value(&document),
+            raw: if secret_inside {
+                Vec::new()
+            } else {
+                publish.payload.to_vec()
+            },
+            sparkplug: reading,
         };
         if st.messages.len() >= MAX_UNCONSUMED {
             st.messages.pop_front();

@@ -3,6 +3,8 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::mqtt_sparkplug::{SparkplugReading, base64};
+
 /// One received message.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MqttMessage {
@@ -16,8 +18,15 @@ pub struct MqttMessage {
     pub retain: bool,
     /// UTC time it was received (RFC 3339, microseconds).
     pub received_at: String,
-    /// The payload as a document: its JSON if it is JSON, else its text, else lowercase hex.
+    /// The payload as a document: on a Sparkplug B topic its decoded JSON form; otherwise its
+    /// JSON if it is JSON, else its text, else lowercase hex.
     pub payload: Value,
+    /// The payload bytes as received.
+    #[serde(skip)]
+    pub raw: Vec<u8>,
+    /// On a Sparkplug B topic (`spBv1.0/...`): how it read as Sparkplug.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sparkplug: Option<SparkplugReading>,
 }
 
 impl MqttMessage {
@@ -32,16 +41,22 @@ impl MqttMessage {
         }
     }
 
-    /// What a step records about the message.
+    /// What a step records about the message; for a Sparkplug message also its raw bytes
+    /// (base64) and what was wrong with it.
     pub fn summary(&self) -> Value {
-        json!({
+        let mut summary = json!({
             "seq": self.seq,
             "topic": self.topic,
             "qos": self.qos,
             "retain": self.retain,
             "received_at": self.received_at,
             "payload": self.payload,
-        })
+        });
+        if let (Some(reading), Some(map)) = (&self.sparkplug, summary.as_object_mut()) {
+            map.insert("payload_base64".into(), Value::String(base64(&self.raw)));
+            map.insert("sparkplug_problems".into(), json!(reading.problems));
+        }
+        summary
     }
 }
 

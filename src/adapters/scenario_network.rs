@@ -50,6 +50,26 @@ impl ScenarioAdapters {
         )
     }
 
+    /// Publishes the JSON `doc` as a Sparkplug B message to `topic` on mqtt adapter `name` (see
+    /// `MqttSlot::publish_sparkplug`); returns the receipt and the JSON form of what was sent.
+    pub async fn publish_sparkplug(
+        &mut self,
+        name: &str,
+        topic: &str,
+        doc: &Value,
+        qos: u8,
+        retain: bool,
+    ) -> Result<(PublishReceipt, Value), AdapterError> {
+        on_slot!(
+            self,
+            name,
+            AdapterKind::Mqtt,
+            "publish messages",
+            Mqtt,
+            |slot| slot.publish_sparkplug(topic, doc, qos, retain)
+        )
+    }
+
     /// Subscribes mqtt adapter `name` to `filter` and waits for the broker's acknowledgement.
     pub async fn subscribe(&mut self, name: &str, filter: &str) -> Result<(), AdapterError> {
         on_slot!(

@@ -57,6 +57,14 @@ impl Secrets {
         self.values.is_empty()
     }
 
+    /// Whether a secret occurs in raw bytes (a binary payload is recorded only if none does).
+    pub(crate) fn occurs_in(&self, bytes: &[u8]) -> bool {
+        self.values.iter().any(|secret| {
+            let secret = secret.as_bytes();
+            bytes.windows(secret.len()).any(|w| w == secret)
+        })
+    }
+
     /// `text` with every occurrence of a secret replaced, as written and as it appears inside a
     /// JSON string (where quotes and backslashes are escaped).
     pub(crate) fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {

@@ -8,7 +8,7 @@ use regex::Regex;
 use super::world::QualifyWorld;
 use super::{
     adapter_steps as a, file_steps as f, http_steps as h, mqtt_steps as m, response_steps as r,
-    sql_steps as s,
+    sparkplug_steps as sp, sql_steps as s,
 };
 
 type Handler = cucumber::Step<QualifyWorld>;
@@ -150,6 +150,30 @@ fn table() -> Vec<(&'static str, Handler)> {
             handler!(m::publish_file),
         ),
         (
+            r#"^I publish a (retained )?Sparkplug message to "([^"]+)" on "([^"]+)"(?: with QoS ([0-2]))?:?$"#,
+            handler!(sp::publish),
+        ),
+        (
+            r#"^I publish each line of the file "([^"]+)" as Sparkplug messages on "([^"]+)"$"#,
+            handler!(sp::publish_file),
+        ),
+        (
+            concat!(
+                r#"^a Sparkplug message on "([^"]+)" from "([^"]+)" arrives within "#,
+                duration!(),
+                "$"
+            ),
+            handler!(sp::arrives),
+        ),
+        (
+            concat!(
+                r#"^a Sparkplug message on "([^"]+)" from "([^"]+)" arrives within "#,
+                duration!(),
+                " matching:$"
+            ),
+            handler!(sp::arrives_matching),
+        ),
+        (
             r#"^I send an? (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) request to "([^"]+)" on "([^"]+)"$"#,
             handler!(h::send_empty),
         ),
@@ -221,6 +245,12 @@ mod tests {
             "at most 0 messages on \"a/#\" from \"broker\" arrive within 100 ms",
             "exactly 255 messages on \"d\" from \"broker\" arrive within 30 s matching:",
             "I publish each line of the file \"seq.jsonl\" on \"broker\"",
+            "I publish a Sparkplug message to \"spBv1.0/L1/NBIRTH/e1\" on \"broker\":",
+            "I publish a retained Sparkplug message to \"spBv1.0/STATE/h\" on \"broker\" with QoS 1:",
+            "I publish a Sparkplug message to \"spBv1.0/L1/NDEATH/e1\" on \"broker\"",
+            "I publish each line of the file \"s.jsonl\" as Sparkplug messages on \"broker\"",
+            "a Sparkplug message on \"spBv1.0/+/NCMD/#\" from \"broker\" arrives within 2 s",
+            "a Sparkplug message on \"spBv1.0/+/NCMD/#\" from \"broker\" arrives within 2 s matching:",
             "I send a GET request to \"/orders/1\" on \"mes\"",
             "I send a POST request to \"/orders\" on \"mes\" with:",
             "the response status is 201",

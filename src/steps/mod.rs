@@ -12,6 +12,7 @@ mod library;
 mod mqtt_steps;
 mod record;
 mod response_steps;
+mod sparkplug_steps;
 mod sql_steps;
 mod world;
 

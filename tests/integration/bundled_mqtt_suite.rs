@@ -100,6 +100,27 @@ fn the_oq_suite_passes_through_a_broker() {
         log.contains("qualify-bridge/decisions") && log.contains("\"matched\""),
         "{log}"
     );
+    // ... and as Sparkplug B protobuf: every telemetry message published was protobuf that
+    // decodes (independently of the step that sent it) to what the evidence says was sent.
+    let mut protobuf = 0;
+    for transcript in &transcripts {
+        for line in std::fs::read_to_string(transcript).unwrap().lines() {
+            let entry: Value = serde_json::from_str(line).unwrap();
+            let detail = &entry["detail"];
+            if entry["event"] != "published" || !detail["payload_base64"].is_string() {
+                continue;
+            }
+            use base64::Engine;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(detail["payload_base64"].as_str().unwrap())
+                .unwrap();
+            let (decoded, problems) = sparkplug_b::decode_to_json(&bytes).unwrap();
+            assert!(problems.is_empty(), "{problems:?}");
+            assert_eq!(decoded, detail["decoded"]);
+            protobuf += 1;
+        }
+    }
+    assert!(protobuf >= 200, "{protobuf} protobuf messages published");
 }
 
 #[test]

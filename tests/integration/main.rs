@@ -29,6 +29,8 @@ mod properties;
 mod reports;
 mod reports_signed;
 mod signing;
+mod sparkplug_interop;
+mod sparkplug_steps;
 mod trust_gaps;
 mod trust_keys;
 mod tsa;

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::decision::{DECISIONS_TOPIC, decision, is_telemetry_topic, rebirth_message};
 use super::link::{BrokerUrl, Input, connect};
+use super::wire::{SparkplugWire, encode_command};
 use crate::bridge::Bridge;
 use crate::protocol::{Identity, Service, respond};
 use crate::reason::ReasonCode;
@@ -88,6 +89,7 @@ pub fn serve_mqtt(bridge: &mut Bridge, url: &str) -> Result<(), String> {
     });
     let mut stdout = io::stdout().lock();
     let mut controls = Controls(bridge);
+    let mut wire = SparkplugWire::default();
     while let Ok(input) = rx.recv() {
         match input {
             Input::Line(line) => {
@@ -109,7 +111,9 @@ pub fn serve_mqtt(bridge: &mut Bridge, url: &str) -> Result<(), String> {
             }
             Input::Subscribed => {}
             Input::BrokerError(e) => eprintln!("mqtt: broker connection: {e}"),
-            Input::Message(topic, payload) => ingest(controls.0, &client, &topic, &payload),
+            Input::Message(topic, payload) => {
+                ingest(controls.0, &mut wire, &client, &topic, &payload)
+            }
         }
     }
     let _ = client.disconnect();
@@ -123,17 +127,32 @@ fn subscribe(client: &Client) -> Result<(), String> {
 }
 
 /// One message from the broker through the pipeline; the decision (and a rebirth request after a
-/// gap) goes back to the broker.
-fn ingest(bridge: &mut Bridge, client: &Client, topic: &str, bytes: &[u8]) {
+/// gap, as a protobuf NCMD) goes back to the broker.
+fn ingest(
+    bridge: &mut Bridge,
+    wire: &mut SparkplugWire,
+    client: &Client,
+    topic: &str,
+    bytes: &[u8],
+) {
     if !is_telemetry_topic(topic) {
         return;
     }
-    // A payload that is not JSON still goes through the pipeline, which quarantines it.
-    let payload: Value = serde_json::from_slice(bytes)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned()));
-    let outcome = bridge.handle("telemetry", &json!({"topic": topic, "payload": payload}));
+    let (payload, outcome) = match wire.read(topic, bytes) {
+        Ok(payload) => {
+            let outcome = bridge.handle("telemetry", &json!({"topic": topic, "payload": payload}));
+            (payload, outcome)
+        }
+        Err(refusal) => {
+            let detail = |key: &str| refusal.details.as_ref().and_then(|d| d.get(key)).cloned();
+            let body = json!({"topic": topic, "payload_base64": detail("payload_base64")});
+            // What decoded (its seq) still identifies the message in the decision.
+            let decoded = detail("decoded").unwrap_or(Value::Null);
+            (decoded, bridge.refuse_telemetry(&body, refusal))
+        }
+    };
     let verdict = decision(topic, &payload, &outcome);
-    publish(client, DECISIONS_TOPIC, &verdict);
+    publish(client, DECISIONS_TOPIC, verdict.to_string().into_bytes());
     if let Err(rejection) = &outcome
         && let Some((rebirth_topic, body)) =
             rebirth_message(rejection, chrono::Utc::now().timestamp_millis())
@@ -142,17 +161,15 @@ fn ingest(bridge: &mut Bridge, client: &Client, topic: &str, bytes: &[u8]) {
             "mqtt: {}; requesting a rebirth on {rebirth_topic}",
             rejection.message
         );
-        publish(client, &rebirth_topic, &body);
+        match encode_command(&body) {
+            Ok(bytes) => publish(client, &rebirth_topic, bytes),
+            Err(e) => eprintln!("mqtt: cannot encode the rebirth request: {e}"),
+        }
     }
 }
 
-fn publish(client: &Client, topic: &str, body: &Value) {
-    if let Err(e) = client.publish(
-        topic,
-        QoS::AtLeastOnce,
-        false,
-        body.to_string().into_bytes(),
-    ) {
+fn publish(client: &Client, topic: &str, bytes: Vec<u8>) {
+    if let Err(e) = client.publish(topic, QoS::AtLeastOnce, false, bytes) {
         eprintln!("mqtt: cannot publish on {topic}: {e}");
     }
 }

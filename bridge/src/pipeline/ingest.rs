@@ -84,7 +84,7 @@ impl Bridge {
         }
     }
 
-    fn quarantine_on_error(
+    pub(super) fn quarantine_on_error(
         &mut self,
         result: Result<Value, Rejection>,
         origin: Origin,

@@ -6,5 +6,6 @@ mod admit;
 mod admitted;
 mod commit;
 mod ingest;
+mod undecodable;
 
 pub use admitted::{Admitted, AdmittedKind};
