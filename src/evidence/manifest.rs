@@ -201,6 +201,29 @@ impl Manifest {
         Ok(manifest)
     }
 
+    /// The files [`Manifest::verify_files`] hashes, in the order it meets them: the entries that
+    /// are valid, listed once and a regular file on disk (the same tests, in the same order).
+    fn hashable(
+        &self,
+        package_dir: &Path,
+        on_disk: &BTreeMap<String, (EntryKind, bool)>,
+    ) -> Vec<std::path::PathBuf> {
+        let mut listed = BTreeSet::new();
+        let mut out = Vec::new();
+        for entry in &self.files {
+            let Ok(full) = join_relative(package_dir, &entry.path) else {
+                continue;
+            };
+            if entry.path == MANIFEST_FILE || !listed.insert(entry.path.as_str()) {
+                continue;
+            }
+            if let Some((EntryKind::File, true)) = on_disk.get(&entry.path) {
+                out.push(full);
+            }
+        }
+        out
+    }
+
     /// Compares the manifest with the files under `package_dir`: every changed, missing, added or
     /// non-regular file, sorted by path. Empty means the files are exactly those sealed.
     /// `manifest.json` itself is not compared (it cannot list its own digest).
@@ -219,6 +242,10 @@ impl Manifest {
             }
         };
 
+        // Every listed regular file is hashed up front, on all cores (the comparison below only
+        // reads the digests); what cannot be hashed there is reported as before.
+        let mut digests =
+            super::parallel_digest::sha256_files(&self.hashable(package_dir, &on_disk)).into_iter();
         let mut listed = BTreeSet::new();
         for entry in &self.files {
             let path = entry.path.clone();
@@ -244,7 +271,10 @@ impl Manifest {
             }
             match on_disk.get(&entry.path) {
                 None => problems.push(ManifestProblem::Missing { path }),
-                Some((EntryKind::File, true)) => match sha256_file(&full) {
+                Some((EntryKind::File, true)) => match digests
+                    .next()
+                    .unwrap_or_else(|| sha256_file(&full))
+                {
                     Ok((sha256, size)) if sha256 == entry.sha256 && size == entry.size => {}
                     Ok((actual_sha256, actual_size)) => problems.push(ManifestProblem::Changed {
                         path,

@@ -11,6 +11,7 @@ mod manifest;
 mod package;
 mod package_files;
 mod package_id;
+mod parallel_digest;
 mod results;
 mod step_failure;
 
@@ -31,4 +32,5 @@ pub use manifest::{
 pub use package::{PackageError, PackageWriter, SealedPackage};
 pub(crate) use package_files::join_relative as join_package_path;
 pub use package_id::{STAGING_PREFIX, package_id};
+pub use parallel_digest::{parallel_map, sha256_files};
 pub use results::*;

@@ -9,6 +9,7 @@ mod error;
 mod event;
 mod execute;
 mod failure;
+mod feature_source;
 mod progress;
 mod seal;
 

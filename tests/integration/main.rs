@@ -27,6 +27,7 @@ mod impact;
 mod properties;
 mod reports;
 mod reports_signed;
+mod scale;
 mod signing;
 mod trust_keys;
 mod tsa;
