@@ -18,7 +18,7 @@ use super::digest::{HashingWriter, sha256_file, sha256_hex};
 use super::manifest::{MANIFEST_FILE, MANIFEST_SCHEMA, Manifest, ManifestEntry};
 use super::package_files::{EntryKind, join_relative, walk};
 use super::package_id::reserve;
-use crate::fsio::{AtomicFile, create_dir_durable, sync_dir, sync_file};
+use crate::fsio::{AtomicFile, create_dir_durable};
 
 /// Why a package could not be created, written or sealed.
 #[derive(Debug, Error)]
@@ -228,10 +228,9 @@ impl PackageWriter {
         };
         let entries = walk(&self.staging).map_err(seal_err(&self.staging))?;
         let mut to_seal = Vec::new();
-        let mut dirs = Vec::new();
         for entry in entries {
             match entry.kind {
-                EntryKind::Dir => dirs.push(entry.path),
+                EntryKind::Dir => {}
                 EntryKind::File if entry.rel == MANIFEST_FILE => {}
                 EntryKind::File if entry.utf8 => to_seal.push(entry),
                 EntryKind::File => {
@@ -244,13 +243,10 @@ impl PackageWriter {
                 EntryKind::Other => return Err(PackageError::NotAFile { path: entry.path }),
             }
         }
-        // Flushed and hashed on every core; the manifest keeps the walk's (sorted) order.
-        let sealed = super::parallel_digest::parallel_map(&to_seal, |entry| {
-            sync_file(&entry.path)?;
-            sha256_file(&entry.path)
-        });
+        // Hashed on every core; the manifest keeps the walk's (sorted) order.
+        let digests = super::parallel_digest::parallel_map(&to_seal, |e| sha256_file(&e.path));
         let mut files = Vec::with_capacity(to_seal.len());
-        for (entry, result) in to_seal.into_iter().zip(sealed) {
+        for (entry, result) in to_seal.into_iter().zip(digests) {
             let (sha256, size) = result.map_err(seal_err(&entry.path))?;
             files.push(ManifestEntry {
                 path: entry.rel,
@@ -275,20 +271,10 @@ impl PackageWriter {
             .map_err(seal_err(&manifest_path))?;
         after_manifest(&self.staging, &manifest, &sha256_hex(&bytes))
             .map_err(seal_err(&self.staging))?;
-        // Folders the callback created must be flushed too. A set, not `dirs.contains`: a
-        // package has a folder per scenario, and a linear search per folder made sealing
-        // quadratic (28 % of a 10,000-scenario run, docs/performance.md).
-        let known: std::collections::HashSet<PathBuf> = dirs.iter().cloned().collect();
-        for entry in walk(&self.staging).map_err(seal_err(&self.staging))? {
-            if entry.kind == EntryKind::Dir && !known.contains(&entry.path) {
-                dirs.push(entry.path);
-            }
-        }
-
-        // Deepest folders first, the root last, so every name is durable before the rename.
-        for dir in dirs.iter().rev().chain(std::iter::once(&self.staging)) {
-            sync_dir(dir).map_err(seal_err(dir))?;
-        }
+        // Every file and folder written so far, the callback's included, durable before the
+        // rename: one syncfs(2) where there is one, not an fsync per file and folder (three per
+        // scenario, half a campaign's time on a busy disk; src/fsio/sync_tree.rs).
+        crate::fsio::sync_tree(&self.staging).map_err(seal_err(&self.staging))?;
 
         let target = self.final_path();
         // rename(2) replaces an existing *empty* folder, so check first; a non-empty one (any

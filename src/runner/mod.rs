@@ -11,6 +11,7 @@ mod execute;
 mod failure;
 mod feature_source;
 mod progress;
+mod progress_rate;
 mod seal;
 
 pub use campaign::{CampaignOptions, CampaignOutcome, run_campaign};
