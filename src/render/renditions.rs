@@ -33,6 +33,9 @@ pub fn render_package(
 ) -> Result<Renditions, RenderError> {
     let state = PackageState::read(dir, kind)?;
     let report = Report::build(&state);
+    // The report holds everything the renditions show: the parsed package (results of every
+    // scenario) goes before the renditions are made, which is when memory peaks.
+    drop(state);
     let kept = dir.join(PACKAGE_TEMPLATE);
     let template = match template {
         Some(t) => Some(t.to_path_buf()),
