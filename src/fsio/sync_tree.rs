@@ -10,7 +10,7 @@
 
 use std::fs::{self, File};
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::dirs::{sync_dir, sync_file};
 
@@ -58,14 +58,14 @@ fn sync_each(root: &Path) -> io::Result<()> {
     for file in &files {
         sync_file(file)?;
     }
-    dirs.sort_by_key(|d| std::cmp::Reverse(depth(d)));
+    dirs.sort_by_key(|d: &std::path::PathBuf| std::cmp::Reverse(depth(d)));
     for dir in dirs.iter().chain(std::iter::once(&root.to_path_buf())) {
         sync_dir(dir)?;
     }
     Ok(())
 }
 
-fn depth(path: &PathBuf) -> usize {
+fn depth(path: &Path) -> usize {
     path.components().count()
 }
 
