@@ -77,10 +77,15 @@ impl AttachmentWriter {
     }
 
     /// Flushes and closes the file; returns its reference with digest and size.
+    ///
+    /// Not `fsync`ed here: an attachment lives in the staging folder, which counts for nothing
+    /// until the seal, and the seal makes every file of the package durable at once
+    /// (src/fsio/sync_tree.rs). An `fsync` per attachment was one per scenario and adapter, and
+    /// on a busy disk most of a campaign's time (docs/performance.md).
     pub fn finish(self) -> io::Result<AttachmentRef> {
         let (buf, sha256, size) = self.out.finish();
         let file = buf.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
+        drop(file);
         Ok(AttachmentRef {
             path: self.rel,
             sha256,

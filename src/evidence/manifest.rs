@@ -104,6 +104,29 @@ impl fmt::Display for ManifestProblem {
     }
 }
 
+/// The files [`VerifyManifest::verify_files`] hashes, in the order it meets them: the entries
+/// that are valid, listed once and a regular file on disk (the same tests, in the same order).
+fn hashable(
+    manifest: &Manifest,
+    package_dir: &Path,
+    on_disk: &BTreeMap<String, (EntryKind, bool)>,
+) -> Vec<std::path::PathBuf> {
+    let mut listed = BTreeSet::new();
+    let mut out = Vec::new();
+    for entry in &manifest.files {
+        let Ok(full) = join_relative(package_dir, &entry.path) else {
+            continue;
+        };
+        if entry.path == MANIFEST_FILE || !listed.insert(entry.path.as_str()) {
+            continue;
+        }
+        if let Some((EntryKind::File, true)) = on_disk.get(&entry.path) {
+            out.push(full);
+        }
+    }
+    out
+}
+
 /// The check of a [`Manifest`] against the files of its package folder: qualify's, not the
 /// format crate's, because it hashes files.
 pub trait VerifyManifest {
@@ -129,6 +152,11 @@ impl VerifyManifest for Manifest {
             }
         };
 
+        // Every listed regular file is hashed up front, on all cores (the comparison below only
+        // reads the digests); what cannot be hashed there is reported as before.
+        let mut digests =
+            super::parallel_digest::sha256_files(&hashable(self, package_dir, &on_disk))
+                .into_iter();
         let mut listed = BTreeSet::new();
         for entry in &self.files {
             let path = entry.path.clone();
@@ -154,7 +182,10 @@ impl VerifyManifest for Manifest {
             }
             match on_disk.get(&entry.path) {
                 None => problems.push(ManifestProblem::Missing { path }),
-                Some((EntryKind::File, true)) => match sha256_file(&full) {
+                Some((EntryKind::File, true)) => match digests
+                    .next()
+                    .unwrap_or_else(|| sha256_file(&full))
+                {
                     Ok((sha256, size)) if sha256 == entry.sha256 && size == entry.size => {}
                     Ok((actual_sha256, actual_size)) => problems.push(ManifestProblem::Changed {
                         path,

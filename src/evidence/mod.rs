@@ -13,6 +13,7 @@ mod manifest;
 mod package;
 mod package_files;
 mod package_id;
+mod parallel_digest;
 mod step_failure;
 
 pub use attachment::{AttachmentStore, AttachmentWriter};
@@ -28,6 +29,7 @@ pub use manifest::{ManifestProblem, VerifyManifest};
 pub use package::{PackageError, PackageWriter, SealedPackage};
 pub(crate) use package_files::join_relative as join_package_path;
 pub use package_id::package_id;
+pub use parallel_digest::{parallel_map, sha256_files};
 pub use qualify_evidence::layout::{MANIFEST_FILE, STAGING_PREFIX};
 pub use qualify_evidence::results::*;
 pub use qualify_evidence::schema::{ENVIRONMENT_SCHEMA, MANIFEST_SCHEMA, RESULTS_SCHEMA};

@@ -12,8 +12,10 @@
 
 mod atomic_file;
 mod dirs;
+mod sync_tree;
 mod work_dir;
 
 pub use atomic_file::{AtomicFile, TEMP_PREFIX, write_atomic, write_durable, write_new};
 pub use dirs::{create_dir_durable, remove_dir_durable, rename_durable, sync_dir, sync_file};
+pub use sync_tree::sync_tree;
 pub use work_dir::{WORK_PREFIX, pid_alive, remove_stale_work_dirs, work_dir};

@@ -209,13 +209,25 @@ fn expand(
         return vec![(scenario.clone(), false)];
     }
     let mut out = Vec::new();
+    // The template each row starts from, without the Examples: cloning the whole scenario per row
+    // copied every Examples table once per row, quadratic in the rows (docs/performance.md).
+    let bare = Scenario {
+        keyword: scenario.keyword.clone(),
+        name: scenario.name.clone(),
+        description: scenario.description.clone(),
+        steps: scenario.steps.clone(),
+        examples: Vec::new(),
+        tags: scenario.tags.clone(),
+        span: scenario.span,
+        position: scenario.position,
+    };
     for examples in &scenario.examples {
         let Some((header, rows)) = examples.table.as_ref().and_then(|t| t.rows.split_first())
         else {
             continue;
         };
         for (id, row) in rows.iter().enumerate() {
-            let mut expanded = scenario.clone();
+            let mut expanded = bare.clone();
             expanded.position = examples.position;
             expanded.position.line += id + 2;
             expanded.tags.extend(examples.tags.iter().cloned());

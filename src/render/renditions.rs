@@ -29,15 +29,28 @@ pub fn render_package(
 ) -> Result<Renditions, RenderError> {
     let state = PackageState::read(dir, kind)?;
     let report = Report::build(&state);
+    // The report holds everything the renditions show: the parsed package (results of every
+    // scenario) goes before the renditions are made, which is when memory peaks.
+    drop(state);
     let kept = dir.join(PACKAGE_TEMPLATE);
     let template = match template {
         Some(t) => Some(t.to_path_buf()),
         None if kept.is_file() => Some(kept),
         None => None,
     };
-    let html = render_html(&report, template.as_deref())?.into_bytes();
-    let pdf = super::pdf::render_pdf(&report)?;
-    Ok(Renditions { html, pdf })
+    // The two renditions are independent: each on its own core (the PDF is the longer one).
+    let (html, pdf) = std::thread::scope(|scope| {
+        let pdf = scope.spawn(|| super::pdf::render_pdf(&report));
+        let html = render_html(&report, template.as_deref());
+        let pdf = pdf
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (html, pdf)
+    });
+    Ok(Renditions {
+        html: html?.into_bytes(),
+        pdf: pdf?,
+    })
 }
 
 impl Renditions {

@@ -14,6 +14,7 @@ use super::cucumber_writer::EventWriter;
 use super::error::CampaignError;
 use super::event::{Reporter, RunEvent};
 use super::failure::install_quiet_hook;
+use super::feature_source::FeatureSource;
 use super::progress::Progress;
 use crate::adapters::{AdapterRegistry, FinishReport};
 use crate::config::Config;
@@ -80,7 +81,9 @@ pub(super) fn execute(
         .build()
         .map_err(CampaignError::Runtime)?;
     let started = SystemTime::now();
-    let (writer, finish) = run_features(&runtime, config, options, writer, registry);
+    let files = plan.features.iter().map(|f| f.abs_path.clone()).collect();
+    let source = FeatureSource::new(files);
+    let (writer, finish) = run_features(&runtime, config, options, source, writer, registry);
     let finished = SystemTime::now();
     drop(active);
     if let Some(err) = writer.parse_errors().first() {
@@ -103,12 +106,13 @@ pub(super) fn execute(
     })
 }
 
-/// Drives cucumber over the features folder, running only the scenarios the criteria select,
+/// Drives cucumber over the plan's feature files (`source`), running only the scenarios the criteria select,
 /// then shuts the adapters down (their closing problems belong to this run).
 fn run_features(
     runtime: &tokio::runtime::Runtime,
     config: &Config,
     options: &CampaignOptions,
+    source: FeatureSource,
     writer: EventWriter,
     registry: Arc<AdapterRegistry>,
 ) -> (AssertNormalized<EventWriter>, FinishReport) {
@@ -119,7 +123,7 @@ fn run_features(
         .before(steps::before)
         .after(steps::after);
     let cuke = cucumber::Cucumber::<QualifyWorld, _, _, _, _>::custom(
-        cucumber::parser::Basic::new(),
+        source,
         runner,
         AssertNormalized::new(writer),
     )

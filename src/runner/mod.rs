@@ -9,7 +9,9 @@ mod error;
 mod event;
 mod execute;
 mod failure;
+mod feature_source;
 mod progress;
+mod progress_rate;
 mod seal;
 
 pub use campaign::{CampaignOptions, CampaignOutcome, run_campaign};

@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Write};
 
 use super::event::{Reporter, RunEvent};
+use super::progress_rate::Rate;
 use crate::evidence::Status;
 
 /// How progress is shown.
@@ -34,6 +35,7 @@ pub struct Progress {
     total: usize,
     done: usize,
     failed: usize,
+    rate: Rate,
 }
 
 impl Progress {
@@ -44,6 +46,7 @@ impl Progress {
             total: 0,
             done: 0,
             failed: 0,
+            rate: Rate::start(),
         }
     }
 }
@@ -52,7 +55,10 @@ impl Reporter for Progress {
     fn event(&mut self, event: &RunEvent) {
         let mut err = std::io::stderr().lock();
         match event {
-            RunEvent::CampaignStarted { total } => self.total = *total,
+            RunEvent::CampaignStarted { total } => {
+                self.total = *total;
+                self.rate = Rate::start();
+            }
             RunEvent::ScenarioFinished {
                 id, name, status, ..
             } => {
@@ -66,10 +72,15 @@ impl Reporter for Progress {
                         if !ok {
                             let _ = writeln!(err, "\r\x1b[2KFAILED  {name}  ({id})");
                         }
+                        // Done/total, failures so far, rate and time left: what a long campaign's
+                        // operator needs from one line.
                         let _ = write!(
                             err,
-                            "\r\x1b[2K[{}/{}] {} failed  {name}",
-                            self.done, self.total, self.failed
+                            "\r\x1b[2K[{}/{}] {} failed, {}  {name}",
+                            self.done,
+                            self.total,
+                            self.failed,
+                            self.rate.describe(self.done, self.total)
                         );
                         let _ = err.flush();
                     }

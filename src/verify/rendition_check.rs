@@ -1,6 +1,7 @@
 //! The renditions check: the report files a package carries must be what its content renders to.
 //!
-//! Rendering is reproducible (docs/reports.md), so the check renders again and compares bytes.
+//! Rendering is reproducible (docs/reports.md), so the check renders again and compares bytes
+//! (the sealed files by their manifest digest, which the integrity check has just matched).
 //! The sealed `report.html` / `report.pdf` are content: a difference is an error.
 //!
 //! `renditions/` is outside the manifest but not outside verification: `qualify render` records
@@ -20,8 +21,9 @@ use sha2::{Digest, Sha256};
 
 use super::contents::PackageContents;
 use super::finding::{Check, Finding};
-use super::safe_read::{MAX_METADATA_BYTES, open_regular, read_regular};
+use super::safe_read::{MAX_METADATA_BYTES, open_regular};
 use crate::audit::AuditAction;
+use crate::evidence::sha256_hex;
 use crate::render::{RENDITIONS_DIR, REPORT_FILES, RenditionKind, render_package};
 
 /// Findings about the package's renditions.
@@ -75,11 +77,11 @@ pub fn check_renditions(contents: &PackageContents) -> Vec<Finding> {
 /// The sealed report files against a fresh rendering of the sealed content.
 fn check_sealed(contents: &PackageContents) -> Vec<Finding> {
     let dir = &contents.dir;
-    let sealed: Vec<(&str, u64)> = REPORT_FILES
+    let sealed: Vec<(&str, &str)> = REPORT_FILES
         .iter()
         .filter_map(|f| {
             let entry = contents.manifest.files.iter().find(|e| e.path == *f)?;
-            Some((*f, entry.size))
+            Some((*f, entry.sha256.as_str()))
         })
         .collect();
     if sealed.is_empty() {
@@ -104,13 +106,16 @@ fn check_sealed(contents: &PackageContents) -> Vec<Finding> {
         }
     };
     let mut findings = Vec::new();
-    for (name, size) in sealed {
+    // The files on disk have their manifest digests (the integrity check above found nothing), so
+    // comparing the fresh rendering's digest with the manifest's compares it with the file's
+    // bytes, without reading the file again.
+    for (name, sealed_sha256) in sealed {
         let expected = if name.ends_with(".pdf") {
             &rendered.pdf
         } else {
             &rendered.html
         };
-        if read_regular(&dir.join(name), size).ok().as_ref() != Some(expected) {
+        if sha256_hex(expected) != sealed_sha256 {
             findings.push(Finding::error(
                 Check::Rendition,
                 name,

@@ -28,6 +28,7 @@ mod impact;
 mod properties;
 mod reports;
 mod reports_signed;
+mod scale;
 mod signing;
 mod sparkplug_interop;
 mod sparkplug_steps;
