@@ -289,11 +289,35 @@ async fn count_messages(w: &mut QualifyWorld, ctx: &Context, expected: Option<Va
 /// `{"topic": "...", "payload": ...}`, published with QoS 1 in order; the response becomes
 /// `{"published": n}`.
 pub fn publish_file(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
+    publish_lines(w, ctx, LineWire::Json)
+}
+
+/// How [`publish_lines`] puts a line's payload on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LineWire {
+    /// The payload as JSON text.
+    Json,
+    /// The payload's JSON form encoded as a Sparkplug B protobuf payload.
+    Sparkplug,
+}
+
+/// Publishes each line of the file (capture 1) on the adapter (capture 2), QoS 1, in order; the
+/// file's path and digest are the step's input and `{"published": n}` its response. Shared by
+/// the plain and the Sparkplug step, which differ only in how a payload is encoded.
+pub(crate) fn publish_lines(
+    w: &mut QualifyWorld,
+    ctx: Context,
+    wire: LineWire,
+) -> LocalBoxFuture<'_, ()> {
     Box::pin(async move {
         let file = capture(w, &ctx, 1);
         let name = capture(w, &ctx, 2);
         let mut lines = JsonLines::open(w, &file);
         w.touched(&name);
+        let shape = match wire {
+            LineWire::Json => "{\"topic\": \"...\", \"payload\": ...}",
+            LineWire::Sparkplug => "{\"topic\": \"...\", \"payload\": {...}}",
+        };
         let mut published = 0u64;
         for (line_no, message) in lines.by_ref() {
             let (Some(topic), Some(payload)) = (
@@ -301,15 +325,21 @@ pub fn publish_file(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()
                 message.get("payload"),
             ) else {
                 fail(format!(
-                    "{} line {line_no}: expected {{\"topic\": \"...\", \"payload\": ...}}",
+                    "{} line {line_no}: expected {shape}",
                     lines.path().display()
                 ))
             };
-            let result = w
-                .state()
-                .adapters
-                .publish(&name, topic, payload, 1, false)
-                .await;
+            let adapters = &mut w.state().adapters;
+            let result = match wire {
+                LineWire::Json => adapters
+                    .publish(&name, topic, payload, 1, false)
+                    .await
+                    .map(drop),
+                LineWire::Sparkplug => adapters
+                    .publish_sparkplug(&name, topic, payload, 1, false)
+                    .await
+                    .map(drop),
+            };
             if let Err(e) = result {
                 fail(format!("{} line {line_no}: {e}", lines.path().display()))
             }

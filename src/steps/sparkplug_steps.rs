@@ -11,7 +11,6 @@ use futures::future::LocalBoxFuture;
 use serde_json::{Map, Value, json};
 
 use super::args::{capture, docstring_text, duration, json_argument};
-use super::json_lines::JsonLines;
 use super::last_response::LastResponse;
 use super::world::QualifyWorld;
 use crate::adapters::MqttMessage;
@@ -61,45 +60,7 @@ pub fn publish(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
 /// `{"topic": "...", "payload": {...}}`, published as Sparkplug with QoS 1 in order; the
 /// response becomes `{"published": n}`.
 pub fn publish_file(w: &mut QualifyWorld, ctx: Context) -> LocalBoxFuture<'_, ()> {
-    Box::pin(async move {
-        let file = capture(w, &ctx, 1);
-        let name = capture(w, &ctx, 2);
-        let mut lines = JsonLines::open(w, &file);
-        w.touched(&name);
-        let mut published = 0u64;
-        for (line_no, message) in lines.by_ref() {
-            let (Some(topic), Some(payload)) = (
-                message.get("topic").and_then(Value::as_str),
-                message.get("payload"),
-            ) else {
-                fail(format!(
-                    "{} line {line_no}: expected {{\"topic\": \"...\", \"payload\": {{...}}}}",
-                    lines.path().display()
-                ))
-            };
-            let result = w
-                .state()
-                .adapters
-                .publish_sparkplug(&name, topic, payload, 1, false)
-                .await;
-            if let Err(e) = result {
-                fail(format!("{} line {line_no}: {e}", lines.path().display()))
-            }
-            published += 1;
-        }
-        let path = lines.path().to_path_buf();
-        let digest = crate::evidence::sha256_file(&path)
-            .map(|(d, _)| d)
-            .unwrap_or_default();
-        w.step_record().input = Some(json!({
-            "adapter": name, "file": path.display().to_string(), "sha256": digest,
-        }));
-        let summary = json!({"published": published});
-        w.step_record().output = Some(summary.clone());
-        w.state().last = Some(LastResponse::Process(crate::adapters::Reply::Result(
-            summary,
-        )));
-    })
+    super::mqtt_steps::publish_lines(w, ctx, super::mqtt_steps::LineWire::Sparkplug)
 }
 
 /// `a Sparkplug message on "FILTER" from "NAME" arrives within DURATION`
