@@ -10,6 +10,7 @@ pub mod anchor;
 pub mod audit;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod deviation;
 pub mod errors;
 pub mod evidence;

@@ -152,7 +152,7 @@ pub fn commit_supersession(
                 envelope: String::from_utf8_lossy(envelope).into_owned(),
             });
             ledger.append(&record)?;
-            println!(
+            crate::outln!(
                 "anchored: supersession of {} in {LEDGER_REF} of {}; publish it with `git push \
                  origin 'refs/qualify/*'`",
                 p.superseded.id,

@@ -21,7 +21,7 @@ pub fn anchor_seal(project_dir: &Path, package_dir: &Path) {
         }
     };
     match seal_record(package_dir).and_then(|r| ledger.append(&r)) {
-        Ok(outcome) => println!(
+        Ok(outcome) => crate::outln!(
             "anchored: seal in {LEDGER_REF} of {}{}; publish it with `git push origin 'refs/qualify/*'`",
             ledger.location().display(),
             if outcome == Appended::AlreadyThere {
@@ -123,7 +123,7 @@ pub fn anchor_envelope(
         audit_line,
     });
     ledger.append(&record).map_err(SignError::from)?;
-    println!(
+    crate::outln!(
         "anchored: {} in {LEDGER_REF} of {}; publish it with `git push origin 'refs/qualify/*'`",
         rel_path,
         ledger.location().display()

@@ -234,6 +234,11 @@ pub struct KeygenArgs {
     /// Start of the key's validity (RFC 3339, UTC), default now.
     #[arg(long, value_name = "TIME")]
     pub valid_from: Option<String>,
+
+    /// Accept roles that no meaning or deviation closure of the workflow names (by default such
+    /// a role is refused as a likely typo: the key could sign nothing).
+    #[arg(long)]
+    pub any_role: bool,
 }
 
 /// `qualify sign`.

@@ -21,7 +21,9 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
     let stdout = std::io::stdout();
     match &cli.command {
         // A key belongs to a person, not to a project.
-        Command::Keygen(args) => return super::keygen::keygen(args, &mut stdout.lock()),
+        Command::Keygen(args) => {
+            return super::keygen::keygen(args, cli.config.as_deref(), &mut stdout.lock());
+        }
         // An auditor verifies with the package alone, or with a trust anchor named explicitly
         // (--config, --signers) or committed in git: ./qualify.yaml is never read implicitly. A
         // --config given is loaded fully, so that a file it references but lacks is an error.

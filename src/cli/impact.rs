@@ -10,7 +10,9 @@ use super::select::parse_stage;
 use crate::config::Config;
 use crate::errors::Error;
 use crate::exit_code;
-use crate::impact::{assess_project, latest_approved, markdown, record};
+use crate::impact::{
+    assess_project, latest_approved, latest_approved_at_or_before_head, markdown, record,
+};
 
 /// Writes the assessment (after recording a human assessment when asked); returns the exit code.
 pub fn impact(config: &Config, args: &ImpactArgs, out: &mut dyn Write) -> Result<i32, Error> {
@@ -82,10 +84,29 @@ pub fn resolve_baseline(
         return Ok(rev.to_string());
     }
     let stage = parse_stage(stage)?.map(|s| s.to_string());
-    match latest_approved(&config.dir, stage.as_deref()).map_err(Error::Usage)? {
-        Some(b) => Ok(b.commit),
+    // Like the gate: the change since the previous approval. Only when there is none does an
+    // approval of HEAD itself serve (right after the first approval), so that `impact` and
+    // `impact --assess` never assess against another baseline than the gate's.
+    let strict = latest_approved(&config.dir, stage.as_deref()).map_err(Error::Usage)?;
+    let found = match strict {
+        Some(b) => Some((b, false)),
+        None => latest_approved_at_or_before_head(&config.dir, stage.as_deref())
+            .map_err(Error::Usage)?
+            .map(|b| (b, true)),
+    };
+    match found {
+        Some((b, on_head)) => {
+            let short = &b.commit[..b.commit.len().min(12)];
+            let note = if on_head {
+                " — HEAD itself, the first approval: the working tree is compared with it"
+            } else {
+                ""
+            };
+            eprintln!("baseline: {} ({short}){note}", b.tag);
+            Ok(b.commit)
+        }
         None => Err(Error::Usage(format!(
-            "no approved baseline: no tag {}/{}/… on an ancestor of HEAD. Give --baseline REV, or approve a package first (`qualify sign PKG --meaning approved` tags its commit); in CI fetch the tags (fetch-depth: 0)",
+            "no approved baseline: no tag {}/{}/… on HEAD or an ancestor of it. Give --baseline REV, or approve a package first (`qualify sign PKG --meaning approved` tags its commit); in CI fetch the tags (fetch-depth: 0)",
             crate::impact::APPROVED_PREFIX,
             stage.as_deref().unwrap_or("<stage>")
         ))),

@@ -2,22 +2,35 @@
 
 use std::io::Write;
 
+use std::path::Path;
+
 use super::args::KeygenArgs;
 use super::key_input::absolute;
+use super::keygen_checks::{check_role, ensure_key_folder, known_roles};
 use crate::errors::Error;
 use crate::exit_code;
 use crate::sign::{PrivateKey, Registry, SignerEntry, check_id, entry_yaml, new_passphrase};
 
 /// Makes the key, writes it, prints (and optionally registers) the public entry.
-pub fn keygen(args: &KeygenArgs, out: &mut dyn Write) -> Result<i32, Error> {
+/// `config` is `--config`: its workflow (else ./qualify.yaml's, else the default) names the roles
+/// a key may hold.
+pub fn keygen(args: &KeygenArgs, config: Option<&Path>, out: &mut dyn Write) -> Result<i32, Error> {
     check_id(&args.id).map_err(|e| Error::Usage(format!("--id: {e}")))?;
     if args.name.trim().is_empty() {
         return Err(Error::Usage("--name: the printed name is empty".into()));
     }
+    let known = if args.any_role {
+        None
+    } else {
+        Some(known_roles(config)?)
+    };
     let mut roles = Vec::new();
     for role in &args.roles {
         let role = role.trim();
         check_id(role).map_err(|e| Error::Usage(format!("--role: {e}")))?;
+        if let Some(known) = &known {
+            check_role(role, known)?;
+        }
         if !roles.iter().any(|r| r == role) {
             roles.push(role.to_string());
         }
@@ -55,6 +68,9 @@ pub fn keygen(args: &KeygenArgs, out: &mut dyn Write) -> Result<i32, Error> {
         }
     }
     let passphrase = new_passphrase()?;
+    if let Some(dir) = ensure_key_folder(&args.out)? {
+        eprintln!("created the folder {} (mode 0700)", dir.display());
+    }
     let key = PrivateKey::generate()?;
     key.write_encrypted(&args.out, &passphrase)?;
     let entry = SignerEntry {
@@ -77,7 +93,11 @@ pub fn keygen(args: &KeygenArgs, out: &mut dyn Write) -> Result<i32, Error> {
         writeln!(out, "{}", entry_yaml(&entry).trim_end())?;
         out.flush()
     })();
-    written.map_err(|e| Error::Internal(format!("cannot print the entry: {e}")))?;
+    match written {
+        // The key is written; a reader that stopped reading (`| head`) changes nothing.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.map_err(|e| Error::Internal(format!("cannot print the entry: {e}")))?,
+    }
     eprintln!("private key written to {} (mode 0600)", args.out.display());
     match &registry {
         Some(path) => eprintln!("public entry appended to {}", path.display()),

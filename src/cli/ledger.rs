@@ -14,11 +14,11 @@ pub fn ledger(config: &Config, command: &LedgerCommand) -> Result<i32, Error> {
         LedgerCommand::Merge(args) => {
             let ledger = Ledger::discover(&config.dir).map_err(Error::Usage)?;
             match ledger.merge(&args.reference).map_err(SignError::from)? {
-                Appended::New(commit) => println!(
+                Appended::New(commit) => crate::outln!(
                     "merged {} into {LEDGER_REF} (now {commit}); publish it with `git push origin 'refs/qualify/*'`",
                     args.reference
                 ),
-                Appended::AlreadyThere => println!(
+                Appended::AlreadyThere => crate::outln!(
                     "{LEDGER_REF} already holds everything {} holds",
                     args.reference
                 ),

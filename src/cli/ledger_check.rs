@@ -14,7 +14,7 @@ pub fn check(config: &Config) -> Result<i32, Error> {
     let ledger = Ledger::discover(&config.dir).map_err(Error::Usage)?;
     let snapshot = ledger.snapshot().map_err(SignError::from)?;
     let Some(tip) = snapshot.tip else {
-        println!(
+        crate::outln!(
             "{LEDGER_REF}: none in {} (fetch it with `git fetch origin \
              'refs/qualify/*:refs/qualify/*'`)",
             ledger.location().display()
@@ -22,7 +22,7 @@ pub fn check(config: &Config) -> Result<i32, Error> {
         return Ok(exit_code::SUCCESS);
     };
     let count = |f: fn(&Record) -> bool| snapshot.records.iter().filter(|(r, _)| f(r)).count();
-    println!(
+    crate::outln!(
         "{LEDGER_REF} at {tip} of {}: {} record(s): {} seal(s), {} signature(s) and closure(s), \
          {} supersession(s), {} refused attempt(s)",
         ledger.location().display(),
@@ -39,13 +39,13 @@ pub fn check(config: &Config) -> Result<i32, Error> {
             .filter_map(|a| a.problem().map(|p| format!("{}: {p}", a.record.path))),
     );
     for p in &problems {
-        println!("ERROR: {p}");
+        crate::outln!("ERROR: {p}");
     }
     if problems.is_empty() {
-        println!("LEDGER CONSISTENT");
+        crate::outln!("LEDGER CONSISTENT");
         Ok(exit_code::SUCCESS)
     } else {
-        println!("LEDGER CHECK FAILED: {} problem(s)", problems.len());
+        crate::outln!("LEDGER CHECK FAILED: {} problem(s)", problems.len());
         Ok(exit_code::VERIFICATION_FAILED)
     }
 }

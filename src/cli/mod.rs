@@ -7,6 +7,7 @@ mod gate;
 mod impact;
 mod key_input;
 mod keygen;
+mod keygen_checks;
 mod ledger;
 mod ledger_check;
 mod list;

@@ -19,7 +19,7 @@ pub fn recover(config: &Config, args: &RecoverArgs) -> Result<i32, Error> {
         crate::anchor::restore_missing(&lock, Some(&config.dir)).map_err(SignError::from)?;
     super::recover_supersession::restore(config, &package, &mut outcome)?;
     for path in &outcome.restored {
-        println!(
+        crate::outln!(
             "restored {path} from the ledger {}",
             crate::anchor::LEDGER_REF
         );
@@ -28,7 +28,7 @@ pub fn recover(config: &Config, args: &RecoverArgs) -> Result<i32, Error> {
         eprintln!("error: {why}");
     }
     if outcome.restored.is_empty() && outcome.not_restorable.is_empty() {
-        println!(
+        crate::outln!(
             "nothing to restore: the package holds every envelope the ledger anchors for it, and \
              its anchored supersession records are in place"
         );

@@ -62,7 +62,7 @@ pub fn render(config: Option<&Config>, args: &RenderArgs) -> Result<i32, Error> 
         }
     };
     for path in &written {
-        println!("{}", path.display());
+        crate::outln!("{}", path.display());
     }
     Ok(exit_code::SUCCESS)
 }

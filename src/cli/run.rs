@@ -75,7 +75,7 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
     print_outcome(&outcome);
     crate::anchor::anchor_seal(&config.dir, &outcome.package_dir);
     for blocker in &outcome.results.release_blockers {
-        println!("NOT RELEASABLE: {blocker}");
+        crate::outln!("NOT RELEASABLE: {blocker}");
     }
     if let Some(signing) = signing
         && let Err(code) = sign_executed(config, args, &outcome, signing)
@@ -168,7 +168,7 @@ fn prepare_signing<'a>(
 /// The counts, each scenario that did not pass with its first error, and the package.
 fn print_outcome(outcome: &CampaignOutcome) {
     let s = &outcome.results.summary;
-    println!(
+    crate::outln!(
         "{} scenarios: {} passed, {} failed ({} steps passed, {} failed, {} undefined, {} skipped)",
         s.scenarios,
         s.scenarios_passed,
@@ -187,11 +187,11 @@ fn print_outcome(outcome: &CampaignOutcome) {
                 .and_then(|st| st.error.clone())
                 .unwrap_or_default();
             let first = why.lines().next().unwrap_or_default();
-            println!("  FAILED {} ({}): {first}", sc.name, sc.id);
+            crate::outln!("  FAILED {} ({}): {first}", sc.name, sc.id);
         }
     }
-    println!("evidence package: {}", outcome.package_dir.display());
-    println!("manifest sha256:  {}", outcome.manifest_digest);
+    crate::outln!("evidence package: {}", outcome.package_dir.display());
+    crate::outln!("manifest sha256:  {}", outcome.manifest_digest);
 }
 
 /// Signs the sealed package as `executed`; on refusal, `Err` with the exit code after saying

@@ -52,7 +52,7 @@ fn tag_approved_baseline(config: &Config, package: &std::path::Path, manifest_sh
     let id = results.package_id.as_str();
     let message = format!("qualify: package {id} approved\nmanifest sha256 {manifest_sha256}\n");
     match crate::impact::tag_approved(&config.dir, stage, id, commit, &message) {
-        Ok(tag) => println!(
+        Ok(tag) => crate::outln!(
             "approved baseline: tag {tag} on {commit}; publish it with `git push origin 'refs/tags/qualify/*'`"
         ),
         Err(e) => eprintln!("warning: approved baseline tag not made: {e}"),
@@ -63,14 +63,19 @@ fn tag_approved_baseline(config: &Config, package: &std::path::Path, manifest_sh
 pub fn print_signed(signed: &crate::sign::Signed) {
     let p = &signed.statement.predicate;
     if signed.completed_after_interruption {
-        println!(
+        crate::outln!(
             "an interrupted run of this command had already signed; its signature was completed \
              (recorded in the audit trail)"
         );
     }
-    println!(
+    crate::outln!(
         "signed {} as `{}`: {} ({}, {}) at {} UTC",
-        p.package.id, p.meaning, p.signer.name, p.signer.id, p.signer.role, p.signed_at
+        p.package.id,
+        p.meaning,
+        p.signer.name,
+        p.signer.id,
+        p.signer.role,
+        p.signed_at
     );
-    println!("signature: {}", signed.envelope_path.display());
+    crate::outln!("signature: {}", signed.envelope_path.display());
 }

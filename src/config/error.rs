@@ -11,6 +11,19 @@ pub enum ConfigError {
         /// The file looked for.
         path: PathBuf,
     },
+    /// The requirements file that qualify.yaml names does not exist.
+    #[error(
+        "{path}: not found; {config}:{line} names it (`requirements:`). Create it (docs/configuration.md) \
+         or correct that entry"
+    )]
+    RequirementsNotFound {
+        /// The requirements file looked for.
+        path: PathBuf,
+        /// The qualify.yaml naming it.
+        config: PathBuf,
+        /// The line of `requirements:` in it (1 when the default name is used).
+        line: usize,
+    },
     /// The file exists but cannot be read.
     #[error("{path}: cannot read it")]
     Read {

@@ -178,7 +178,17 @@ impl Config {
             ));
         }
         let requirements_path = dir.join(&raw.requirements);
-        let requirements = requirements(&requirements_path)?;
+        let requirements = requirements(&requirements_path).map_err(|e| match e {
+            // The generic "run qualify in the project folder" would mislead: the user is in it.
+            ConfigError::NotFound { path: missing } if missing == requirements_path => {
+                ConfigError::RequirementsNotFound {
+                    path: missing,
+                    config: path.to_path_buf(),
+                    line: line_of_key(text, "requirements").unwrap_or(1),
+                }
+            }
+            other => other,
+        })?;
         let mut seen = std::collections::BTreeSet::new();
         for component in &raw.components {
             if !seen.insert(component.id.clone()) {

@@ -53,6 +53,24 @@ pub fn latest_approved(
     project_dir: &Path,
     stage: Option<&str>,
 ) -> Result<Option<ApprovedBaseline>, String> {
+    newest_approved(project_dir, stage, false)
+}
+
+/// The newest approved baseline for `stage` on HEAD itself or one of its ancestors: what the
+/// work in progress is compared with by `qualify impact`. Right after an approval, HEAD carries
+/// the tag, and the change to assess is the one in the working tree since that approval.
+pub fn latest_approved_at_or_before_head(
+    project_dir: &Path,
+    stage: Option<&str>,
+) -> Result<Option<ApprovedBaseline>, String> {
+    newest_approved(project_dir, stage, true)
+}
+
+fn newest_approved(
+    project_dir: &Path,
+    stage: Option<&str>,
+    include_head: bool,
+) -> Result<Option<ApprovedBaseline>, String> {
     let repo = Repository::discover(project_dir)
         .map_err(|e| crate::git::open_failure_reason(project_dir, &e))?;
     let head = repo
@@ -81,9 +99,10 @@ pub fn latest_approved(
             continue;
         };
         // libgit2 does not count a commit as its own descendant: a tag on HEAD is skipped.
-        let descends = repo
-            .graph_descendant_of(head.id(), commit.id())
-            .unwrap_or(false);
+        let descends = (include_head && commit.id() == head.id())
+            || repo
+                .graph_descendant_of(head.id(), commit.id())
+                .unwrap_or(false);
         if !descends {
             continue;
         }

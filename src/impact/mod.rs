@@ -13,7 +13,10 @@ pub use assessment::{
     AssessedChange, IMPACT_SCHEMA, ImpactAssessment, ImpactedComponent, RULE_HIGH, RULE_LOW,
     RULE_MEDIUM, SelectedScenario,
 };
-pub use baseline::{APPROVED_PREFIX, ApprovedBaseline, latest_approved, tag_approved};
+pub use baseline::{
+    APPROVED_PREFIX, ApprovedBaseline, latest_approved, latest_approved_at_or_before_head,
+    tag_approved,
+};
 pub use build::assess_project;
 pub use changes::{Change, ChangeKind, Revisions, changes_since};
 pub use components::{CompiledComponent, compile};

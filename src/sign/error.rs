@@ -36,6 +36,28 @@ pub enum SignError {
         /// What the decoder said.
         reason: String,
     },
+    /// The key file holds no encrypted private key at all (another file, a public key, an
+    /// unencrypted key).
+    #[error(
+        "{} is not a qualify key file: {reason}. A key file is the encrypted PEM \
+         (-----BEGIN ENCRYPTED PRIVATE KEY-----) that `qualify keygen` writes; check --key",
+        path.display()
+    )]
+    NotAKeyFile {
+        /// The file given as key.
+        path: PathBuf,
+        /// What it holds instead.
+        reason: String,
+    },
+    /// A new key file cannot be written.
+    #[error("cannot write the key file {}", path.display())]
+    KeyFileWrite {
+        /// The key file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
     /// The key file is readable or writable by others.
     #[error(
         "the key {} can be read by other users (mode {mode:04o}); a private key must be readable \
@@ -128,6 +150,7 @@ impl SignError {
             | SignError::Package { .. }
             | SignError::Transaction(_)
             | SignError::RegistryWrite { .. }
+            | SignError::KeyFileWrite { .. }
             | SignError::Anchor(_)
             | SignError::Timestamp(_) => exit_code::INTERNAL_ERROR,
             SignError::KeyFile { source, .. } if source.kind() != io::ErrorKind::NotFound => {

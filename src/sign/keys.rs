@@ -21,6 +21,28 @@ use crate::evidence::sha256_hex;
 /// PBKDF2 iterations for new key files: OWASP's recommendation for PBKDF2-HMAC-SHA256.
 pub const PBKDF2_ITERATIONS: u32 = 600_000;
 
+/// Tells a file that is no encrypted key (whose decryption would fail as a "wrong passphrase")
+/// from one whose passphrase is wrong, by its PEM label.
+fn check_key_label(pem: &str, path: &Path) -> Result<(), SignError> {
+    let first = pem.trim_start().lines().next().unwrap_or("").trim_end();
+    let reason = match first {
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----" => return Ok(()),
+        "" => "it is empty".to_string(),
+        "-----BEGIN PRIVATE KEY-----" | "-----BEGIN OPENSSH PRIVATE KEY-----" => {
+            "it holds an unencrypted private key; qualify keeps keys encrypted at rest \
+             (make one with `qualify keygen`)"
+                .to_string()
+        }
+        "-----BEGIN PUBLIC KEY-----" => "it holds a public key, not the private key".to_string(),
+        other if other.starts_with("-----BEGIN ") => format!("it holds a PEM `{other}`"),
+        _ => "it is not a PEM file".to_string(),
+    };
+    Err(SignError::NotAKeyFile {
+        path: path.to_path_buf(),
+        reason,
+    })
+}
+
 /// A private key loaded for signing.
 pub struct PrivateKey {
     key: SigningKey,
@@ -92,6 +114,7 @@ impl PrivateKey {
         passphrase: &str,
         path: &Path,
     ) -> Result<PrivateKey, SignError> {
+        check_key_label(pem, path)?;
         let key =
             SigningKey::from_pkcs8_encrypted_pem(pem, passphrase.as_bytes()).map_err(|e| {
                 SignError::WrongPassphrase {
@@ -112,7 +135,7 @@ impl PrivateKey {
                     path: path.to_path_buf(),
                 }
             } else {
-                SignError::KeyFile {
+                SignError::KeyFileWrite {
                     path: path.to_path_buf(),
                     source: e,
                 }
@@ -123,13 +146,16 @@ impl PrivateKey {
     /// Reads and decrypts a key file after checking that no other user can read it.
     pub fn read_encrypted(path: &Path, passphrase: &str) -> Result<PrivateKey, SignError> {
         check_private_mode(path)?;
-        let pem =
-            Zeroizing::new(
-                fs::read_to_string(path).map_err(|source| SignError::KeyFile {
-                    path: path.to_path_buf(),
-                    source,
-                })?,
-            );
+        let bytes = Zeroizing::new(fs::read(path).map_err(|source| SignError::KeyFile {
+            path: path.to_path_buf(),
+            source,
+        })?);
+        let pem = Zeroizing::new(String::from_utf8(bytes.to_vec()).map_err(|_| {
+            SignError::NotAKeyFile {
+                path: path.to_path_buf(),
+                reason: "it is not text (a binary file?)".into(),
+            }
+        })?);
         PrivateKey::from_encrypted_pem(&pem, passphrase, path)
     }
 }

@@ -21,6 +21,7 @@ mod crash_safety;
 mod evidence_format;
 mod evidence_package;
 mod evidence_renditions;
+mod first_steps;
 mod fuzz_corpus;
 mod gate;
 mod gate_honest;

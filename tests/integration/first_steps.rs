@@ -1,0 +1,191 @@
+//! A newcomer's first steps (issue 15, "newcomer frictions"): making a key where the README says,
+//! a mistyped role, piping a command into `head`, the wrong file given as key, `qualify impact`
+//! right after the first approval, and a project without its requirements file.
+
+use std::fs;
+use std::io::Read;
+use std::os::unix::fs::PermissionsExt;
+use std::process::{Command, Stdio};
+
+use crate::sign_support::{Fixture, PASS, all_output, commit_all};
+use crate::support::Project;
+
+fn keygen(project: &Project, out: &str, role: &str, extra: &[&str]) -> crate::support::Run {
+    let mut args = vec![
+        "keygen", "--id", "jdoe", "--name", "Jane Doe", "--role", role,
+    ];
+    args.extend_from_slice(&["--out", out]);
+    args.extend_from_slice(extra);
+    project.qualify_with_env(&args, &[("QUALIFY_KEY_PASSPHRASE", PASS)])
+}
+
+fn mode(path: &std::path::Path) -> u32 {
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn keygen_makes_the_missing_key_folder_private() {
+    let project = Project::new();
+    keygen(
+        &project,
+        "home/.qualify/jdoe.pem",
+        "validation-engineer",
+        &[],
+    )
+    .code(0)
+    .stderr_has("created the folder home/.qualify (mode 0700)")
+    .stdout_has("id: jdoe");
+    let key = project.path().join("home/.qualify/jdoe.pem");
+    assert_eq!(mode(&key), 0o600);
+    assert_eq!(mode(&project.path().join("home/.qualify")), 0o700);
+    assert_eq!(mode(&project.path().join("home")), 0o700);
+}
+
+#[test]
+fn keygen_refuses_a_role_no_workflow_knows_and_suggests_the_nearest() {
+    let project = Project::new();
+    let run = keygen(&project, "jdoe.pem", "quality-asurance", &[]).code(2);
+    let text = all_output(&run);
+    for needle in [
+        "--role `quality-asurance` is not a role of the default workflow",
+        "did you mean `quality-assurance`?",
+        "--any-role",
+    ] {
+        assert!(text.contains(needle), "lacks {needle:?}:\n{text}");
+    }
+    assert!(!project.path().join("jdoe.pem").exists(), "no key is made");
+    keygen(&project, "jdoe.pem", "quality-asurance", &["--any-role"]).code(0);
+
+    // The project's own workflow defines the roles, also through --config from elsewhere.
+    let project = Project::new().file(
+        "plant/qualify.yaml",
+        "version: 1\nworkflow:\n  meanings:\n    - {name: executed, roles: [operator]}\n",
+    );
+    let config = project.path().join("plant/qualify.yaml");
+    let config = config.to_str().unwrap();
+    keygen(&project, "a.pem", "operator", &["--config", config]).code(0);
+    keygen(
+        &project,
+        "b.pem",
+        "validation-engineer",
+        &["--config", config],
+    )
+    .code(2)
+    .stderr_has("is not a role of the workflow of")
+    .stderr_has("which knows: operator, quality-assurance, validation-lead.");
+}
+
+#[test]
+fn a_file_that_is_no_key_is_refused_as_such_with_exit_code_2() {
+    let fixture = Fixture::new();
+    let pkg = fixture.package();
+    let cases: [(&str, &[u8], &str); 3] = [
+        ("garbage.pem", b"this is not a key\n", "it is not a PEM file"),
+        ("binary.pem", &[0xff, 0xfe, 0x00, 0x80], "it is not text"),
+        (
+            "public.pem",
+            b"-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAnHJhRPiuoUAAjJIP52DSwN0Ip5kyBj3QjriXSghdFt0=\n-----END PUBLIC KEY-----\n",
+            "it holds a public key",
+        ),
+    ];
+    for (name, bytes, reason) in cases {
+        let path = fixture.path().join("keys").join(name);
+        fs::write(&path, bytes).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        let key = format!("keys/{name}");
+        let run = fixture.qualify(&[
+            "sign",
+            pkg.to_str().unwrap(),
+            "--meaning",
+            "executed",
+            "--key",
+            &key,
+        ]);
+        let run = run.code(2);
+        let text = all_output(&run);
+        assert!(text.contains("is not a qualify key file"), "{name}: {text}");
+        assert!(text.contains(reason), "{name}: lacks {reason:?}: {text}");
+        assert!(
+            !text.contains("passphrase"),
+            "{name}: not a passphrase problem: {text}"
+        );
+    }
+}
+
+#[test]
+fn sign_into_a_closed_pipe_completes_and_does_not_panic() {
+    let fixture = Fixture::new();
+    let pkg = fixture.package();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qualify"))
+        .args(["sign", pkg.to_str().unwrap(), "--meaning", "executed"])
+        .args(["--key", "keys/eng.pem"])
+        .current_dir(fixture.path())
+        .env_remove("CI")
+        .env("QUALIFY_KEY_PASSPHRASE", PASS)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `| head -0`: the reader is gone before qualify prints its first line (the key derivation
+    // alone takes far longer than this drop), so every line it prints meets a closed pipe.
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let run = fixture.verify().code(0);
+    assert!(
+        all_output(&run).contains("executed"),
+        "the signature is in the package: {}",
+        all_output(&run)
+    );
+}
+
+#[test]
+fn impact_right_after_the_first_approval_compares_with_that_approval() {
+    let fixture = Fixture::new();
+    fixture.sign_all();
+    let run = fixture.qualify(&["impact"]).code(0);
+    for needle in [
+        "baseline: qualify/approved/",
+        "HEAD itself, the first approval",
+    ] {
+        assert!(run.stderr.contains(needle), "{}", all_output(&run));
+    }
+    assert!(
+        !run.stdout.contains("features/echo.feature"),
+        "{}",
+        run.stdout
+    );
+
+    // The next change is assessed against that approval.
+    let feature = fixture.path().join("features/echo.feature");
+    let text = fs::read_to_string(&feature).unwrap();
+    fs::write(
+        &feature,
+        text.replace("Feature: Echo", "Feature: Echo again"),
+    )
+    .unwrap();
+    commit_all(fixture.path());
+    fixture
+        .qualify(&["impact"])
+        .code(0)
+        .stdout_has("features/echo.feature");
+}
+
+#[test]
+fn a_missing_requirements_file_names_the_entry_that_names_it() {
+    let project = Project::with_fixture_adapter();
+    fs::remove_file(project.path().join("requirements.yaml")).unwrap();
+    let run = project.qualify(&["list"]).code(2);
+    let text = all_output(&run);
+    assert!(text.contains("requirements.yaml: not found"), "{text}");
+    assert!(text.contains("qualify.yaml:"), "names the config: {text}");
+    assert!(!text.contains("in the project folder"), "{text}");
+}
