@@ -41,6 +41,8 @@ pub struct CampaignOutcome {
     pub package_dir: std::path::PathBuf,
     /// SHA-256 of its manifest.
     pub manifest_digest: String,
+    /// The deviations the run opened, as sealed in the package.
+    pub deviations: crate::deviation::DeviationRegister,
 }
 
 /// What a campaign has before anything runs: the checked plan, the revision, the open package.
@@ -78,12 +80,13 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
         work_root,
         ..
     } = prepared;
-    let sealed = seal(config, &options, package, &git, &record)?;
+    let (sealed, deviations) = seal(config, &options, package, &git, &record)?;
     drop(work_root);
     Ok(CampaignOutcome {
         results: record.results,
         package_dir: sealed.path,
         manifest_digest: sealed.manifest_sha256,
+        deviations,
     })
 }
 

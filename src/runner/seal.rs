@@ -14,14 +14,15 @@ use qualify_evidence::layout::{
     REPORT_HTML, REPORT_PDF, RESULTS_FILE,
 };
 
-/// Writes every sealed file of the run into `package` and seals it.
+/// Writes every sealed file of the run into `package` and seals it; returns the sealed package
+/// and the deviations it opened.
 pub(super) fn seal(
     config: &Config,
     options: &CampaignOptions,
     package: PackageWriter,
     git: &GitInfo,
     record: &RunRecord,
-) -> Result<SealedPackage, Error> {
+) -> Result<(SealedPackage, DeviationRegister), Error> {
     let RunRecord {
         results,
         environment,
@@ -67,7 +68,7 @@ pub(super) fn seal(
             )
         })
         .map_err(write)?;
-    Ok(sealed)
+    Ok((sealed, register))
 }
 
 /// Writes `project.json`, the project's template if it has one, and the sealed renditions

@@ -25,6 +25,7 @@ mod fuzz_corpus;
 mod gate;
 mod gate_honest;
 mod impact;
+mod newcomer;
 mod properties;
 mod reports;
 mod reports_signed;

@@ -1,0 +1,143 @@
+//! The frictions a newcomer meets on a first campaign (issue 15, section 4), each through the real
+//! binary: the failure summary, a silently dying adapter, relative adapter commands and their
+//! script digests, quoted JSON paths in steps, a symbolic link loop under features/, and a broken
+//! report template.
+
+use crate::support::{Project, fixture_config};
+
+/// A process adapter that answers `hello` and then exits with status 4 at the next request,
+/// writing nothing to standard error.
+const QUIET_ADAPTER: &str = r#"import json, sys
+for line in sys.stdin:
+    req = json.loads(line)
+    if req["kind"] == "hello":
+        print(json.dumps({"id": req["id"], "result": {"name": "quiet", "version": "1.0.0", "protocol": 1}}), flush=True)
+    else:
+        sys.exit(4)
+"#;
+
+/// A project with the fixture adapter as `sut`, `extra` under `adapters:`, and `features` as
+/// features/newcomer.feature.
+fn project(extra: &str, features: &str) -> Project {
+    Project::with_fixture_adapter()
+        .file("qualify.yaml", &fixture_config(extra))
+        .file("features/newcomer.feature", features)
+}
+
+/// The deviation register of the only package.
+fn deviations(p: &Project) -> serde_json::Value {
+    let pkgs = p.packages();
+    assert_eq!(pkgs.len(), 1, "{pkgs:?}");
+    let text = std::fs::read_to_string(pkgs[0].join("deviations/deviations.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn package_file(p: &Project, rel: &str) -> String {
+    let pkgs = p.packages();
+    std::fs::read_to_string(pkgs[0].join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn the_failure_summary_prints_the_decisive_line_and_each_deviation_id() {
+    let p = project(
+        "",
+        r#"@OQ @URS-001
+Feature: Quality
+  Scenario: Quality percentage
+    Given the adapter "sut" is started
+    When I send a "echo" request to "sut" with:
+      """
+      {"quality_pct": 90.0, "batch": "B-17"}
+      """
+    Then the response matches:
+      """
+      {"quality_pct": 91.0, "batch": "B-17"}
+      """
+
+  Scenario: Batch number
+    Given the adapter "sut" is started
+    When I send a "echo" request to "sut" with:
+      """
+      {"batch": "B-17"}
+      """
+    Then the response field "batch" equals "B-18"
+
+  Scenario: Passing
+    Given the adapter "sut" is started
+"#,
+    );
+    let run = p
+        .qualify(&["run", "--progress", "quiet"])
+        .code(qualify::exit_code::SCENARIOS_FAILED)
+        // The decisive line of the match, whole, although it is not the message's first.
+        .stdout_has("at $.quality_pct: expected 91.0, found 90.0")
+        .stdout_has("FAILED Quality percentage (features/newcomer.feature:3)")
+        .stdout_has("FAILED Batch number (features/newcomer.feature:14)");
+    let register = deviations(&p);
+    let opened = register["deviations"].as_array().unwrap();
+    assert_eq!(opened.len(), 2, "{register}");
+    // Each id is printed under its scenario, with the step's line, as the package records it.
+    for (deviation, line) in opened.iter().zip([9, 20]) {
+        let id = deviation["id"].as_str().unwrap();
+        assert_eq!(deviation["step"]["line"], line);
+        assert!(
+            run.stdout.contains(&format!("{id} (line {line}: ")),
+            "{id} at line {line} missing:\n{}",
+            run.stdout
+        );
+    }
+    let dev1 = run.stdout.find("DEV-001").unwrap();
+    let second = run.stdout.find("FAILED Batch number").unwrap();
+    assert!(dev1 < second, "DEV-001 is not under its scenario:\n{}", run.stdout);
+    let package = p.packages()[0].display().to_string();
+    assert!(
+        run.stdout
+            .contains(&format!("qualify deviation close {package} DEV-001 --disposition")),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("FAILED Passing"), "{}", run.stdout);
+}
+
+#[test]
+fn an_adapter_that_dies_silently_says_so_and_names_its_log() {
+    let p = Project::with_fixture_adapter().file("quiet.py", QUIET_ADAPTER);
+    let quiet = p.path().join("quiet.py");
+    let extra = format!(
+        "  quiet:\n    kind: process\n    command: [python3, \"{}\"]\n",
+        quiet.display()
+    );
+    let p = p.file("qualify.yaml", &fixture_config(&extra)).file(
+        "features/newcomer.feature",
+        r#"@OQ @URS-001
+Feature: Dying adapters
+  Scenario: Silent
+    Given the adapter "quiet" is started
+    When I send a "go" request to "quiet"
+
+  Scenario: Noisy
+    Given the adapter "sut" is started
+    When I send a "crash" request to "sut"
+"#,
+    );
+    let quiet_log = "attachments/features-newcomer.feature-3/quiet.stderr.log";
+    let sut_log = "attachments/features-newcomer.feature-7/sut.stderr.log";
+    let run = p
+        .qualify(&["run", "--progress", "quiet"])
+        .code(qualify::exit_code::SCENARIOS_FAILED)
+        .stdout_has(&format!(
+            "(exit status: 4); standard error: it wrote nothing (its log {quiet_log} in the \
+             evidence package is empty)"
+        ))
+        .stdout_has(&format!(
+            "standard error: all of it is in {sut_log} in the evidence package; it ends with:"
+        ))
+        .stdout_has("      fatal: crashing on purpose");
+    assert!(!run.stdout.contains("end of its stderr"), "{}", run.stdout);
+    // The logs named are the package's own.
+    assert_eq!(package_file(&p, quiet_log), "");
+    assert!(package_file(&p, sut_log).contains("fatal: crashing on purpose"));
+    let register = deviations(&p);
+    let error = register["deviations"][0]["error"].as_str().unwrap();
+    assert!(error.contains(quiet_log), "{error}");
+}
