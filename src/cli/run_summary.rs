@@ -119,10 +119,18 @@ mod tests {
     #[test]
     fn long_messages_are_cut_by_lines_never_within_one() {
         let mut out = String::new();
-        let message: Vec<String> = (0..30).map(|i| format!("line {i} {}", "x".repeat(300))).collect();
+        let message: Vec<String> = (0..30)
+            .map(|i| format!("line {i} {}", "x".repeat(300)))
+            .collect();
         message_lines(&mut out, &message.join("\n"), "  ");
-        assert!(out.contains(&format!("line 23 {}", "x".repeat(300))), "{out}");
+        assert!(
+            out.contains(&format!("line 23 {}", "x".repeat(300))),
+            "{out}"
+        );
         assert!(!out.contains("line 24 "), "{out}");
-        assert!(out.contains("… 6 more line(s) in deviations/deviations.json"), "{out}");
+        assert!(
+            out.contains("… 6 more line(s) in deviations/deviations.json"),
+            "{out}"
+        );
     }
 }

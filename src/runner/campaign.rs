@@ -170,6 +170,7 @@ fn assemble_record(
             .collect(),
         feature_files: plan.features.iter().map(|f| f.abs_path.clone()).collect(),
         adapters: executed.adapters,
+        adapter_files: executed.adapter_files,
         adapter_env: executed.adapter_env,
     });
     RunRecord {

@@ -3,6 +3,8 @@
 //! script digests, quoted JSON paths in steps, a symbolic link loop under features/, and a broken
 //! report template.
 
+use std::path::Path;
+
 use crate::support::{Project, fixture_config};
 
 /// A process adapter that answers `hello` and then exits with status 4 at the next request,
@@ -88,11 +90,16 @@ Feature: Quality
     }
     let dev1 = run.stdout.find("DEV-001").unwrap();
     let second = run.stdout.find("FAILED Batch number").unwrap();
-    assert!(dev1 < second, "DEV-001 is not under its scenario:\n{}", run.stdout);
+    assert!(
+        dev1 < second,
+        "DEV-001 is not under its scenario:\n{}",
+        run.stdout
+    );
     let package = p.packages()[0].display().to_string();
     assert!(
-        run.stdout
-            .contains(&format!("qualify deviation close {package} DEV-001 --disposition")),
+        run.stdout.contains(&format!(
+            "qualify deviation close {package} DEV-001 --disposition"
+        )),
         "{}",
         run.stdout
     );
@@ -140,4 +147,69 @@ Feature: Dying adapters
     let register = deviations(&p);
     let error = register["deviations"][0]["error"].as_str().unwrap();
     assert!(error.contains(quiet_log), "{error}");
+}
+
+/// A process adapter that echoes each request's body, and reports the folder it runs in.
+const ECHO_ADAPTER: &str = r#"import json, os, sys
+for line in sys.stdin:
+    req = json.loads(line)
+    if req["kind"] == "hello":
+        result = {"name": "echo", "version": "1.0.0", "protocol": 1}
+    elif req["kind"] == "shutdown":
+        print(json.dumps({"id": req["id"], "result": {}}), flush=True)
+        break
+    else:
+        result = dict(req.get("body", {}), cwd=os.getcwd(), argv=sys.argv)
+    print(json.dumps({"id": req["id"], "result": result}), flush=True)
+"#;
+
+#[test]
+fn a_relative_script_in_the_command_runs_and_its_digest_is_recorded() {
+    let extra =
+        "  echo:\n    kind: process\n    command: [python3, ./adapters/echo.py, out.txt, -u]\n";
+    let p = project(
+        extra,
+        r#"@OQ @URS-001
+Feature: Interpreted adapter
+  Scenario: Echo through python3 and a relative script
+    Given the adapter "echo" is started
+    When I send a "echo" request to "echo" with:
+      """
+      {"batch": "B-17"}
+      """
+    Then the response field "batch" equals "B-17"
+    And the response field "argv[1]" equals "out.txt"
+    And the response field "argv[2]" equals "-u"
+"#,
+    )
+    .file("adapters/echo.py", ECHO_ADAPTER);
+    p.qualify(&["run", "--progress", "quiet"]).code(0);
+    let env: serde_json::Value =
+        serde_json::from_str(&package_file(&p, "environment.json")).unwrap();
+    let script = &env["adapter_files"]["echo"];
+    assert_eq!(script.as_array().map(Vec::len), Some(1), "{env}");
+    assert_eq!(script[0]["path"], "adapters/echo.py");
+    assert_eq!(
+        script[0]["sha256"],
+        qualify::evidence::sha256_hex(ECHO_ADAPTER.as_bytes())
+    );
+    // The executable recorded is still the interpreter's.
+    assert!(
+        env["adapters"]["echo"]["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("python3")),
+        "{env}"
+    );
+    // The script was handed over absolute; the process still ran in the scenario's folder.
+    let results = p.results();
+    let output = &results["features"][0]["scenarios"][0]["steps"][1]["output"]["result"];
+    let absolute = p.path().join("adapters/echo.py").display().to_string();
+    assert_eq!(output["argv"][0], absolute.as_str(), "{output}");
+    let cwd = output["cwd"].as_str().unwrap_or_default();
+    assert!(!cwd.is_empty() && Path::new(cwd) != p.path(), "{output}");
+    let report = package_file(&p, "report.html");
+    assert!(
+        report.contains("adapter echo file"),
+        "the report lists the script"
+    );
 }
