@@ -213,3 +213,53 @@ Feature: Interpreted adapter
         "the report lists the script"
     );
 }
+
+#[test]
+fn the_documented_quoted_path_syntax_works_in_steps() {
+    let p = project(
+        "",
+        r#"@OQ @URS-001
+Feature: Keys that need quotes
+  Scenario: Quoted keys
+    Given the adapter "sut" is started
+    When I send a "echo" request to "sut" with:
+      """
+      {"temp °C": 21.5, "a.b": {"c": [1, 2]}, "say \"hi\"": "x", "line[1]": true}
+      """
+    Then the response field "["temp °C"]" equals 21.5
+    And the response field "$["a.b"].c[-1]" equals 2
+    And the response field "["temp °C"]" is within 0.1 of 21.45
+    And the response field "["say \"hi\""]" equals "x"
+    And the response field "["line[1]"]" equals true
+    And the response field "["a.b"]" matches:
+      """
+      {"c": [1, 2]}
+      """
+    And I remember the response field "["temp °C"]" as "t"
+    And the response field "["temp °C"]" equals ${t}
+
+  Scenario: A quoted key that differs
+    Given the adapter "sut" is started
+    When I send a "echo" request to "sut" with:
+      """
+      {"temp °C": 21.5}
+      """
+    Then the response field "["temp °C"]" equals 22.0
+"#,
+    );
+    let run = p
+        .qualify(&["run", "--progress", "quiet"])
+        .code(qualify::exit_code::SCENARIOS_FAILED)
+        .stdout_has("2 scenarios: 1 passed, 1 failed");
+    assert!(!run.stdout.contains("FAILED Quoted keys"), "{}", run.stdout);
+    let results = p.results();
+    let quoted = &results["features"][0]["scenarios"][0];
+    assert_eq!(quoted["status"], "passed", "{quoted}");
+    assert_eq!(quoted["steps"].as_array().map(Vec::len), Some(10));
+    // The failure names the field in the canonical form, the quoted key intact.
+    let failed = &results["features"][0]["scenarios"][1]["steps"][2];
+    assert_eq!(failed["status"], "failed", "{failed}");
+    let error = failed["error"].as_str().unwrap_or_default();
+    assert!(error.contains("temp °C"), "{error}");
+    assert!(error.contains("expected 22.0, actual 21.5"), "{error}");
+}
