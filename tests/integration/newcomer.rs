@@ -263,3 +263,35 @@ Feature: Keys that need quotes
     assert!(error.contains("temp °C"), "{error}");
     assert!(error.contains("expected 22.0, actual 21.5"), "{error}");
 }
+
+const ONE_SCENARIO: &str = r#"@OQ @URS-001
+Feature: One
+  Scenario: Started
+    Given the adapter "sut" is started
+"#;
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_under_features_is_an_input_error_naming_the_link() {
+    let p = project("", ONE_SCENARIO).file("features/sub/b.feature", ONE_SCENARIO);
+    std::os::unix::fs::symlink("..", p.path().join("features/sub/loop")).unwrap();
+    for args in [&["list"][..], &["run", "--progress", "quiet"][..]] {
+        p.qualify(args)
+            .code(qualify::exit_code::INPUT_ERROR)
+            .stderr_has("features/sub/loop: a symbolic link back to ")
+            .stderr_has("(a loop)");
+    }
+    assert!(p.packages().is_empty(), "nothing may run");
+    // A second way to a folder is refused too: its scenarios would run twice under two ids.
+    std::fs::remove_file(p.path().join("features/sub/loop")).unwrap();
+    std::os::unix::fs::symlink("sub", p.path().join("features/zz")).unwrap();
+    p.qualify(&["list"])
+        .code(qualify::exit_code::INPUT_ERROR)
+        .stderr_has("features/zz: leads to what ")
+        .stderr_has("features/sub already holds");
+    // Once the link is gone, the same project lists both features.
+    std::fs::remove_file(p.path().join("features/zz")).unwrap();
+    p.qualify(&["list"])
+        .code(0)
+        .stdout_has("features/sub/b.feature:3");
+}
