@@ -93,6 +93,10 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
 /// Checks the selection and opens the package; nothing runs when this fails.
 fn prepare(config: &Config, options: &CampaignOptions) -> Result<Prepared, Error> {
     let plan = Plan::build(config, &options.criteria)?;
+    // A broken template would otherwise be found at the seal, after the whole campaign.
+    if let Some(template) = &config.report_template {
+        crate::render::check_template(template).map_err(CampaignError::from)?;
+    }
     if plan.scenarios.is_empty() {
         return Err(Error::Usage(format!(
             "no scenario selected (stage {}, tags {}); `qualify list` shows what exists",

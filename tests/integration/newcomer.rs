@@ -295,3 +295,45 @@ fn a_symlink_loop_under_features_is_an_input_error_naming_the_link() {
         .code(0)
         .stdout_has("features/sub/b.feature:3");
 }
+
+#[test]
+fn a_broken_report_template_is_an_input_error_naming_file_and_line() {
+    let p = project("report:\n  template: report.html.tera\n", ONE_SCENARIO).file(
+        "report.html.tera",
+        "<html>\n<body>\n<p>{{ package_id | nosuchfilter }}</p>\n",
+    );
+    let template = p.path().join("report.html.tera").display().to_string();
+    // Found before anything runs: no package, no staging folder left behind.
+    p.qualify(&["run", "--progress", "quiet"])
+        .code(qualify::exit_code::INPUT_ERROR)
+        .stderr_has(&format!(
+            "the report template {template}, line 3, column 20: Unknown filter `nosuchfilter`"
+        ))
+        .stderr_has("docs/reports.md#templates");
+    assert!(!p.path().join("evidence").exists(), "nothing may run");
+
+    let p = p.file("report.html.tera", "<html>\n{% if status %}\n<p>x</p>\n");
+    p.qualify(&["run", "--progress", "quiet"])
+        .code(qualify::exit_code::INPUT_ERROR)
+        .stderr_has(&format!("the report template {template}, line "));
+
+    // A problem only the campaign's data reaches is found at the seal: still 2, still naming
+    // the project's file (not the package's copy of it).
+    let p = p.file(
+        "report.html.tera",
+        "<html>\n{% for f in features %}{{ f.nosuch | upper }}{% endfor %}\n</html>\n",
+    );
+    p.qualify(&["run", "--progress", "quiet"])
+        .code(qualify::exit_code::INPUT_ERROR)
+        .stderr_has(&format!("the report template {template}, line 2, column "));
+    assert!(p.packages().is_empty());
+
+    // `qualify render --template` with a broken file: 2 as well.
+    let p = p.file("report.html.tera", "<html>{{ package_id }}</html>\n");
+    p.qualify(&["run", "--progress", "quiet"]).code(0);
+    let package = p.packages()[0].display().to_string();
+    let p = p.file("bad.tera", "<html>\n{% if status %}\n");
+    p.qualify(&["render", &package, "--template", "bad.tera", "--out", "out"])
+        .code(qualify::exit_code::INPUT_ERROR)
+        .stderr_has("the report template bad.tera, line 3, column 1: ");
+}
