@@ -43,9 +43,10 @@ impl Error {
                 exit_code::INPUT_ERROR
             }
             Error::Sign(e) => e.exit_code(),
-            Error::Evidence(_) | Error::Campaign(_) | Error::Internal(_) => {
-                exit_code::INTERNAL_ERROR
-            }
+            // A broken report template is the user's configuration (2), not a failure (5).
+            Error::Evidence(e) => e.exit_code(),
+            Error::Campaign(e) => e.exit_code(),
+            Error::Internal(_) => exit_code::INTERNAL_ERROR,
         }
     }
 

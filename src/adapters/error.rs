@@ -60,22 +60,20 @@ pub enum AdapterError {
 
     /// No `hello` answer within `timeouts.start_ms`.
     #[error(
-        "adapter \"{adapter}\" did not answer `hello` within {timeout_ms} ms and was killed; make sure it reads requests from stdin and flushes each answer line, or raise `timeouts.start_ms`{}",
-        tail_suffix(.stderr_tail)
+        "adapter \"{adapter}\" did not answer `hello` within {timeout_ms} ms and was killed; make sure it reads requests from stdin and flushes each answer line, or raise `timeouts.start_ms`{stderr}"
     )]
     StartTimeout {
         /// Adapter name.
         adapter: String,
         /// The limit that elapsed.
         timeout_ms: u64,
-        /// The end of what the program wrote to standard error.
-        stderr_tail: String,
+        /// Where its standard error went and how it ended.
+        stderr: StderrReport,
     },
 
     /// No response within `timeouts.request_ms` (the process was killed).
     #[error(
-        "adapter \"{adapter}\" did not answer the \"{kind}\" request within {timeout_ms} ms and was killed; look at its stderr log, or raise `timeouts.request_ms` if the work is legitimately slow{}",
-        tail_suffix(.stderr_tail)
+        "adapter \"{adapter}\" did not answer the \"{kind}\" request within {timeout_ms} ms and was killed; look at its stderr log, or raise `timeouts.request_ms` if the work is legitimately slow{stderr}"
     )]
     Timeout {
         /// Adapter name.
@@ -84,14 +82,13 @@ pub enum AdapterError {
         kind: String,
         /// The limit that elapsed.
         timeout_ms: u64,
-        /// The end of what the program wrote to standard error.
-        stderr_tail: String,
+        /// Where its standard error went and how it ended.
+        stderr: StderrReport,
     },
 
     /// The process exited (or closed its output) while a request was pending.
     #[error(
-        "adapter \"{adapter}\" exited while the \"{kind}\" request was pending ({status}); its stderr log has the details{}",
-        tail_suffix(.stderr_tail)
+        "adapter \"{adapter}\" exited while the \"{kind}\" request was pending ({status}){stderr}"
     )]
     Crashed {
         /// Adapter name.
@@ -100,8 +97,8 @@ pub enum AdapterError {
         kind: String,
         /// Exit status as the operating system reports it.
         status: String,
-        /// The end of what the program wrote to standard error.
-        stderr_tail: String,
+        /// Where its standard error went and how it ended.
+        stderr: StderrReport,
     },
 
     /// A standard output line that is not a response of the expected shape, or has the wrong id.
@@ -321,11 +318,14 @@ impl AdapterError {
         }
     }
 
-    /// The message without the stderr tail, for [`AdapterError::FailedEarlier`].
+    /// The message without the standard error part, for [`AdapterError::FailedEarlier`].
     pub(crate) fn summary(&self) -> String {
         let text = self.to_string();
         let first = text.lines().next().unwrap_or_default();
-        first.strip_suffix(TAIL_INTRO).unwrap_or(first).to_string()
+        match first.find(STDERR_INTRO) {
+            Some(at) => first.get(..at).unwrap_or(first).to_string(),
+            None => first.to_string(),
+        }
     }
 }
 
@@ -341,13 +341,35 @@ fn known_list(known: &[String]) -> String {
     }
 }
 
-const TAIL_INTRO: &str = "; end of its stderr:";
+/// Where the standard error part of a message begins (what [`AdapterError::summary`] cuts off).
+const STDERR_INTRO: &str = "; standard error: ";
 
-fn tail_suffix(tail: &str) -> String {
-    let tail = tail.trim_end();
-    if tail.is_empty() {
-        String::new()
-    } else {
-        format!("{TAIL_INTRO}\n{tail}")
+/// What a failed process left on its standard error: the log file in the evidence package that
+/// holds all of it, and its last lines. Shown at the end of a failure message so that an operator
+/// knows where to look, and is told plainly when there is nothing to look at.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StderrReport {
+    /// The log's path inside the evidence package (`attachments/<scenario>/<adapter>.stderr.log`),
+    /// when one was being written.
+    pub log: Option<String>,
+    /// The last lines (at most 20), secrets redacted.
+    pub tail: String,
+}
+
+impl std::fmt::Display for StderrReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tail = self.tail.trim_end();
+        match (&self.log, tail.is_empty()) {
+            (Some(log), true) => write!(
+                f,
+                "{STDERR_INTRO}it wrote nothing (its log {log} in the evidence package is empty)"
+            ),
+            (None, true) => write!(f, "{STDERR_INTRO}it wrote nothing"),
+            (Some(log), false) => write!(
+                f,
+                "{STDERR_INTRO}all of it is in {log} in the evidence package; it ends with:\n{tail}"
+            ),
+            (None, false) => write!(f, "{STDERR_INTRO}it ends with:\n{tail}"),
+        }
     }
 }

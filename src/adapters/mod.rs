@@ -38,7 +38,7 @@ mod topic;
 mod transcript;
 mod wire;
 
-pub use error::AdapterError;
+pub use error::{AdapterError, StderrReport};
 pub use http_response::HttpResponse;
 pub use mqtt_message::{MqttMessage, PublishReceipt};
 pub use mqtt_sparkplug::SparkplugReading;

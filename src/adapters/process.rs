@@ -277,24 +277,24 @@ impl ProcessHandle {
                     adapter: self.adapter.clone(),
                     kind: kind.to_string(),
                     status,
-                    stderr_tail: self.stderr.tail(),
+                    stderr: self.stderr.report(),
                 })
             }
             Err(_elapsed) => {
                 transcript.note("timeout", &json!({ "kind": kind, "timeout_ms": limit_ms }));
                 self.terminate(transcript, false).await;
-                let (adapter, stderr_tail) = (self.adapter.clone(), self.stderr.tail());
+                let (adapter, stderr) = (self.adapter.clone(), self.stderr.report());
                 Err(match phase {
                     Phase::Hello => AdapterError::StartTimeout {
                         adapter,
                         timeout_ms: limit_ms,
-                        stderr_tail,
+                        stderr,
                     },
                     Phase::Request | Phase::Shutdown => AdapterError::Timeout {
                         adapter,
                         kind: kind.to_string(),
                         timeout_ms: limit_ms,
-                        stderr_tail,
+                        stderr,
                     },
                 })
             }

@@ -44,6 +44,45 @@ pub(crate) fn resolve_program(
     found.ok_or_else(|| format!("\"{program}\" was not found on PATH"))
 }
 
+/// The arguments of `command` as the program gets them. An argument is a path relative to the
+/// folder of qualify.yaml when it does not start with `-`, is not absolute, and names an existing
+/// regular file there (`x.py`, `./scripts/x.js`, `bridge/config.yaml`); such an argument is passed
+/// as that file's absolute path, because the program runs in the scenario's folder, not the
+/// config's. Every other argument is passed as written (options, `--config=x.yaml`, names of
+/// files the adapter creates, paths that exist only in the scenario's folder).
+pub(crate) fn resolve_args(args: &[String], config_dir: &Path) -> Vec<String> {
+    args.iter()
+        .map(|arg| match config_file(arg, config_dir) {
+            Some(path) => path.display().to_string(),
+            None => arg.clone(),
+        })
+        .collect()
+}
+
+/// `config_dir/arg` when `arg` is a relative path naming an existing regular file there.
+fn config_file(arg: &str, config_dir: &Path) -> Option<PathBuf> {
+    let path = Path::new(arg);
+    if arg.is_empty() || arg.starts_with('-') || path.is_absolute() {
+        return None;
+    }
+    let relative: PathBuf = path
+        .components()
+        .filter(|c| *c != Component::CurDir)
+        .collect();
+    let full = config_dir.join(relative);
+    full.is_file().then_some(full)
+}
+
+/// The files the (resolved) arguments name: each absolute argument that is an existing regular
+/// file. For `python3 x.py` that is the script, which the interpreter's digest does not cover.
+pub(crate) fn named_files(resolved_args: &[String]) -> Vec<PathBuf> {
+    resolved_args
+        .iter()
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute() && p.is_file())
+        .collect()
+}
+
 #[cfg(unix)]
 fn is_executable(meta: &std::fs::Metadata) -> bool {
     use std::os::unix::fs::PermissionsExt;
@@ -99,6 +138,46 @@ pub(crate) async fn hash_blocking(path: PathBuf) -> io::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arguments_naming_files_of_the_config_folder_are_made_absolute() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::create_dir_all(dir.join("scripts")).unwrap();
+        std::fs::write(dir.join("x.py"), "").unwrap();
+        std::fs::write(dir.join("scripts/y.js"), "").unwrap();
+        let args: Vec<String> = [
+            "x.py",
+            "./scripts/y.js",
+            "-u",
+            "--config=x.py",
+            "out.txt",
+            "scripts",
+            "-x.py",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let resolved = resolve_args(&args, dir);
+        let x = dir.join("x.py").display().to_string();
+        let y = dir.join("scripts/y.js").display().to_string();
+        assert_eq!(
+            resolved,
+            [
+                x.as_str(),
+                y.as_str(),
+                "-u",
+                "--config=x.py",
+                "out.txt",
+                "scripts",
+                "-x.py"
+            ]
+        );
+        assert_eq!(
+            named_files(&resolved),
+            [dir.join("x.py"), dir.join("scripts/y.js")]
+        );
+    }
 
     #[test]
     fn resolution() {

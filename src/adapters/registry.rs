@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::child_env::{child_environment, parent_environment};
 use super::process::{ProcessHandle, SpawnSpec};
-use super::program::{DigestCache, resolve_program};
+use super::program::{DigestCache, resolve_args, resolve_program};
 use super::transcript::{Transcript, close_all};
 use super::{AdapterError, FinishReport};
 use crate::config::{AdapterConfig, Isolation};
@@ -98,6 +98,22 @@ impl AdapterRegistry {
                     super::program::resolve_program(program, &self.config_dir, &env.vars).ok()?;
                 Some((name.clone(), path))
             })
+            .collect()
+    }
+
+    /// The files named in the arguments of every process adapter's command (the script an
+    /// interpreter runs, a configuration file), by adapter name; what the environment record
+    /// fingerprints besides the executable.
+    pub fn command_files(&self) -> BTreeMap<String, Vec<PathBuf>> {
+        self.adapters
+            .iter()
+            .filter(|(_, c)| c.kind == crate::config::AdapterKind::Process)
+            .map(|(name, c)| {
+                let args = c.command.get(1..).unwrap_or_default();
+                let files = super::program::named_files(&resolve_args(args, &self.config_dir));
+                (name.clone(), files)
+            })
+            .filter(|(_, files)| !files.is_empty())
             .collect()
     }
 
@@ -190,10 +206,12 @@ impl AdapterRegistry {
                 return Err(AdapterError::start_failed(name, reason));
             }
         };
+        // Relative to qualify.yaml, like the program: the process runs in the scenario's folder.
+        let args = resolve_args(args, &self.config_dir);
         let spec = SpawnSpec {
             adapter: name,
             program: &path,
-            args,
+            args: &args,
             env: &env.vars,
             recorded_env: &env.recorded,
             secrets: env.secrets.clone(),

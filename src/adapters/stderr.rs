@@ -15,6 +15,7 @@ use tokio::process::ChildStderr;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+use super::error::StderrReport;
 use super::secrets::Secrets;
 use crate::evidence::AttachmentWriter;
 
@@ -155,6 +156,22 @@ impl StderrPump {
             && tokio::time::timeout(wait, &mut task).await.is_err()
         {
             task.abort();
+        }
+    }
+
+    /// The log standard error is going to now and its end so far, for a failure message.
+    pub(crate) fn report(&self) -> StderrReport {
+        let log = {
+            let state = lock(&self.state);
+            state
+                .scenario
+                .as_ref()
+                .or(state.campaign.as_ref())
+                .map(|w| w.path().to_string())
+        };
+        StderrReport {
+            log,
+            tail: self.tail(),
         }
     }
 

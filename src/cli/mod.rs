@@ -18,6 +18,7 @@ mod recover_supersession;
 mod refusal;
 mod render;
 mod run;
+mod run_summary;
 mod select;
 mod sign;
 mod sign_command;

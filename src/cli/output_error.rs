@@ -40,3 +40,13 @@ pub enum OutputError {
         source: io::Error,
     },
 }
+
+impl OutputError {
+    /// 2 for a template the user supplied that does not compile or render, else 5.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            OutputError::Render(e) => e.exit_code(),
+            _ => crate::exit_code::INTERNAL_ERROR,
+        }
+    }
+}

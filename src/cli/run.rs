@@ -7,11 +7,11 @@ use std::sync::Arc;
 use super::args::{Progress, RunArgs};
 use super::key_input::{load_registry, read_key, registry_path};
 use super::refusal::{Attempt, recorded};
+use super::run_summary::print_outcome;
 use super::select::criteria;
 use super::sign::print_signed;
 use crate::config::Config;
 use crate::errors::Error;
-use crate::evidence::Status;
 use crate::exit_code;
 use crate::impact::{ImpactAssessment, assess_project};
 use crate::plan::{Criteria, Stage};
@@ -163,35 +163,6 @@ fn prepare_signing<'a>(
         key,
         path,
     })
-}
-
-/// The counts, each scenario that did not pass with its first error, and the package.
-fn print_outcome(outcome: &CampaignOutcome) {
-    let s = &outcome.results.summary;
-    crate::outln!(
-        "{} scenarios: {} passed, {} failed ({} steps passed, {} failed, {} undefined, {} skipped)",
-        s.scenarios,
-        s.scenarios_passed,
-        s.scenarios_failed,
-        s.steps_passed,
-        s.steps_failed,
-        s.steps_undefined,
-        s.steps_skipped
-    );
-    for f in &outcome.results.features {
-        for sc in f.scenarios.iter().filter(|sc| sc.status != Status::Passed) {
-            let why = sc
-                .steps
-                .iter()
-                .find(|st| st.status != Status::Passed)
-                .and_then(|st| st.error.clone())
-                .unwrap_or_default();
-            let first = why.lines().next().unwrap_or_default();
-            crate::outln!("  FAILED {} ({}): {first}", sc.name, sc.id);
-        }
-    }
-    crate::outln!("evidence package: {}", outcome.package_dir.display());
-    crate::outln!("manifest sha256:  {}", outcome.manifest_digest);
 }
 
 /// Signs the sealed package as `executed`; on refusal, `Err` with the exit code after saying

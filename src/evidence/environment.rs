@@ -23,6 +23,8 @@ pub struct EnvInputs {
     pub project_dir: PathBuf,
     /// Adapter name → executable (or database file) path.
     pub adapters: BTreeMap<String, PathBuf>,
+    /// Process adapter name → the files its command's arguments name (an interpreter's script).
+    pub adapter_files: BTreeMap<String, Vec<PathBuf>>,
     /// Configuration files (qualify.yaml, requirements, signers, ...). Relative paths are taken
     /// relative to `project_dir`.
     pub config_files: Vec<PathBuf>,
@@ -76,6 +78,14 @@ impl CaptureEnvironment for Environment {
                 .adapters
                 .iter()
                 .map(|(name, path)| (name.clone(), recorded_in_project(project, path)))
+                .collect(),
+            adapter_files: inputs
+                .adapter_files
+                .iter()
+                .map(|(name, paths)| {
+                    let files = paths.iter().map(|p| recorded_in_project(project, p));
+                    (name.clone(), files.collect())
+                })
                 .collect(),
             config_files: files(&inputs.config_files),
             feature_files: files(&inputs.feature_files),
@@ -231,6 +241,10 @@ mod tests {
                 ("bridge".to_string(), outside.clone()),
                 ("missing".to_string(), project.join("bin/none")),
             ]),
+            adapter_files: BTreeMap::from([(
+                "bridge".to_string(),
+                vec![project.join("qualify.yaml")],
+            )]),
             config_files: vec![project.join("qualify.yaml")],
             feature_files: vec![
                 PathBuf::from("features/a.feature"),
@@ -272,6 +286,11 @@ mod tests {
         assert_eq!(
             bridge.sha256.as_deref(),
             Some(sha256_hex(b"#!/bin/sh\n").as_str())
+        );
+        assert_eq!(env.adapter_files["bridge"][0].path, "qualify.yaml");
+        assert_eq!(
+            env.adapter_files["bridge"][0].sha256.as_deref(),
+            Some(sha256_hex(b"adapters: {}\n").as_str())
         );
         let missing = &env.adapters["missing"];
         assert_eq!(missing.path, "bin/none");

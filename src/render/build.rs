@@ -271,6 +271,10 @@ fn environment(state: &PackageState) -> (Vec<Field>, Vec<FileRow>) {
     let mut files = vec![file_row("tool", &env.tool.executable)];
     for (name, f) in &env.adapters {
         files.push(file_row(&format!("adapter {name}"), f));
+        // The script an interpreter runs is the adapter as much as the interpreter is.
+        for named in env.adapter_files.get(name).into_iter().flatten() {
+            files.push(file_row(&format!("adapter {name} file"), named));
+        }
     }
     files.extend(env.config_files.iter().map(|f| file_row("config", f)));
     files.extend(env.feature_files.iter().map(|f| file_row("feature", f)));

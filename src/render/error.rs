@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
+use super::template::TemplateError;
+
 /// Why a report could not be rendered.
 #[derive(Debug, Error)]
 pub enum RenderError {
@@ -25,15 +27,9 @@ pub enum RenderError {
         /// What is wrong.
         message: String,
     },
-    /// The HTML template could not be compiled or rendered.
-    #[error("the report template {name} failed")]
-    Template {
-        /// The template (file path or `built-in`).
-        name: String,
-        /// The tera error.
-        #[source]
-        source: tera::Error,
-    },
+    /// The HTML template could not be compiled or rendered (file, line and column).
+    #[error(transparent)]
+    Template(#[from] TemplateError),
     /// The PDF could not be produced.
     #[error("cannot produce the PDF: {0}")]
     Pdf(String),
@@ -49,6 +45,15 @@ pub enum RenderError {
 }
 
 impl RenderError {
+    /// 2 for a template the user supplied that does not compile or render (a configuration
+    /// error, docs/exit-codes.md), else 5.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            RenderError::Template(t) if t.is_users() => crate::exit_code::INPUT_ERROR,
+            _ => crate::exit_code::INTERNAL_ERROR,
+        }
+    }
+
     /// The message with its causes, on one line.
     pub fn chain(&self) -> String {
         chain(self)

@@ -2,10 +2,9 @@
 
 use std::path::Path;
 
-use tera::{Context, Tera};
-
 use super::error::RenderError;
 use super::model::Report;
+use super::template::{TemplateSource, render_with};
 
 /// The built-in template, `templates/report.html.tera`.
 pub const DEFAULT_TEMPLATE: &str = include_str!("../../templates/report.html.tera");
@@ -14,23 +13,15 @@ pub const DEFAULT_TEMPLATE: &str = include_str!("../../templates/report.html.ter
 /// report's fields at the top level (see `docs/reports.md`). Names ending in `.html` are
 /// autoescaped by tera, so values never inject markup.
 pub fn render_html(report: &Report, template: Option<&Path>) -> Result<String, RenderError> {
-    let (name, source) = match template {
+    let (from, source) = match template {
         Some(path) => (
-            path.display().to_string(),
+            TemplateSource::File(path.to_path_buf()),
             std::fs::read_to_string(path).map_err(|source| RenderError::Read {
                 path: path.to_path_buf(),
                 source,
             })?,
         ),
-        None => ("built-in".to_string(), DEFAULT_TEMPLATE.to_string()),
+        None => (TemplateSource::BuiltIn, DEFAULT_TEMPLATE.to_string()),
     };
-    let fail = |source| RenderError::Template {
-        name: name.clone(),
-        source,
-    };
-    let mut tera = Tera::new();
-    tera.add_raw_template("report.html", &source)
-        .map_err(fail)?;
-    let context = Context::from_serialize(report).map_err(fail)?;
-    tera.render("report.html", &context).map_err(fail)
+    Ok(render_with(from, &source, report)?)
 }

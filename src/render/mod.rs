@@ -11,6 +11,7 @@ mod package_state;
 mod pdf;
 mod project_record;
 mod renditions;
+mod template;
 
 pub use error::RenderError;
 pub use html::{DEFAULT_TEMPLATE, render_html};
@@ -24,3 +25,4 @@ pub use project_record::{PROJECT_FILE, PROJECT_SCHEMA, ProjectRecord, Requiremen
 pub use renditions::{
     PACKAGE_TEMPLATE, RENDITIONS_DIR, Renditions, render_package, write_renditions,
 };
+pub use template::{TemplateCheckError, TemplateError, TemplateSource, check_template};

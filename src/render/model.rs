@@ -19,7 +19,7 @@ pub struct Field {
 }
 
 /// The report of one package.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
     /// Project name from qualify.yaml.
     pub project_name: String,

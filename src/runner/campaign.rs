@@ -41,6 +41,8 @@ pub struct CampaignOutcome {
     pub package_dir: std::path::PathBuf,
     /// SHA-256 of its manifest.
     pub manifest_digest: String,
+    /// The deviations the run opened, as sealed in the package.
+    pub deviations: crate::deviation::DeviationRegister,
 }
 
 /// What a campaign has before anything runs: the checked plan, the revision, the open package.
@@ -78,18 +80,23 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
         work_root,
         ..
     } = prepared;
-    let sealed = seal(config, &options, package, &git, &record)?;
+    let (sealed, deviations) = seal(config, &options, package, &git, &record)?;
     drop(work_root);
     Ok(CampaignOutcome {
         results: record.results,
         package_dir: sealed.path,
         manifest_digest: sealed.manifest_sha256,
+        deviations,
     })
 }
 
 /// Checks the selection and opens the package; nothing runs when this fails.
 fn prepare(config: &Config, options: &CampaignOptions) -> Result<Prepared, Error> {
     let plan = Plan::build(config, &options.criteria)?;
+    // A broken template would otherwise be found at the seal, after the whole campaign.
+    if let Some(template) = &config.report_template {
+        crate::render::check_template(template).map_err(CampaignError::from)?;
+    }
     if plan.scenarios.is_empty() {
         return Err(Error::Usage(format!(
             "no scenario selected (stage {}, tags {}); `qualify list` shows what exists",
@@ -167,6 +174,7 @@ fn assemble_record(
             .collect(),
         feature_files: plan.features.iter().map(|f| f.abs_path.clone()).collect(),
         adapters: executed.adapters,
+        adapter_files: executed.adapter_files,
         adapter_env: executed.adapter_env,
     });
     RunRecord {

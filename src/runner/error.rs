@@ -24,6 +24,9 @@ pub enum CampaignError {
         #[source]
         source: std::io::Error,
     },
+    /// The project's report template cannot be used (checked before anything runs).
+    #[error(transparent)]
+    BadTemplate(#[from] crate::render::TemplateCheckError),
     /// The sealed renditions (report.html, report.pdf) could not be rendered.
     #[error("cannot render the report of the evidence package")]
     Render(#[source] RenderError),
@@ -33,6 +36,20 @@ pub enum CampaignError {
     /// The async runtime that drives the adapters could not start.
     #[error("cannot start the async runtime")]
     Runtime(#[source] std::io::Error),
+}
+
+impl CampaignError {
+    /// 2 for the project's report template (unreadable, or it does not compile or render: a
+    /// configuration error), else 5: the environment or a bug.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CampaignError::BadTemplate(_) | CampaignError::Template { .. } => {
+                crate::exit_code::INPUT_ERROR
+            }
+            CampaignError::Render(e) => e.exit_code(),
+            _ => crate::exit_code::INTERNAL_ERROR,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -37,6 +37,8 @@ pub(super) struct Executed {
     pub problems: Vec<String>,
     /// Adapter name → executable, for the environment record.
     pub adapters: BTreeMap<String, PathBuf>,
+    /// Adapter name → files named in its command's arguments (an interpreter's script).
+    pub adapter_files: BTreeMap<String, Vec<PathBuf>>,
     /// Adapter name → the environment it was given (secrets redacted), for the record.
     pub adapter_env: BTreeMap<String, BTreeMap<String, String>>,
 }
@@ -102,6 +104,7 @@ pub(super) fn execute(
         finished,
         problems: finish.problems,
         adapters: ctx.registry.executables(),
+        adapter_files: ctx.registry.command_files(),
         adapter_env: ctx.registry.environments(),
     })
 }

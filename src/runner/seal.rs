@@ -8,20 +8,23 @@ use crate::deviation::{DEVIATIONS_FILE, DeviationRegister};
 use crate::errors::Error;
 use crate::evidence::{PackageWriter, SealedPackage, write_cucumber_json, write_junit};
 use crate::git::GitInfo;
-use crate::render::{PACKAGE_TEMPLATE, PROJECT_FILE, ProjectRecord, RenditionKind, render_package};
+use crate::render::{
+    PACKAGE_TEMPLATE, PROJECT_FILE, ProjectRecord, RenderError, RenditionKind, render_package,
+};
 use qualify_evidence::layout::{
     CUCUMBER_FILE, ENVIRONMENT_FILE, GIT_FILE, IMPACT_FILE, IMPACT_MD_FILE, JUNIT_FILE,
     REPORT_HTML, REPORT_PDF, RESULTS_FILE,
 };
 
-/// Writes every sealed file of the run into `package` and seals it.
+/// Writes every sealed file of the run into `package` and seals it; returns the sealed package
+/// and the deviations it opened.
 pub(super) fn seal(
     config: &Config,
     options: &CampaignOptions,
     package: PackageWriter,
     git: &GitInfo,
     record: &RunRecord,
-) -> Result<SealedPackage, Error> {
+) -> Result<(SealedPackage, DeviationRegister), Error> {
     let RunRecord {
         results,
         environment,
@@ -67,7 +70,7 @@ pub(super) fn seal(
             )
         })
         .map_err(write)?;
-    Ok(sealed)
+    Ok((sealed, register))
 }
 
 /// Writes `project.json`, the project's template if it has one, and the sealed renditions
@@ -86,8 +89,17 @@ fn write_report(config: &Config, package: &PackageWriter) -> Result<(), Campaign
             .write_with(PACKAGE_TEMPLATE, |w| w.write_all(&text))
             .map_err(write)?;
     }
-    let renditions = render_package(package.root(), RenditionKind::Sealed, None)
-        .map_err(CampaignError::Render)?;
+    // Rendered with the copy just written, but a failure names the project's file: that is
+    // the one to fix.
+    let renditions =
+        render_package(package.root(), RenditionKind::Sealed, None).map_err(|e| {
+            match (e, &config.report_template) {
+                (RenderError::Template(t), Some(path)) => {
+                    CampaignError::Render(RenderError::Template(t.naming(path)))
+                }
+                (e, _) => CampaignError::Render(e),
+            }
+        })?;
     package
         .write_with(REPORT_HTML, |w| w.write_all(&renditions.html))
         .map_err(write)?;

@@ -32,6 +32,16 @@ macro_rules! duration {
     };
 }
 
+/// The pattern of a quoted PATH in step text (one capture group, without the quotes). Quotes
+/// may appear inside brackets, so that the documented form for keys with dots, spaces or quotes
+/// (`"["temp °C"].max"`, `"["say \"hi\""]"`) is written as it is documented; outside brackets a
+/// quote ends the path, as for every other quoted argument.
+macro_rules! path {
+    () => {
+        r#""((?:[^"\[]|\[(?:"(?:[^"\\]|\\.)*"|[^\]"])*\])+)""#
+    };
+}
+
 /// (pattern, handler) for every step.
 fn table() -> Vec<(&'static str, Handler)> {
     vec![
@@ -61,20 +71,28 @@ fn table() -> Vec<(&'static str, Handler)> {
             handler!(r::rejected),
         ),
         (
-            r#"^the response field "([^"]+)" equals (.+)$"#,
+            concat!(r#"^the response field "#, path!(), r#" equals (.+)$"#),
             handler!(r::field_equals),
         ),
         (
-            r#"^the response field "([^"]+)" is within ([0-9.eE+-]+%?) of (.+)$"#,
+            concat!(
+                r#"^the response field "#,
+                path!(),
+                r#" is within ([0-9.eE+-]+%?) of (.+)$"#
+            ),
             handler!(r::field_within),
         ),
         (r#"^the response matches:$"#, handler!(r::matches)),
         (
-            r#"^the response field "([^"]+)" matches:$"#,
+            concat!(r#"^the response field "#, path!(), r#" matches:$"#),
             handler!(r::field_matches),
         ),
         (
-            r#"^I remember the response field "([^"]+)" as "([^"]+)"$"#,
+            concat!(
+                r#"^I remember the response field "#,
+                path!(),
+                r#" as "([^"]+)"$"#
+            ),
             handler!(r::remember),
         ),
         (
@@ -224,6 +242,10 @@ mod tests {
             "the request succeeds",
             "the request is rejected with reason \"missing_context\"",
             "the response field \"a.b\" equals \"x\"",
+            "the response field \"[\"temp °C\"]\" equals 21.5",
+            "the response field \"[\"a.b\"].c[0]\" is within 1% of 3",
+            "the response field \"[\"say \\\"hi\\\"\"]\" matches:",
+            "I remember the response field \"[\"temp °C\"]\" as \"t\"",
             "the response field \"oee\" is within 0.01 of 74.79",
             "the response field \"oee\" is within 0.5% of 74.79",
             "the response matches:",
@@ -261,6 +283,20 @@ mod tests {
             .iter()
             .map(|(p, _)| Regex::new(p).unwrap())
             .collect();
+        for (step, path) in [
+            (
+                "the response field \"[\"temp °C\"]\" equals 21.5",
+                "[\"temp °C\"]",
+            ),
+            ("the response field \"a\" equals \"x\"", "a"),
+            ("the response field \"[\"a]b\"].c\" matches:", "[\"a]b\"].c"),
+        ] {
+            let captured = res
+                .iter()
+                .find_map(|r| r.captures(step))
+                .and_then(|c| c.get(1).map(|m| m.as_str().to_string()));
+            assert_eq!(captured.as_deref(), Some(path), "{step}");
+        }
         for e in examples {
             let n = res.iter().filter(|r| r.is_match(e)).count();
             assert_eq!(n, 1, "{e} matches {n} patterns");

@@ -26,6 +26,7 @@ mod fuzz_corpus;
 mod gate;
 mod gate_honest;
 mod impact;
+mod newcomer;
 mod properties;
 mod reports;
 mod reports_signed;

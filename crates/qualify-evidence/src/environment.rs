@@ -22,6 +22,12 @@ pub struct Environment {
     pub ci: BTreeMap<String, String>,
     /// Adapter name → its executable.
     pub adapters: BTreeMap<String, RecordedFile>,
+    /// Process adapter name → the files its command's arguments name, in order: the script an
+    /// interpreter runs (`python3 x.py`), a configuration file. The executable's digest alone
+    /// would be the interpreter's. Absent in packages made before it was recorded, and when no
+    /// argument names a file.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub adapter_files: BTreeMap<String, Vec<RecordedFile>>,
     /// Configuration files, sorted by path.
     pub config_files: Vec<RecordedFile>,
     /// Feature files, sorted by path.
