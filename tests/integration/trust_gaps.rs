@@ -189,7 +189,8 @@ fn supersede_is_anchored_and_status_shows_it_from_the_ledger_in_a_fresh_clone() 
     let human = qualify_in(&clone, &["status"]).code(0).stdout;
     let line = human
         .lines()
-        .find(|l| l.starts_with(&failed_id))
+        // The id and a space: the replacement made in the same second is `<failed_id>-2`.
+        .find(|l| l.starts_with(&format!("{failed_id} ")))
         .unwrap_or_else(|| panic!("{human}"));
     assert!(
         line.contains(&format!("superseded by {good_id}"))
