@@ -19,22 +19,7 @@ pub fn keygen(args: &KeygenArgs, config: Option<&Path>, out: &mut dyn Write) -> 
     if args.name.trim().is_empty() {
         return Err(Error::Usage("--name: the printed name is empty".into()));
     }
-    let known = if args.any_role {
-        None
-    } else {
-        Some(known_roles(config)?)
-    };
-    let mut roles = Vec::new();
-    for role in &args.roles {
-        let role = role.trim();
-        check_id(role).map_err(|e| Error::Usage(format!("--role: {e}")))?;
-        if let Some(known) = &known {
-            check_role(role, known)?;
-        }
-        if !roles.iter().any(|r| r == role) {
-            roles.push(role.to_string());
-        }
-    }
+    let roles = checked_roles(args, config)?;
     let valid_from = match &args.valid_from {
         Some(text) => {
             crate::utc::parse(text).map_err(|e| Error::Usage(format!("--valid-from: {e}")))?
@@ -106,4 +91,26 @@ pub fn keygen(args: &KeygenArgs, config: Option<&Path>, out: &mut dyn Write) -> 
         ),
     }
     Ok(exit_code::SUCCESS)
+}
+
+/// The roles given, trimmed, without repeats, each a valid id and (unless `--any-role`) a role
+/// the workflow knows.
+fn checked_roles(args: &KeygenArgs, config: Option<&Path>) -> Result<Vec<String>, Error> {
+    let known = if args.any_role {
+        None
+    } else {
+        Some(known_roles(config)?)
+    };
+    let mut roles = Vec::new();
+    for role in &args.roles {
+        let role = role.trim();
+        check_id(role).map_err(|e| Error::Usage(format!("--role: {e}")))?;
+        if let Some(known) = &known {
+            check_role(role, known)?;
+        }
+        if !roles.iter().any(|r| r == role) {
+            roles.push(role.to_string());
+        }
+    }
+    Ok(roles)
 }

@@ -178,17 +178,7 @@ impl Config {
             ));
         }
         let requirements_path = dir.join(&raw.requirements);
-        let requirements = requirements(&requirements_path).map_err(|e| match e {
-            // The generic "run qualify in the project folder" would mislead: the user is in it.
-            ConfigError::NotFound { path: missing } if missing == requirements_path => {
-                ConfigError::RequirementsNotFound {
-                    path: missing,
-                    config: path.to_path_buf(),
-                    line: line_of_key(text, "requirements").unwrap_or(1),
-                }
-            }
-            other => other,
-        })?;
+        let requirements = load_requirements(path, text, &requirements_path, requirements)?;
         let mut seen = std::collections::BTreeSet::new();
         for component in &raw.components {
             if !seen.insert(component.id.clone()) {
@@ -248,4 +238,24 @@ impl Config {
         let rel = path.strip_prefix(&self.dir).unwrap_or(path);
         rel.to_string_lossy().replace('\\', "/")
     }
+}
+
+/// Loads the requirements file qualify.yaml names. A missing one is reported with the entry that
+/// names it: the generic "run qualify in the project folder" would mislead, the user is in it.
+fn load_requirements(
+    config: &Path,
+    text: &str,
+    requirements_path: &Path,
+    load: impl FnOnce(&Path) -> Result<Requirements, ConfigError>,
+) -> Result<Requirements, ConfigError> {
+    load(requirements_path).map_err(|e| match e {
+        ConfigError::NotFound { path } if path == requirements_path => {
+            ConfigError::RequirementsNotFound {
+                path,
+                config: config.to_path_buf(),
+                line: line_of_key(text, "requirements").unwrap_or(1),
+            }
+        }
+        other => other,
+    })
 }
