@@ -183,6 +183,12 @@ pub enum DeviationCommand {
     /// deviations/closures/<ID>.dsse.json) by a role allowed to close deviations
     /// (workflow.deviation_closers; default validation-lead, quality-assurance).
     Close(DeviationCloseArgs),
+    /// List a package's deviations: id, open or closed, scenario, step and failure.
+    ///
+    /// A closure counts only when its envelope is valid, so the package is verified first with
+    /// the trust anchor `verify` would use (same options). Exit code 0, also for a package that
+    /// does not verify (a warning says so).
+    List(VerifyArgs),
 }
 
 /// The signing key and the registry, shared by `sign` and `deviation close`.

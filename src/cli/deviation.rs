@@ -16,5 +16,7 @@ pub fn deviation(config: &Config, command: &DeviationCommand) -> Result<i32, Err
             print_signed(&signed);
             Ok(exit_code::SUCCESS)
         }
+        // Dispatched before a qualify.yaml is loaded (src/cli/dispatch.rs), like verify.
+        DeviationCommand::List(_) => Err(Error::Internal("unreachable".into())),
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::args::{Cli, Command};
+use super::args::{Cli, Command, DeviationCommand};
 use crate::config::{Config, ConfigError};
 use crate::errors::Error;
 
@@ -30,6 +30,11 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Command::Verify(args) => {
             let config = cli.config.as_deref().map(Config::load).transpose()?;
             return super::verify::verify(config.as_ref(), args, &mut stdout.lock());
+        }
+        // Listing decides open or closed as verify does, with the same trust anchor.
+        Command::Deviation(DeviationCommand::List(args)) => {
+            let config = cli.config.as_deref().map(Config::load).transpose()?;
+            return super::deviation_list::list(config.as_ref(), args, &mut stdout.lock());
         }
         // A package renders from its own files; qualify.yaml only contributes a template.
         Command::Render(args) => {

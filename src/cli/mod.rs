@@ -2,6 +2,7 @@
 
 mod args;
 mod deviation;
+mod deviation_list;
 mod dispatch;
 mod gate;
 mod impact;

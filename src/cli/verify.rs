@@ -10,7 +10,7 @@ use super::tsa_source::tsa_policy;
 use crate::config::Config;
 use crate::errors::Error;
 use crate::exit_code;
-use crate::verify::{TimePolicy, VerifyOptions, verify_package};
+use crate::verify::{TimePolicy, Verification, VerifyOptions, verify_package};
 
 /// Verifies; prints the report; returns 0 or `VERIFICATION_FAILED`. The trust anchor and the
 /// workflow come from `--signers`/`--config`, else from the repository's committed files, else
@@ -20,6 +20,19 @@ pub fn verify(
     args: &VerifyArgs,
     out: &mut dyn Write,
 ) -> Result<i32, Error> {
+    let verification = verification(config, args)?;
+    let report = &verification.report;
+    emit(out, args.format, report, |o| report.write_human(o))?;
+    Ok(if report.verified {
+        exit_code::SUCCESS
+    } else {
+        exit_code::VERIFICATION_FAILED
+    })
+}
+
+/// Verifies the package of `args` with the trust anchor [`choose`] picks, saying on stderr which
+/// repository decided it; shared by `verify` and `deviation list`.
+pub fn verification(config: Option<&Config>, args: &VerifyArgs) -> Result<Verification, Error> {
     let package = package_dir(&args.package)?;
     let trust = choose(config, args, &package)?;
     // The repository decides the commit check, the committed registry and the ledger check:
@@ -37,7 +50,7 @@ pub fn verify(
         tsa: tsa_policy(config, args, &trust.committed_signing)?,
         ..TimePolicy::with_skew_seconds(args.max_clock_skew)
     };
-    let verification = verify_package(
+    Ok(verify_package(
         &package,
         &VerifyOptions {
             trust: &trust.anchor,
@@ -46,12 +59,5 @@ pub fn verify(
             repo_dir: Some(trust.repo_dir.clone()),
             time,
         },
-    );
-    let report = &verification.report;
-    emit(out, args.format, report, |o| report.write_human(o))?;
-    Ok(if report.verified {
-        exit_code::SUCCESS
-    } else {
-        exit_code::VERIFICATION_FAILED
-    })
+    ))
 }

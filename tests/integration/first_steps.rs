@@ -189,3 +189,49 @@ fn a_missing_requirements_file_names_the_entry_that_names_it() {
     assert!(text.contains("qualify.yaml:"), "names the config: {text}");
     assert!(!text.contains("in the project folder"), "{text}");
 }
+
+#[test]
+fn deviation_list_shows_each_deviation_open_then_closed_by_its_valid_closure() {
+    let fixture = Fixture::new();
+    let pkg = fixture.package();
+    let pkg = pkg.to_str().unwrap();
+    fixture
+        .qualify(&["deviation", "list", pkg])
+        .code(0)
+        .stdout_has("1 deviation(s), 1 open")
+        .stdout_has("DEV-001  open   echo deviates (features/echo.feature:")
+        .stdout_has("expected 2")
+        .stdout_has("qualify deviation close");
+    fixture.sign("executed", "eng").code(0);
+    fixture.sign("reviewed", "lead").code(0);
+    fixture.close("DEV-001", "lead").code(0);
+    let run = fixture
+        .qualify(&["deviation", "list", pkg, "--format", "json"])
+        .code(0);
+    let list: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(list["schema"], "qualify.deviation-list/v1");
+    assert_eq!(list["verified"], true);
+    let dev = &list["deviations"][0];
+    assert_eq!(dev["id"], "DEV-001");
+    assert_eq!(dev["status"], "closed", "{list:#}");
+    assert!(
+        dev["closed_by"].as_str().unwrap().contains("DEV-001"),
+        "{list:#}"
+    );
+    assert_eq!(dev["stage"], "OQ");
+
+    // A closure whose envelope was tampered with closes nothing, and the list says why.
+    let closure = fixture.path().join(dev["closed_by"].as_str().unwrap());
+    let closure = if closure.exists() {
+        closure
+    } else {
+        std::path::Path::new(pkg).join(dev["closed_by"].as_str().unwrap())
+    };
+    let text = fs::read_to_string(&closure).unwrap();
+    fs::write(&closure, text.replacen("\"sig\": \"", "\"sig\": \"AAAA", 1)).unwrap();
+    fixture
+        .qualify(&["deviation", "list", pkg])
+        .code(0)
+        .stdout_has("DEV-001  open")
+        .stderr_has("the package does not verify");
+}
