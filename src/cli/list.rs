@@ -9,15 +9,18 @@ use super::select::criteria;
 use crate::config::Config;
 use crate::errors::Error;
 use crate::exit_code;
-use crate::plan::{Plan, Stage};
+use crate::plan::{Plan, Stage, StepCheck, check_steps};
 
 /// Prints the plan; returns the exit code.
 pub fn list(config: &Config, args: &ListArgs, out: &mut dyn Write) -> Result<i32, Error> {
     let criteria = criteria(&args.select)?;
     let plan = Plan::build(config, &criteria)?;
+    let steps = check_steps(&plan, &crate::steps::patterns());
     let written = match args.format {
-        Format::Json => write_json(config, &plan, &criteria, out),
-        Format::Human => write_human(config, &plan, out),
+        Format::Json => write_json(config, &plan, &criteria, &steps, out),
+        Format::Human => {
+            write_human(config, &plan, out).and_then(|()| write_undefined(&steps, out))
+        }
     };
     match written {
         // `qualify list | head` closes the pipe early: not an error.
@@ -31,6 +34,7 @@ fn write_json(
     config: &Config,
     plan: &Plan,
     criteria: &crate::plan::Criteria,
+    steps: &StepCheck,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let doc = json!({
@@ -49,6 +53,8 @@ fn write_json(
             "scenarios": plan.scenarios.iter().filter(|s| s.requirements.contains(&r.id)).map(|s| s.id.clone()).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "uncovered_requirements": plan.uncovered_requirements,
+        "undefined_steps": steps.undefined,
+        "unchecked_features": steps.unchecked,
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
@@ -120,4 +126,32 @@ fn write_human(config: &Config, plan: &Plan, out: &mut dyn Write) -> std::io::Re
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// The steps no library step matches, each with the nearest one: found now rather than as
+/// `undefined` deviations after a run.
+fn write_undefined(steps: &StepCheck, out: &mut dyn Write) -> std::io::Result<()> {
+    if !steps.undefined.is_empty() {
+        writeln!(
+            out,
+            "\n{} {} no step of the library (a run would fail them as undefined; \
+             docs/steps.md lists the steps):",
+            steps.undefined.len(),
+            if steps.undefined.len() == 1 {
+                "step matches"
+            } else {
+                "steps match"
+            }
+        )?;
+        for u in &steps.undefined {
+            writeln!(out, "  {}  {}", u.location, u.text)?;
+            if let Some(nearest) = &u.nearest {
+                writeln!(out, "      did you mean: {nearest}")?;
+            }
+        }
+    }
+    for f in &steps.unchecked {
+        writeln!(out, "\nsteps not checked in {}: {}", f.path, f.reason)?;
+    }
+    Ok(())
 }

@@ -7,6 +7,7 @@ mod error;
 mod feature_text;
 mod scenario;
 mod stage;
+mod step_check;
 mod tag_expr;
 mod tags;
 
@@ -16,5 +17,6 @@ pub use error::{PlanError, PlanProblem};
 pub use feature_text::parse_feature;
 pub use scenario::PlannedScenario;
 pub use stage::Stage;
+pub use step_check::{StepCheck, UncheckedFeature, UndefinedStep, check_steps};
 pub use tag_expr::{TagExpr, TagExprError};
 pub use tags::{MergedTags, is_requirement_tag, merge};

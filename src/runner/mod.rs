@@ -9,7 +9,7 @@ mod error;
 mod event;
 mod execute;
 mod failure;
-mod feature_source;
+pub(crate) mod feature_source;
 mod progress;
 mod progress_rate;
 mod seal;

@@ -211,6 +211,14 @@ fn table() -> Vec<(&'static str, Handler)> {
     ]
 }
 
+/// Every step pattern, compiled, in library order (what `qualify list` checks step text against).
+pub fn patterns() -> Vec<Regex> {
+    table()
+        .into_iter()
+        .filter_map(|(pattern, _)| Regex::new(pattern).ok())
+        .collect()
+}
+
 /// The collection of all steps, each under Given, When and Then.
 pub fn collection() -> Collection<QualifyWorld> {
     let mut c = Collection::new();

@@ -19,6 +19,6 @@ mod world;
 pub use context::{ActiveRun, RunContext};
 pub use hooks::{after, before, slug};
 pub use last_response::LastResponse;
-pub use library::collection;
+pub use library::{collection, patterns};
 pub use record::{ScenarioRecord, StepRecord};
 pub use world::{QualifyWorld, ScenarioState};

@@ -235,3 +235,63 @@ fn deviation_list_shows_each_deviation_open_then_closed_by_its_valid_closure() {
         .stdout_has("DEV-001  open")
         .stderr_has("the package does not verify");
 }
+
+#[test]
+fn list_reports_steps_no_library_step_matches_with_the_nearest_one() {
+    let feature = r##"@OQ @URS-001
+Feature: Echo
+  Background:
+    Given the adaptor "sut" is started
+
+  Scenario: echo passes
+    When I send an "echo" request to "sut" with:
+      """
+      {"a": 1}
+      """
+    Then the respons field "a" equal 1
+
+  Scenario Outline: rows
+    When I send an "echo" request to "sut"
+    Then the moon is made of <cheese>
+
+    Examples:
+      | cheese  |
+      | gouda   |
+      | cheddar |
+"##;
+    let project = Project::with_fixture_adapter().file("features/echo.feature", feature);
+    let run = project.qualify(&["list"]).code(0);
+    let text = &run.stdout;
+    for needle in [
+        "3 steps match no step of the library",
+        "features/echo.feature:4  Given the adaptor \"sut\" is started",
+        "did you mean: the adapter \"…\" is started",
+        "features/echo.feature:11  Then the respons field \"a\" equal 1",
+        "did you mean: the response field \"…\" equals …",
+        "features/echo.feature:15  Then the moon is made of gouda",
+    ] {
+        assert!(text.contains(needle), "lacks {needle:?}:\n{text}");
+    }
+    assert!(
+        !text.contains("cheddar"),
+        "an outline step is reported once:\n{text}"
+    );
+
+    let run = project.qualify(&["list", "--format", "json"]).code(0);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let undefined = doc["undefined_steps"].as_array().unwrap();
+    assert_eq!(undefined.len(), 3, "{doc:#}");
+    assert_eq!(undefined[2]["nearest"], serde_json::Value::Null);
+
+    // A protocol whose steps all exist reports nothing.
+    let project = Project::with_fixture_adapter().file(
+        "features/echo.feature",
+        crate::sign_support::PASSING_FEATURE,
+    );
+    let run = project.qualify(&["list"]).code(0);
+    assert!(
+        !run.stdout.contains("no step of the library"),
+        "{}",
+        run.stdout
+    );
+}
