@@ -430,6 +430,11 @@ pub struct SelectArgs {
     /// '@URS-003 and not @slow'.
     #[arg(long, value_name = "EXPR")]
     pub tags: Option<String>,
+
+    /// Only these feature files, or the scenario at LINE of one (a Scenario, a Scenario Outline
+    /// with all its rows, or one Examples row), e.g. features/oq/oee.feature:12.
+    #[arg(value_name = "FEATURE[:LINE]")]
+    pub locations: Vec<String>,
 }
 
 /// Output format.

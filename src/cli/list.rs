@@ -13,7 +13,8 @@ use crate::plan::{Plan, Stage, StepCheck, check_steps};
 
 /// Prints the plan; returns the exit code.
 pub fn list(config: &Config, args: &ListArgs, out: &mut dyn Write) -> Result<i32, Error> {
-    let criteria = criteria(&args.select)?;
+    let mut criteria = criteria(&args.select)?;
+    super::select_locations::narrow_to_locations(config, &args.select.locations, &mut criteria)?;
     let plan = Plan::build(config, &criteria)?;
     let steps = check_steps(&plan, &crate::steps::patterns());
     let written = match args.format {

@@ -21,6 +21,7 @@ mod render;
 mod run;
 mod run_summary;
 mod select;
+mod select_locations;
 mod sign;
 mod sign_command;
 mod status;

@@ -9,6 +9,7 @@ use super::key_input::{load_registry, read_key, registry_path};
 use super::refusal::{Attempt, recorded};
 use super::run_summary::print_outcome;
 use super::select::criteria;
+use super::select_locations::narrow_to_locations;
 use super::sign::print_signed;
 use crate::config::Config;
 use crate::errors::Error;
@@ -58,6 +59,7 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
         )?),
         None => None,
     };
+    narrow_to_locations(config, &args.select.locations, &mut criteria)?;
     let signing = match &args.sign_key {
         Some(path) => Some(prepare_signing(config, args, path)?),
         None => None,

@@ -29,5 +29,6 @@ pub fn criteria(args: &SelectArgs) -> Result<Criteria, Error> {
         stage,
         tags,
         ids: None,
+        locations: Vec::new(),
     })
 }

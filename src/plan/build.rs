@@ -186,6 +186,7 @@ pub(crate) fn plan_feature(
                         requirements: tags.requirements.clone(),
                         tags: tags.all.clone(),
                         from_outline,
+                        declared_line: scenario.position.line,
                     },
                     tags,
                 ));

@@ -16,6 +16,9 @@ pub struct Criteria {
     pub tags: Option<TagExpr>,
     /// Only these scenario ids (`<feature path>:<line>`), as chosen by an impact assessment.
     pub ids: Option<Arc<BTreeSet<String>>>,
+    /// The `FEATURE[:LINE]` locations that chose `ids` (project-relative), recorded in the
+    /// results' selection.
+    pub locations: Vec<String>,
 }
 
 impl Criteria {

@@ -27,4 +27,8 @@ pub struct PlannedScenario {
     pub tags: Vec<String>,
     /// True for an example row of a Scenario Outline.
     pub from_outline: bool,
+    /// Line of the `Scenario:` / `Scenario Outline:` keyword (for a row: its outline's), so that
+    /// `qualify run FILE:LINE` selects a whole outline by its first line. Not in the listing.
+    #[serde(skip)]
+    pub declared_line: usize,
 }

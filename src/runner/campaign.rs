@@ -152,6 +152,7 @@ fn assemble_record(
                 .impact
                 .as_ref()
                 .map(|i| i.revisions.baseline.clone()),
+            locations: options.criteria.locations.clone(),
         },
         feature_digests: &feature_digests,
         outcomes: executed.outcomes,

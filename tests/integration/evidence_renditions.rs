@@ -185,6 +185,7 @@ fn results() -> RunResults {
             tags: None,
             scenarios: 4,
             impact_baseline: None,
+            locations: Vec::new(),
         },
         started_at: "2025-06-30T22:15:00Z".into(),
         finished_at: "2025-06-30T22:15:09Z".into(),

@@ -295,3 +295,104 @@ Feature: Echo
         run.stdout
     );
 }
+
+/// Two files; in echo.feature a scenario at line 3, one at line 9 and an outline at line 16 with
+/// rows at lines 24 and 25.
+fn located_project() -> Project {
+    let echo = r##"@OQ @URS-001
+Feature: Echo
+  Scenario: first
+    When I send an "echo" request to "sut" with:
+      """
+      {"a": 1}
+      """
+    Then the response field "a" equals 1
+  Scenario: second
+    When I send an "echo" request to "sut" with:
+      """
+      {"a": 2}
+      """
+    Then the response field "a" equals 2
+
+  Scenario Outline: rows <n>
+    When I send an "echo" request to "sut" with:
+      """
+      {"a": <n>}
+      """
+    Then the response field "a" equals <n>
+    Examples:
+      | n |
+      | 3 |
+      | 4 |
+"##;
+    Project::with_fixture_adapter()
+        .file("features/echo.feature", echo)
+        .file(
+            "features/other.feature",
+            crate::sign_support::PASSING_FEATURE,
+        )
+}
+
+fn listed(project: &Project, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["list", "--format", "json"];
+    all.extend_from_slice(args);
+    let run = project.qualify(&all).code(0);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    doc["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_feature_file_or_a_line_of_one_selects_what_cucumber_users_expect() {
+    let p = located_project();
+    let echo = |l: &str| format!("features/echo.feature:{l}");
+    assert_eq!(listed(&p, &[]).len(), 5);
+    assert_eq!(listed(&p, &["features/echo.feature"]).len(), 4);
+    assert_eq!(listed(&p, &["features/echo.feature:9"]), [echo("9")]);
+    // The outline's own line selects every row; a row's line that row alone.
+    assert_eq!(
+        listed(&p, &["features/echo.feature:16"]),
+        [echo("24"), echo("25")]
+    );
+    assert_eq!(listed(&p, &["features/echo.feature:25"]), [echo("25")]);
+    assert_eq!(
+        listed(&p, &["features/echo.feature:3", "features/other.feature"]).len(),
+        2
+    );
+
+    let run = p.qualify(&["list", "features/echo.feature:5"]).code(2);
+    assert!(
+        run.stderr
+            .contains("features/echo.feature:5: no scenario at that line")
+            && run.stderr.contains("its scenarios start at line 3, 9, 16"),
+        "{}",
+        run.stderr
+    );
+    p.qualify(&["list", "features/nope.feature"])
+        .code(2)
+        .stderr_has("features/nope.feature: cannot find the feature file");
+    p.qualify(&["list", "qualify.yaml"])
+        .code(2)
+        .stderr_has("not a feature file of this project");
+
+    // run FILE:LINE runs exactly that scenario.
+    p.qualify(&["run", "--progress", "quiet", "features/echo.feature:9"])
+        .code(0);
+    let results = p.results();
+    let ids: Vec<&str> = results["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["scenarios"].as_array().unwrap())
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["features/echo.feature:9"]);
+    assert_eq!(
+        results["selection"]["locations"],
+        serde_json::json!(["features/echo.feature:9"])
+    );
+}

@@ -85,6 +85,10 @@ pub struct Selection {
     /// The baseline revision of an impact-based campaign (`qualify run --impact REV`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub impact_baseline: Option<String>,
+    /// The feature files or `file:line` locations given on the command line
+    /// (`qualify run features/x.feature:12`), project-relative; empty (and absent) otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<String>,
 }
 
 /// Counts over the run.

@@ -103,6 +103,7 @@ fn results() -> RunResults {
             tags: None,
             scenarios: 1,
             impact_baseline: Some("v1".into()),
+            locations: vec!["features/a.feature:3".into()],
         },
         started_at: "2026-01-01T00:00:00.000Z".into(),
         finished_at: "2026-01-01T00:00:01.000Z".into(),
