@@ -106,6 +106,20 @@ pub enum Command {
     /// Work with the git ledger of seals and signatures (refs/qualify/ledger).
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// Make a validation project that runs green at once: qualify.yaml, requirements.yaml, an
+    /// IQ/OQ/PQ protocol against an example adapter (python3), .gitignore and CI snippets.
+    ///
+    /// Never overwrites: when any of its files exists, nothing is written (exit code 2). A folder
+    /// outside any git repository becomes one.
+    Init(InitArgs),
+}
+
+/// `qualify init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The project folder (created when missing), default the current folder.
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
 }
 
 /// `qualify ledger ...`.

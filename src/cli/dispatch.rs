@@ -31,6 +31,8 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
             let config = cli.config.as_deref().map(Config::load).transpose()?;
             return super::verify::verify(config.as_ref(), args, &mut stdout.lock());
         }
+        // A new project has no qualify.yaml yet.
+        Command::Init(args) => return super::init::init(args),
         // Listing decides open or closed as verify does, with the same trust anchor.
         Command::Deviation(DeviationCommand::List(args)) => {
             let config = cli.config.as_deref().map(Config::load).transpose()?;
@@ -64,7 +66,7 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
         Command::Status(args) => super::status::status(&config, args, &mut stdout.lock()),
         Command::Recover(args) => super::recover::recover(&config, args),
         Command::Ledger(command) => super::ledger::ledger(&config, command),
-        Command::Keygen(_) | Command::Verify(_) | Command::Render(_) => {
+        Command::Keygen(_) | Command::Verify(_) | Command::Render(_) | Command::Init(_) => {
             Err(Error::Internal("unreachable".into()))
         }
     }

@@ -6,6 +6,7 @@ mod deviation_list;
 mod dispatch;
 mod gate;
 mod impact;
+mod init;
 mod key_input;
 mod keygen;
 mod keygen_checks;

@@ -396,3 +396,84 @@ fn a_feature_file_or_a_line_of_one_selects_what_cucumber_users_expect() {
         serde_json::json!(["features/echo.feature:9"])
     );
 }
+
+fn qualify_at(dir: &std::path::Path, args: &[&str]) -> crate::support::Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_qualify"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    crate::support::Run {
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        output,
+    }
+}
+
+#[test]
+fn init_makes_a_project_that_runs_green_and_verifies_and_never_overwrites() {
+    let root = Project::new();
+    root.qualify(&["init", "plant"])
+        .code(0)
+        .stdout_has("made the git repository plant");
+    let dir = root.path().join("plant");
+    for file in [
+        "qualify.yaml",
+        "requirements.yaml",
+        ".gitignore",
+        "ci/gitlab-ci.yml",
+    ] {
+        assert!(dir.join(file).is_file(), "{file}");
+    }
+    assert_eq!(
+        mode(&dir.join("adapters/example_adapter.py")) & 0o100,
+        0o100
+    );
+    crate::support::git(&dir, &["add", "-A"]);
+    crate::support::git(&dir, &["commit", "-q", "-m", "Validation project"]);
+
+    let list = qualify_at(&dir, &["list"]).code(0);
+    assert!(
+        list.stdout.contains(
+            "6 of 6 scenarios selected in 3 features; 4 requirements, 0 without scenarios"
+        ),
+        "{}",
+        list.stdout
+    );
+    assert!(
+        !list.stdout.contains("no step of the library"),
+        "{}",
+        list.stdout
+    );
+    let run = qualify_at(&dir, &["run", "--progress", "quiet"]).code(0);
+    assert!(
+        run.stdout.contains("6 scenarios: 6 passed, 0 failed"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("NOT RELEASABLE"), "{}", run.stdout);
+    let evidence = dir.join("evidence");
+    let package = fs::read_dir(&evidence)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    qualify_at(&dir, &["verify", package.to_str().unwrap()]).code(0);
+    let status = crate::support::git(&dir, &["status", "--porcelain"]);
+    assert!(status.trim().is_empty(), "evidence/ is ignored: {status}");
+
+    // A second init writes nothing and names what exists.
+    fs::write(dir.join("qualify.yaml"), "edited\n").unwrap();
+    let again = root.qualify(&["init", "plant"]).code(2);
+    assert!(
+        again.stderr.contains("qualify.yaml, requirements.yaml"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("qualify.yaml")).unwrap(),
+        "edited\n"
+    );
+}
