@@ -12,9 +12,21 @@ use std::io::{self, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static WARNED: AtomicBool = AtomicBool::new(false);
+static TO_STDERR: AtomicBool = AtomicBool::new(false);
 
-/// Writes one line to stdout; never panics, never fails the caller.
+/// From now on status lines go to stderr: stdout carries one JSON document (`--format json`).
+pub fn status_to_stderr() {
+    TO_STDERR.store(true, Ordering::Relaxed);
+}
+
+/// Writes one line to stdout (stderr after [`status_to_stderr`]); never panics, never fails the
+/// caller.
 pub fn line(args: fmt::Arguments<'_>) {
+    if TO_STDERR.load(Ordering::Relaxed) {
+        // stderr may be gone too; then there is nobody left to tell.
+        let _ = writeln!(io::stderr().lock(), "{args}");
+        return;
+    }
     let mut out = io::stdout().lock();
     let written = out
         .write_fmt(args)

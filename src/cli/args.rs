@@ -259,6 +259,10 @@ pub struct KeygenArgs {
     /// a role is refused as a likely typo: the key could sign nothing).
     #[arg(long)]
     pub any_role: bool,
+
+    /// Output: the registry entry as YAML text, or as JSON (qualify.keygen/v1).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 /// `qualify sign`.
@@ -278,6 +282,11 @@ pub struct SignArgs {
     /// fails leaves the package untouched (exit 5).
     #[arg(long, value_name = "URL")]
     pub tsa: Option<String>,
+
+    /// Output: the manifestation as text, or as JSON (qualify.signed/v1) on stdout with every
+    /// status line on stderr.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 
     #[command(flatten)]
     /// Key, registry and role.
@@ -343,6 +352,10 @@ pub struct DeviationCloseArgs {
     /// fails leaves the package untouched (exit 5).
     #[arg(long, value_name = "URL")]
     pub tsa: Option<String>,
+
+    /// Output: text, or JSON (qualify.signed/v1) on stdout with status lines on stderr.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 
     #[command(flatten)]
     /// Key, registry and role.

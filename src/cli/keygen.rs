@@ -4,14 +4,30 @@ use std::io::Write;
 
 use std::path::Path;
 
+use serde::Serialize;
+
 use super::args::KeygenArgs;
 use super::key_input::absolute;
 use super::keygen_checks::{check_role, ensure_key_folder, known_roles};
+use super::output::emit;
 use crate::errors::Error;
 use crate::exit_code;
 use crate::sign::{PrivateKey, Registry, SignerEntry, check_id, entry_yaml, new_passphrase};
 
 /// Makes the key, writes it, prints (and optionally registers) the public entry.
+/// Schema id of `keygen --format json`.
+pub const KEYGEN_SCHEMA: &str = "qualify.keygen/v1";
+
+/// `keygen --format json`: the registry entry, where the key went and the registry appended to.
+#[derive(Serialize)]
+struct KeygenReport<'a> {
+    schema: &'static str,
+    entry: &'a SignerEntry,
+    key_file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    registry: Option<String>,
+}
+
 /// `config` is `--config`: its workflow (else ./qualify.yaml's, else the default) names the roles
 /// a key may hold.
 pub fn keygen(args: &KeygenArgs, config: Option<&Path>, out: &mut dyn Write) -> Result<i32, Error> {
@@ -74,15 +90,17 @@ pub fn keygen(args: &KeygenArgs, config: Option<&Path>, out: &mut dyn Write) -> 
         let _ = std::fs::remove_file(&args.out);
         return Err(e.into());
     }
-    let written = (|| {
-        writeln!(out, "{}", entry_yaml(&entry).trim_end())?;
-        out.flush()
-    })();
-    match written {
-        // The key is written; a reader that stopped reading (`| head`) changes nothing.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        other => other.map_err(|e| Error::Internal(format!("cannot print the entry: {e}")))?,
-    }
+    let report = KeygenReport {
+        schema: KEYGEN_SCHEMA,
+        entry: &entry,
+        key_file: args.out.display().to_string(),
+        registry: registry.as_ref().map(|p| p.display().to_string()),
+    };
+    // The key is written; a reader that stopped reading (`| head`) changes nothing (emit).
+    emit(out, args.format, &report, |o| {
+        writeln!(o, "{}", entry_yaml(&entry).trim_end())?;
+        o.flush()
+    })?;
     eprintln!("private key written to {} (mode 0600)", args.out.display());
     match &registry {
         Some(path) => eprintln!("public entry appended to {}", path.display()),

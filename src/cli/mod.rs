@@ -25,6 +25,7 @@ mod select;
 mod select_locations;
 mod sign;
 mod sign_command;
+mod signed_report;
 mod status;
 mod supersede;
 mod trust_source;

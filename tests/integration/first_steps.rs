@@ -7,6 +7,7 @@ use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
 
+use crate::anchor::qualify_in;
 use crate::sign_support::{Fixture, PASS, all_output, commit_all};
 use crate::support::Project;
 
@@ -397,20 +398,6 @@ fn a_feature_file_or_a_line_of_one_selects_what_cucumber_users_expect() {
     );
 }
 
-fn qualify_at(dir: &std::path::Path, args: &[&str]) -> crate::support::Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_qualify"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("CI")
-        .output()
-        .unwrap();
-    crate::support::Run {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        output,
-    }
-}
-
 #[test]
 fn init_makes_a_project_that_runs_green_and_verifies_and_never_overwrites() {
     let root = Project::new();
@@ -433,7 +420,7 @@ fn init_makes_a_project_that_runs_green_and_verifies_and_never_overwrites() {
     crate::support::git(&dir, &["add", "-A"]);
     crate::support::git(&dir, &["commit", "-q", "-m", "Validation project"]);
 
-    let list = qualify_at(&dir, &["list"]).code(0);
+    let list = qualify_in(&dir, &["list"]).code(0);
     assert!(
         list.stdout.contains(
             "6 of 6 scenarios selected in 3 features; 4 requirements, 0 without scenarios"
@@ -446,7 +433,7 @@ fn init_makes_a_project_that_runs_green_and_verifies_and_never_overwrites() {
         "{}",
         list.stdout
     );
-    let run = qualify_at(&dir, &["run", "--progress", "quiet"]).code(0);
+    let run = qualify_in(&dir, &["run", "--progress", "quiet"]).code(0);
     assert!(
         run.stdout.contains("6 scenarios: 6 passed, 0 failed"),
         "{}",
@@ -460,7 +447,7 @@ fn init_makes_a_project_that_runs_green_and_verifies_and_never_overwrites() {
         .unwrap()
         .unwrap()
         .path();
-    qualify_at(&dir, &["verify", package.to_str().unwrap()]).code(0);
+    qualify_in(&dir, &["verify", package.to_str().unwrap()]).code(0);
     let status = crate::support::git(&dir, &["status", "--porcelain"]);
     assert!(status.trim().is_empty(), "evidence/ is ignored: {status}");
 
@@ -476,4 +463,93 @@ fn init_makes_a_project_that_runs_green_and_verifies_and_never_overwrites() {
         fs::read_to_string(dir.join("qualify.yaml")).unwrap(),
         "edited\n"
     );
+}
+
+#[test]
+fn keygen_sign_and_deviation_close_speak_json_with_status_lines_on_stderr() {
+    let project = Project::new();
+    let run = keygen(
+        &project,
+        "k/jdoe.pem",
+        "validation-lead",
+        &["--format", "json"],
+    )
+    .code(0);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
+    assert_eq!(doc["schema"], "qualify.keygen/v1");
+    assert_eq!(doc["entry"]["id"], "jdoe");
+    assert_eq!(
+        doc["entry"]["roles"],
+        serde_json::json!(["validation-lead"])
+    );
+    assert_eq!(doc["entry"]["key_id"].as_str().unwrap().len(), 64);
+    assert_eq!(doc["key_file"], "k/jdoe.pem");
+
+    let fixture = Fixture::new();
+    let pkg = fixture.package();
+    let pkg = pkg.to_str().unwrap();
+    let signed = |args: &[&str]| -> serde_json::Value {
+        let run = fixture.qualify(args).code(0);
+        assert!(
+            run.stderr.contains("anchored"),
+            "status lines on stderr: {}",
+            run.stderr
+        );
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+    };
+    let key = |who: &str| format!("keys/{who}.pem");
+    let doc = signed(&[
+        "sign",
+        pkg,
+        "--meaning",
+        "executed",
+        "--key",
+        &key("eng"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(doc["schema"], "qualify.signed/v1");
+    assert_eq!(doc["meaning"], "executed");
+    assert_eq!(doc["signer"]["id"], "eng");
+    assert!(
+        doc["envelope"].as_str().unwrap().ends_with(".dsse.json"),
+        "{doc:#}"
+    );
+    assert!(doc.get("approved_baseline_tag").is_none());
+    fixture.sign("reviewed", "lead").code(0);
+    let doc = signed(&[
+        "deviation",
+        "close",
+        pkg,
+        "DEV-001",
+        "--disposition",
+        "The expected value was wrong; corrected under CR-12.",
+        "--key",
+        &key("lead"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(doc["signer"]["role"], "validation-lead");
+    assert!(
+        doc["envelope"].as_str().unwrap().contains("DEV-001"),
+        "{doc:#}"
+    );
+    let doc = signed(&[
+        "sign",
+        pkg,
+        "--meaning",
+        "approved",
+        "--key",
+        &key("qa"),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        doc["approved_baseline_tag"]
+            .as_str()
+            .unwrap()
+            .starts_with("qualify/approved/"),
+        "{doc:#}"
+    );
+    fixture.verify().code(0);
 }
