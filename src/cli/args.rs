@@ -186,6 +186,10 @@ pub struct RenderArgs {
     /// compare it with the package's own report.html and report.pdf.
     #[arg(long)]
     pub sealed: bool,
+
+    /// Output: the written files one per line, or JSON (qualify.render/v1).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 /// `qualify deviation ...`.
@@ -533,4 +537,9 @@ pub struct RunArgs {
     /// The role to sign `executed` in, when the signer holds several that may.
     #[arg(long, value_name = "ROLE", requires = "sign_key")]
     pub role: Option<String>,
+
+    /// Output: the summary as text, or one JSON document (qualify.run/v1) on stdout with the
+    /// summary and status lines on stderr.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }

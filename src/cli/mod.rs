@@ -20,6 +20,7 @@ mod recover_supersession;
 mod refusal;
 mod render;
 mod run;
+mod run_report;
 mod run_summary;
 mod select;
 mod select_locations;

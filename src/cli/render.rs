@@ -9,6 +9,7 @@ use qualify_evidence::layout::RESULTS_FILE;
 use std::path::{Path, PathBuf};
 
 use super::args::RenderArgs;
+use super::output::emit;
 use super::output_error::OutputError;
 use crate::audit::{Actor, AuditAction, AuditTrail, NewEntry, TRAIL_FILE};
 use crate::config::Config;
@@ -61,9 +62,15 @@ pub fn render(config: Option<&Config>, args: &RenderArgs) -> Result<i32, Error> 
             }
         }
     };
-    for path in &written {
-        crate::outln!("{}", path.display());
-    }
+    let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    let report = serde_json::json!({
+        "schema": "qualify.render/v1",
+        "package": args.package.display().to_string(),
+        "files": files,
+    });
+    emit(&mut std::io::stdout().lock(), args.format, &report, |o| {
+        files.iter().try_for_each(|f| writeln!(o, "{f}"))
+    })?;
     Ok(exit_code::SUCCESS)
 }
 

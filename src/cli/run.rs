@@ -4,9 +4,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::args::{Progress, RunArgs};
+use super::args::{Format, Progress, RunArgs};
 use super::key_input::{load_registry, read_key, registry_path};
 use super::refusal::{Attempt, recorded};
+use super::run_report::report_run;
 use super::run_summary::print_outcome;
 use super::select::criteria;
 use super::select_locations::narrow_to_locations;
@@ -39,6 +40,10 @@ struct PreparedSigning<'a> {
 /// selection, the signing key (checked before anything runs), the campaign, the summary, and the
 /// `executed` signature.
 pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
+    if args.format == Format::Json {
+        // stdout carries the one JSON document; the summary and status lines go to stderr.
+        crate::console::status_to_stderr();
+    }
     let mut criteria = criteria(&args.select)?;
     let concurrency = args.concurrency.unwrap_or(config.concurrency);
     if concurrency == 0 {
@@ -79,16 +84,13 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
     for blocker in &outcome.results.release_blockers {
         crate::outln!("NOT RELEASABLE: {blocker}");
     }
-    if let Some(signing) = signing
-        && let Err(code) = sign_executed(config, args, &outcome, signing)
-    {
-        return Ok(code);
-    }
-    Ok(if outcome.results.summary.scenarios_failed == 0 {
-        exit_code::SUCCESS
-    } else {
-        exit_code::SCENARIOS_FAILED
-    })
+    let code = match signing.map(|s| sign_executed(config, args, &outcome, s)) {
+        Some(Err(code)) => code,
+        _ if outcome.results.summary.scenarios_failed == 0 => exit_code::SUCCESS,
+        _ => exit_code::SCENARIOS_FAILED,
+    };
+    report_run(&outcome, args.format, code)?;
+    Ok(code)
 }
 
 /// `--out` (relative to the current folder), else the project's evidence folder.

@@ -553,3 +553,42 @@ fn keygen_sign_and_deviation_close_speak_json_with_status_lines_on_stderr() {
     );
     fixture.verify().code(0);
 }
+
+#[test]
+fn run_and_render_speak_json_for_ci_scripts() {
+    let project =
+        Project::with_fixture_adapter().file("features/echo.feature", crate::sign_support::FEATURE);
+    let run = project
+        .qualify(&["run", "--progress", "quiet", "--format", "json"])
+        .code(1);
+    let doc: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    assert_eq!(doc["schema"], "qualify.run/v1");
+    assert_eq!(doc["passed"], false);
+    assert_eq!(doc["exit_code"], 1);
+    assert_eq!(doc["summary"]["scenarios"], 2);
+    assert_eq!(
+        doc["failed"][0]["deviations"],
+        serde_json::json!(["DEV-001"])
+    );
+    assert_eq!(doc["manifest_sha256"].as_str().unwrap().len(), 64);
+    assert!(
+        run.stderr.contains("FAILED echo deviates"),
+        "summary on stderr: {}",
+        run.stderr
+    );
+
+    let pkg = doc["package"].as_str().unwrap();
+    let render = project
+        .qualify(&["render", pkg, "--format", "json"])
+        .code(0);
+    let doc: serde_json::Value = serde_json::from_str(&render.stdout).unwrap();
+    assert_eq!(doc["schema"], "qualify.render/v1");
+    let files: Vec<&str> = doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(files.iter().any(|f| f.ends_with("report.pdf")), "{files:?}");
+}
