@@ -17,6 +17,7 @@ pub mod evidence;
 pub mod exit_code;
 pub mod fsio;
 pub mod gate;
+pub mod gherkin;
 pub mod git;
 pub mod impact;
 pub mod matching;
