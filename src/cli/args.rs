@@ -530,6 +530,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub sign_key: Option<PathBuf>,
 
+    /// A trial run while writing a protocol: the same campaign, written unsealed to
+    /// .qualify/trials/ (or --out) with an HTML report marked TRIAL; never an evidence package:
+    /// it cannot be verified, signed or gated.
+    #[arg(long, conflicts_with = "sign_key")]
+    pub trial: bool,
+
     /// Signers registry for --sign-key, instead of `signers:` of qualify.yaml.
     #[arg(long, value_name = "REGISTRY", requires = "sign_key")]
     pub signers: Option<PathBuf>,

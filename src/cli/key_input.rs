@@ -39,9 +39,12 @@ pub fn absolute(path: &Path) -> PathBuf {
 }
 
 /// The package folder given on the command line, made absolute; an input error when it is not a
-/// folder.
+/// folder, or is a trial run's folder (`qualify run --trial`), which is never evidence.
 pub fn package_dir(path: &Path) -> Result<PathBuf, Error> {
     let dir = absolute(path);
+    if let Some(refusal) = crate::evidence::refuse_trial(&dir, path) {
+        return Err(Error::Usage(refusal));
+    }
     if dir.is_dir() {
         Ok(dir)
     } else {

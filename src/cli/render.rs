@@ -21,6 +21,11 @@ use crate::txn::{PackageLock, Plan, PlannedFile, apply, recover};
 
 /// Renders the package named in `args`; prints where the files went.
 pub fn render(config: Option<&Config>, args: &RenderArgs) -> Result<i32, Error> {
+    // A trial has its HTML report already and no PDF, on purpose: no printable copy of it may
+    // pass for evidence.
+    if let Some(refusal) = crate::evidence::refuse_trial(&args.package, &args.package) {
+        return Err(Error::Usage(refusal));
+    }
     if !args.package.join(RESULTS_FILE).is_file() {
         return Err(Error::Usage(format!(
             "{} is not an evidence package (it has no results.json)",

@@ -49,7 +49,7 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
     if concurrency == 0 {
         return Err(Error::Usage("--concurrency must be at least 1".into()));
     }
-    let evidence_dir = evidence_dir(config, args);
+    let evidence_dir = evidence_dir(config, args)?;
     let progress = match args.progress {
         Progress::Auto => ProgressMode::detect(),
         Progress::Plain => ProgressMode::Plain,
@@ -77,10 +77,13 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
             concurrency,
             progress,
             impact,
+            trial: args.trial,
         },
     )?;
     print_outcome(&outcome);
-    crate::anchor::anchor_seal(&config.dir, &outcome.package_dir);
+    if !args.trial {
+        crate::anchor::anchor_seal(&config.dir, &outcome.package_dir);
+    }
     for blocker in &outcome.results.release_blockers {
         crate::outln!("NOT RELEASABLE: {blocker}");
     }
@@ -93,15 +96,22 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
     Ok(code)
 }
 
-/// `--out` (relative to the current folder), else the project's evidence folder.
-fn evidence_dir(config: &Config, args: &RunArgs) -> PathBuf {
-    match &args.out {
+/// `--out` (relative to the current folder), else the project's evidence folder, or for a trial
+/// the project's trials folder (never the evidence store).
+fn evidence_dir(config: &Config, args: &RunArgs) -> Result<PathBuf, Error> {
+    Ok(match &args.out {
+        None if args.trial => crate::evidence::default_trials_dir(&config.dir).map_err(|e| {
+            Error::Usage(format!(
+                "{}: cannot create the trials folder: {e}",
+                config.dir.join(crate::evidence::TRIALS_DIR).display()
+            ))
+        })?,
         Some(dir) if dir.is_absolute() => dir.clone(),
         Some(dir) => std::env::current_dir()
             .map(|c| c.join(dir))
             .unwrap_or_else(|_| dir.clone()),
         None => config.evidence.clone(),
-    }
+    })
 }
 
 /// Assesses the change since `baseline` and narrows `criteria` to exactly what the rules select,

@@ -17,7 +17,10 @@ struct RunReport<'a> {
     schema: &'static str,
     package_id: &'a str,
     package: String,
-    manifest_sha256: &'a str,
+    /// `null` for a trial run, which is not sealed.
+    manifest_sha256: Option<&'a str>,
+    /// A trial run (`--trial`): not an evidence package.
+    trial: bool,
     /// Every selected scenario passed.
     passed: bool,
     summary: &'a Summary,
@@ -64,7 +67,8 @@ pub fn report_run(outcome: &CampaignOutcome, format: Format, exit_code: i32) -> 
         schema: RUN_SCHEMA,
         package_id: &results.package_id,
         package: outcome.package_dir.display().to_string(),
-        manifest_sha256: &outcome.manifest_digest,
+        manifest_sha256: outcome.manifest_digest.as_deref(),
+        trial: results.trial,
         passed: results.summary.scenarios_failed == 0,
         summary: &results.summary,
         failed,

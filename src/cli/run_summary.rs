@@ -24,7 +24,9 @@ pub(super) fn print_outcome(outcome: &CampaignOutcome) {
         &outcome.package_dir.display().to_string(),
     );
     crate::outln!("{}", text.trim_end_matches('\n'));
-    crate::outln!("manifest sha256:  {}", outcome.manifest_digest);
+    if let Some(digest) = &outcome.manifest_digest {
+        crate::outln!("manifest sha256:  {digest}");
+    }
 }
 
 /// The summary as text (without the manifest digest line).
@@ -47,6 +49,13 @@ fn summary(results: &RunResults, register: &DeviationRegister, package: &str) ->
         .filter(|sc| sc.status != Status::Passed);
     for sc in failed {
         scenario_lines(&mut out, sc, register);
+    }
+    if results.trial {
+        let _ = writeln!(
+            out,
+            "TRIAL RUN, NOT EVIDENCE (unsealed; cannot be verified, signed or gated): {package}"
+        );
+        return out;
     }
     let _ = writeln!(out, "evidence package: {package}");
     if let Some(first) = register.deviations.first() {

@@ -15,6 +15,7 @@ mod package_files;
 mod package_id;
 mod parallel_digest;
 mod step_failure;
+mod trial;
 
 pub use attachment::{AttachmentStore, AttachmentWriter};
 pub use ci_vars::{
@@ -35,4 +36,7 @@ pub use qualify_evidence::results::*;
 pub use qualify_evidence::schema::{ENVIRONMENT_SCHEMA, MANIFEST_SCHEMA, RESULTS_SCHEMA};
 pub use qualify_evidence::{
     Environment, Host, Manifest, ManifestEntry, ManifestError, RecordedFile, ToolBinary,
+};
+pub use trial::{
+    TRIAL_LABEL, TRIAL_NOTE, TRIALS_DIR, default_trials_dir, is_trial, refuse_trial, trial_note,
 };

@@ -298,13 +298,31 @@ impl PackageWriter {
     /// Seal phase 5, the seal itself: one rename of the staging folder to `evidence_dir/<id>`,
     /// then the evidence folder flushed (rename_durable).
     fn move_into_place(self, manifest_bytes: &[u8]) -> Result<SealedPackage, PackageError> {
+        let target = self.rename_into_place()?;
+        Ok(SealedPackage {
+            path: target,
+            id: self.id,
+            manifest_sha256: sha256_hex(manifest_bytes),
+        })
+    }
+
+    /// Ends a trial run (`qualify run --trial`): the folder moves to `evidence_dir/<id>` as it is,
+    /// without a manifest, so nothing about it claims to be sealed. The rename keeps a reader from
+    /// ever seeing a half-written trial.
+    pub fn finish_unsealed(self) -> Result<PathBuf, PackageError> {
+        crate::fsio::sync_tree(&self.staging).map_err(seal_error(&self.staging))?;
+        self.rename_into_place()
+    }
+
+    /// One rename of the staging folder to `evidence_dir/<id>`, then the evidence folder flushed.
+    fn rename_into_place(&self) -> Result<PathBuf, PackageError> {
         let target = self.final_path();
         // rename(2) replaces an existing *empty* folder, so check first; a non-empty one (any
         // real package) makes the rename itself fail, which closes the remaining race.
         if fs::symlink_metadata(&target).is_ok() {
             return Err(PackageError::AlreadyExists {
                 target,
-                staging: self.staging,
+                staging: self.staging.clone(),
             });
         }
         crate::fsio::rename_durable(&self.staging, &target).map_err(|source| {
@@ -321,11 +339,7 @@ impl PackageWriter {
                 },
             }
         })?;
-        Ok(SealedPackage {
-            path: target,
-            id: self.id,
-            manifest_sha256: sha256_hex(manifest_bytes),
-        })
+        Ok(target)
     }
 
     /// Removes the staging folder and everything written so far.

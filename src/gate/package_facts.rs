@@ -40,6 +40,10 @@ impl PackageFacts {
         let manifest: Manifest = serde_json::from_slice(&manifest_bytes).ok()?;
         let git: Option<GitInfo> = sealed(dir, &manifest, GIT_FILE);
         let results: Option<RunResults> = sealed(dir, &manifest, RESULTS_FILE);
+        // A trial is never evidence, even with a manifest someone added to it.
+        if results.as_ref().is_some_and(|r| r.trial) {
+            return None;
+        }
         let revision = git.as_ref().and_then(GitInfo::revision);
         let scenarios = results
             .iter()

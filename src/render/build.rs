@@ -70,7 +70,16 @@ pub(crate) fn build(state: &PackageState) -> Report {
         digest_label: h.digest_label.into(),
         digest: h.digest,
         rendition: h.rendition.into(),
-        status: h.verdict.word().into(),
+        // A trial's report must never pass for evidence, whatever its scenarios did.
+        status: if r.trial {
+            let scenarios = match r.summary.scenarios_failed {
+                0 => "every scenario passed",
+                _ => "scenarios FAILED",
+            };
+            format!("TRIAL RUN, NOT EVIDENCE ({scenarios})")
+        } else {
+            h.verdict.word().into()
+        },
         status_class: h.verdict.class().into(),
         status_reasons: h.status_reasons,
         generated_at: h.generated_at,

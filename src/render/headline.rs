@@ -77,6 +77,11 @@ pub(super) fn headline(state: &PackageState, scenarios: &[&ScenarioResult]) -> H
     // A current rendition names the manifest (signatures are outside it); a sealed one cannot
     // (it is listed in the manifest) and names the digest of everything else instead.
     let (digest_label, digest, rendition) = match (&state.kind, &state.manifest) {
+        _ if r.trial => (
+            "Content digest",
+            state.content_digest.clone(),
+            "Trial run (qualify run --trial): not sealed, not evidence",
+        ),
         (RenditionKind::Current, Some((_, d))) => (
             "Manifest digest",
             d.clone(),
@@ -104,6 +109,13 @@ pub(super) fn headline(state: &PackageState, scenarios: &[&ScenarioResult]) -> H
 
 fn status_reasons(r: &RunResults, scenarios: &[&ScenarioResult]) -> Vec<String> {
     let mut reasons = Vec::new();
+    if r.trial {
+        reasons.push(
+            "Trial run (qualify run --trial): not an evidence package; it is not sealed and \
+             cannot be verified, signed or gated"
+                .to_string(),
+        );
+    }
     for sc in scenarios.iter().filter(|s| s.status != Status::Passed) {
         reasons.push(format!("Scenario failed: {} ({})", sc.name, sc.id));
     }

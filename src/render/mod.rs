@@ -23,6 +23,7 @@ pub use package_state::{
 pub use pdf::render_pdf;
 pub use project_record::{PROJECT_FILE, PROJECT_SCHEMA, ProjectRecord, RequirementRecord};
 pub use renditions::{
-    PACKAGE_TEMPLATE, RENDITIONS_DIR, Renditions, render_package, write_renditions,
+    PACKAGE_TEMPLATE, RENDITIONS_DIR, Renditions, render_html_only, render_package,
+    write_renditions,
 };
 pub use template::{TemplateCheckError, TemplateError, TemplateSource, check_template};

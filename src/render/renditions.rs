@@ -53,6 +53,15 @@ pub fn render_package(
     })
 }
 
+/// The HTML rendition alone of the folder at `dir`: a trial run's report (a trial has no PDF, so
+/// that no printable copy of it can be mistaken for evidence).
+pub fn render_html_only(dir: &Path, kind: RenditionKind) -> Result<Vec<u8>, RenderError> {
+    let state = PackageState::read(dir, kind)?;
+    let report = Report::build(&state);
+    drop(state);
+    Ok(render_html(&report, None)?.into_bytes())
+}
+
 impl Renditions {
     /// The files by name: `report.html`, `report.pdf`.
     pub fn files(&self) -> [(&'static str, &[u8]); 2] {

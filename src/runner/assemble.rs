@@ -98,6 +98,7 @@ pub fn assemble(mut input: AssembleInput<'_>) -> RunResults {
         release_blockers: Vec::new(),
         features,
         campaign_problems: Vec::new(),
+        trial: false,
     }
 }
 

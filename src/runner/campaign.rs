@@ -12,6 +12,7 @@ use super::error::CampaignError;
 use super::execute::{Executed, execute};
 use super::progress::ProgressMode;
 use super::seal::seal;
+use super::trial::finish_trial;
 use crate::config::Config;
 use crate::errors::Error;
 use crate::evidence::{EnvInputs, Environment, PackageWriter, RunResults, Selection, sha256_file};
@@ -31,6 +32,9 @@ pub struct CampaignOptions {
     pub progress: ProgressMode,
     /// The impact assessment of an impact-based campaign; it goes into the package.
     pub impact: Option<ImpactAssessment>,
+    /// A trial run: written to `evidence_dir` unsealed and marked as a trial, never evidence
+    /// (src/evidence/trial.rs).
+    pub trial: bool,
 }
 
 /// The outcome of a campaign.
@@ -39,8 +43,8 @@ pub struct CampaignOutcome {
     pub results: RunResults,
     /// Where the package is.
     pub package_dir: std::path::PathBuf,
-    /// SHA-256 of its manifest.
-    pub manifest_digest: String,
+    /// SHA-256 of its manifest; `None` for a trial, which has none.
+    pub manifest_digest: Option<String>,
     /// The deviations the run opened, as sealed in the package.
     pub deviations: crate::deviation::DeviationRegister,
 }
@@ -80,12 +84,28 @@ pub fn run_campaign(config: &Config, options: CampaignOptions) -> Result<Campaig
         work_root,
         ..
     } = prepared;
+    if options.trial {
+        let dir = finish_trial(config, &options, package, &git, &record)?;
+        drop(work_root);
+        // A trial opens no deviation: its failures are the engineer's feedback.
+        let deviations = crate::deviation::DeviationRegister {
+            schema: crate::deviation::DEVIATIONS_SCHEMA.into(),
+            package_id: record.results.package_id.clone(),
+            deviations: Vec::new(),
+        };
+        return Ok(CampaignOutcome {
+            results: record.results,
+            package_dir: dir,
+            manifest_digest: None,
+            deviations,
+        });
+    }
     let (sealed, deviations) = seal(config, &options, package, &git, &record)?;
     drop(work_root);
     Ok(CampaignOutcome {
         results: record.results,
         package_dir: sealed.path,
-        manifest_digest: sealed.manifest_sha256,
+        manifest_digest: Some(sealed.manifest_sha256),
         deviations,
     })
 }
@@ -110,9 +130,18 @@ fn prepare(config: &Config, options: &CampaignOptions) -> Result<Prepared, Error
         )));
     }
     let git = GitRevision::discover(&config.dir, Some(&options.evidence_dir));
+    // A trial's id says so: `<time>-TRIAL-<stage>-<commit>`.
+    let label = match options.trial {
+        true => format!(
+            "{}-{}",
+            crate::evidence::TRIAL_LABEL,
+            options.criteria.stage_label()
+        ),
+        false => options.criteria.stage_label(),
+    };
     let package = PackageWriter::create(
         &options.evidence_dir,
-        &options.criteria.stage_label(),
+        &label,
         git.short_commit(),
         crate::utc::now(),
     )
@@ -165,7 +194,14 @@ fn assemble_record(
         annotate_selection(&mut results, impact);
     }
     results.release_blockers = prepared.git.release_blockers();
+    if options.trial {
+        results.release_blockers.insert(
+            0,
+            "trial run (qualify run --trial): not an evidence package".to_string(),
+        );
+    }
     results.releasable = results.release_blockers.is_empty();
+    results.trial = options.trial;
     let environment = Environment::capture(&EnvInputs {
         project_dir: config.dir.clone(),
         config_files: [&config.path, &config.requirements_path, &config.signers]

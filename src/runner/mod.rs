@@ -13,6 +13,7 @@ pub(crate) mod feature_source;
 mod progress;
 mod progress_rate;
 mod seal;
+mod trial;
 
 pub use campaign::{CampaignOptions, CampaignOutcome, run_campaign};
 pub use collector::{Collected, Collector, ScenarioOutcome, StepOutcome};

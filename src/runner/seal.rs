@@ -25,29 +25,12 @@ pub(super) fn seal(
     git: &GitInfo,
     record: &RunRecord,
 ) -> Result<(SealedPackage, DeviationRegister), Error> {
+    write_record(config, options, &package, git, record)?;
     let RunRecord {
         results,
         environment,
     } = record;
     let write = CampaignError::Write;
-    package.write_json(RESULTS_FILE, results).map_err(write)?;
-    package
-        .write_json(ENVIRONMENT_FILE, environment)
-        .map_err(write)?;
-    package.write_json(GIT_FILE, git).map_err(write)?;
-    if let Some(impact) = &options.impact {
-        package.write_json(IMPACT_FILE, impact).map_err(write)?;
-        let md = crate::impact::markdown(impact, &config.dir).map_err(Error::Usage)?;
-        package
-            .write_with(IMPACT_MD_FILE, |w| w.write_all(md.as_bytes()))
-            .map_err(write)?;
-    }
-    package
-        .write_with(JUNIT_FILE, |w| write_junit(results, w))
-        .map_err(write)?;
-    package
-        .write_with(CUCUMBER_FILE, |w| write_cucumber_json(results, w))
-        .map_err(write)?;
     // Deviations and the audit trail (src/deviation, src/audit): the register is sealed content;
     // the trail is written once the manifest digest is known and moves into place with it.
     let register = DeviationRegister::from_results(results);
@@ -71,6 +54,41 @@ pub(super) fn seal(
         })
         .map_err(write)?;
     Ok((sealed, register))
+}
+
+/// The run's record, as a sealed package and a trial both carry it: results, environment, git,
+/// the impact assessment, junit.xml and cucumber.json.
+pub(super) fn write_record(
+    config: &Config,
+    options: &CampaignOptions,
+    package: &PackageWriter,
+    git: &GitInfo,
+    record: &RunRecord,
+) -> Result<(), Error> {
+    let RunRecord {
+        results,
+        environment,
+    } = record;
+    let write = CampaignError::Write;
+    package.write_json(RESULTS_FILE, results).map_err(write)?;
+    package
+        .write_json(ENVIRONMENT_FILE, environment)
+        .map_err(write)?;
+    package.write_json(GIT_FILE, git).map_err(write)?;
+    if let Some(impact) = &options.impact {
+        package.write_json(IMPACT_FILE, impact).map_err(write)?;
+        let md = crate::impact::markdown(impact, &config.dir).map_err(Error::Usage)?;
+        package
+            .write_with(IMPACT_MD_FILE, |w| w.write_all(md.as_bytes()))
+            .map_err(write)?;
+    }
+    package
+        .write_with(JUNIT_FILE, |w| write_junit(results, w))
+        .map_err(write)?;
+    package
+        .write_with(CUCUMBER_FILE, |w| write_cucumber_json(results, w))
+        .map_err(write)?;
+    Ok(())
 }
 
 /// Writes `project.json`, the project's template if it has one, and the sealed renditions

@@ -199,6 +199,7 @@ fn results() -> RunResults {
             steps_skipped: 3,
         },
         campaign_problems: Vec::new(),
+        trial: false,
         releasable: true,
         release_blockers: Vec::new(),
         features: vec![

@@ -34,6 +34,7 @@ mod scale;
 mod signing;
 mod sparkplug_interop;
 mod sparkplug_steps;
+mod trial_runs;
 mod trust_gaps;
 mod trust_keys;
 mod tsa;

@@ -62,6 +62,10 @@ pub struct RunResults {
     /// campaign ended. Evidence, not failures of a scenario.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub campaign_problems: Vec<String>,
+    /// A trial run (`qualify run --trial`): not sealed, not evidence. Absent (false) in every
+    /// evidence package; a folder whose results say `true` is refused by verify, sign and gate.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub trial: bool,
 }
 
 /// Name and version of the tool that produced the results.

@@ -142,6 +142,7 @@ fn results() -> RunResults {
             }],
         }],
         campaign_problems: vec!["killed".into()],
+        trial: false,
     }
 }
 
