@@ -80,14 +80,22 @@ impl ParseError {
 
     /// The message the official parsers give (`(line:column): …` with token names).
     pub fn official_message(&self) -> String {
-        let names = |e: &[Kind]| e.iter().map(|k| k.token_name()).collect::<Vec<_>>().join(", ");
+        let names = |e: &[Kind]| {
+            e.iter()
+                .map(|k| k.token_name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let at = format!("({}:{})", self.line(), self.column().unwrap_or(0));
         match &self.kind {
             ErrorKind::UnexpectedLine {
                 expected, found, ..
             } => format!("{at}: expected: {}, got '{found}'", names(expected)),
             ErrorKind::UnexpectedEof { expected, .. } => {
-                format!("{at}: unexpected end of file, expected: {}", names(expected))
+                format!(
+                    "{at}: unexpected end of file, expected: {}",
+                    names(expected)
+                )
             }
             ErrorKind::TagWhitespace { .. } => format!("{at}: A tag may not contain whitespace"),
             ErrorKind::NoSuchLanguage { language, .. } => {

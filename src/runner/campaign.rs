@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use super::assemble::{AssembleInput, assemble};
 use super::error::CampaignError;
 use super::execute::{Executed, execute};
+use super::gherkin_sources::{GherkinSource, gherkin_sources};
 use super::progress::ProgressMode;
 use super::seal::seal;
 use super::trial::finish_trial;
@@ -65,6 +66,8 @@ pub(super) struct RunRecord {
     pub results: RunResults,
     /// The host, tool, adapters and files of the run.
     pub environment: Environment,
+    /// The feature files, parsed, for messages.ndjson.
+    pub gherkin: Vec<GherkinSource>,
 }
 
 /// Runs the campaign and seals the package: prepare → execute → assemble → seal.
@@ -190,6 +193,8 @@ fn assemble_record(
         finished: executed.finished,
     });
     results.campaign_problems = executed.problems;
+    let (gherkin, problems) = gherkin_sources(plan);
+    results.campaign_problems.extend(problems);
     if let Some(impact) = &options.impact {
         annotate_selection(&mut results, impact);
     }
@@ -217,6 +222,7 @@ fn assemble_record(
     RunRecord {
         results,
         environment,
+        gherkin,
     }
 }
 

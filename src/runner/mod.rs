@@ -10,6 +10,7 @@ mod event;
 mod execute;
 mod failure;
 pub(crate) mod feature_source;
+mod gherkin_sources;
 mod progress;
 mod progress_rate;
 mod seal;

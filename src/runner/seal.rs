@@ -3,17 +3,20 @@
 
 use super::campaign::{CampaignOptions, RunRecord};
 use super::error::CampaignError;
+use super::gherkin_sources::as_feature_sources;
 use crate::config::Config;
 use crate::deviation::{DEVIATIONS_FILE, DeviationRegister};
 use crate::errors::Error;
-use crate::evidence::{PackageWriter, SealedPackage, write_cucumber_json, write_junit};
+use crate::evidence::{
+    PackageWriter, SealedPackage, write_cucumber_json, write_junit, write_messages,
+};
 use crate::git::GitInfo;
 use crate::render::{
     PACKAGE_TEMPLATE, PROJECT_FILE, ProjectRecord, RenderError, RenditionKind, render_package,
 };
 use qualify_evidence::layout::{
     CUCUMBER_FILE, ENVIRONMENT_FILE, GIT_FILE, IMPACT_FILE, IMPACT_MD_FILE, JUNIT_FILE,
-    REPORT_HTML, REPORT_PDF, RESULTS_FILE,
+    MESSAGES_FILE, REPORT_HTML, REPORT_PDF, RESULTS_FILE,
 };
 
 /// Writes every sealed file of the run into `package` and seals it; returns the sealed package
@@ -29,6 +32,7 @@ pub(super) fn seal(
     let RunRecord {
         results,
         environment,
+        ..
     } = record;
     let write = CampaignError::Write;
     // Deviations and the audit trail (src/deviation, src/audit): the register is sealed content;
@@ -68,6 +72,7 @@ pub(super) fn write_record(
     let RunRecord {
         results,
         environment,
+        gherkin,
     } = record;
     let write = CampaignError::Write;
     package.write_json(RESULTS_FILE, results).map_err(write)?;
@@ -87,6 +92,10 @@ pub(super) fn write_record(
         .map_err(write)?;
     package
         .write_with(CUCUMBER_FILE, |w| write_cucumber_json(results, w))
+        .map_err(write)?;
+    let features = as_feature_sources(gherkin);
+    package
+        .write_with(MESSAGES_FILE, |w| write_messages(&features, results, w))
         .map_err(write)?;
     Ok(())
 }

@@ -18,6 +18,7 @@ mod bundled_suite;
 mod campaign;
 mod campaign_network;
 mod crash_safety;
+mod cucumber_messages;
 mod evidence_format;
 mod evidence_package;
 mod evidence_renditions;
