@@ -217,8 +217,7 @@ fn doc_string(lines: &[String], step_line: usize, raw: &str) -> DocString {
 /// returns everything after the opening delimiter: the rest of the delimiter line (the media
 /// type, or nothing) on a first line of its own, and the closing delimiter's indentation after
 /// the last newline; both are removed, and each line loses the opening delimiter's indentation
-/// (`indent`; the least indentation when the delimiter was not found), as the official parser
-/// does. A parser that already returns the content (its first line differs from the delimiter
+/// (`indent`), as the official parser does, or what is left of it. A parser that already returns the content (its first line differs from the delimiter
 /// line's rest) is left as it is.
 fn doc_string_content(raw: &str, media_type: Option<&str>, indent: Option<usize>) -> String {
     let Some((first, rest)) = raw.split_once('\n') else {
@@ -232,13 +231,15 @@ fn doc_string_content(raw: &str, media_type: Option<&str>, indent: Option<usize>
         None if rest.trim().is_empty() => "",
         _ => rest,
     };
-    let indent = indent.unwrap_or_else(|| {
-        body.lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| l.bytes().take_while(|b| *b == b' ' || *b == b'\t').count())
-            .min()
-            .unwrap_or(0)
-    });
+    // The gherkin crate dedents a doc string without media type itself (its blank first line
+    // does not count), so never remove more than the body's own least indentation.
+    let least = body
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.bytes().take_while(|b| *b == b' ' || *b == b'\t').count())
+        .min()
+        .unwrap_or(0);
+    let indent = indent.map_or(least, |i| i.min(least));
     let dedented: Vec<&str> = body
         .split('\n')
         .map(|l| {
@@ -282,8 +283,13 @@ mod tests {
         assert_eq!(doc.line, 2);
         assert_eq!(doc.media_type.as_deref(), Some("json"));
         assert_eq!(doc.content, "{\"a\": 1}");
-        let plain = doc_string(&l, 1, "json\n      line 1\n        line 2\n      ");
-        assert_eq!(plain.content, "line 1\n  line 2");
+        let nested = doc_string(&l, 1, "json\n      line 1\n        line 2\n      ");
+        assert_eq!(nested.content, "line 1\n  line 2");
+        // Without a media type the crate has dedented already: relative indentation stays.
+        let l = lines("    When x\n      \"\"\"\n      {\n        \"a\": 1}\n      \"\"\"\n");
+        let dedented = doc_string(&l, 1, "\n{\n  \"a\": 1}\n");
+        assert_eq!(dedented.content, "{\n  \"a\": 1}");
+        assert_eq!(dedented.media_type, None);
     }
 
     #[test]

@@ -30,7 +30,8 @@ Feature: Report formats
   Scenario: Addition from a doc string
     When I send an "add" request to "sut" with:
       """json
-      {"a": 20, "b": 22}
+      {"a": 20,
+        "b": 22}
       """
     Then the response field "sum" equals 42
 
@@ -64,7 +65,11 @@ Feature: Report formats
   @URS-001
   Scenario: A step nobody defined
     When the operator countersigns the batch record
-    Then the response field "sum" equals 42
+    Then the response matches:
+      """
+      {"sum":
+        42}
+      """
 "#;
 
 const FEATURE_PATH: &str = "features/formats.feature";
@@ -320,7 +325,7 @@ fn cucumber_json_is_valid_cucumber_ruby_json_with_doc_strings_tables_tags_lines_
     assert_eq!(
         send["doc_string"],
         serde_json::json!({
-            "value": "{\"a\": 20, \"b\": 22}",
+            "value": "{\"a\": 20,\n  \"b\": 22}",
             "content_type": "json",
             "line": line_of("\"\"\"json", 0),
         })
@@ -360,6 +365,11 @@ fn cucumber_json_is_valid_cucumber_ruby_json_with_doc_strings_tables_tags_lines_
         .unwrap();
     assert_eq!(undefined["steps"][0]["result"]["status"], "undefined");
     assert_eq!(undefined["steps"][1]["result"]["status"], "skipped");
+    assert_eq!(
+        undefined["steps"][1]["doc_string"],
+        serde_json::json!({"value": "{\"sum\":\n  42}", "line": line_of("{\"sum\":", 0) - 1}),
+        "a doc string without media type keeps its relative indentation"
+    );
 }
 
 #[test]
@@ -440,7 +450,7 @@ fn cucumber_json_renders_with_cucumber_html_reporter() {
         "scenario name missing"
     );
     // The reporter writes the doc string under its step, HTML-escaped.
-    let doc = r#"{"a": 20, "b": 22}"#.replace('"', "&quot;");
+    let doc = "{\"a\": 20,\n  \"b\": 22}".replace('"', "&quot;");
     assert!(page.contains(&doc), "doc string {doc} missing");
     assert!(
         page.contains("4000") && page.contains("321"),
