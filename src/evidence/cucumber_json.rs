@@ -216,6 +216,76 @@ mod tests {
         assert_eq!(slug("Température ✓ ok"), "température-ok");
     }
 
+    fn scenario(name: &str, line: usize, rule: Option<&str>) -> Value {
+        json!({
+            "id": format!("x:{line}"), "name": name, "line": line, "rule": rule, "stage": "OQ",
+            "requirements": [], "tags": ["OQ"], "status": "passed", "started_at": null,
+            "finished_at": null, "duration_ms": 0, "adapters": [], "steps": []
+        })
+    }
+
+    fn ids(results: Value) -> Vec<Vec<String>> {
+        let results: RunResults = serde_json::from_value(results).unwrap();
+        let mut out = Vec::new();
+        write_cucumber_json(&results, &mut out).unwrap();
+        let doc: Value = serde_json::from_slice(&out).unwrap();
+        doc.as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let mut ids = vec![f["id"].as_str().unwrap().to_string()];
+                ids.extend(
+                    f["elements"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|e| e["id"].as_str().unwrap().to_string()),
+                );
+                ids
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ids_name_rules_and_stay_unique_across_features_and_names() {
+        let feature = |path: &str, scenarios: Vec<Value>| {
+            json!({"name": "Line 3", "path": path, "sha256": "", "description": null,
+                   "scenarios": scenarios})
+        };
+        let results = json!({
+            "schema": "qualify.results/v1", "package_id": "p",
+            "tool": {"name": "qualify", "version": "0"},
+            "selection": {"stage": null, "tags": null, "scenarios": 4},
+            "started_at": "", "finished_at": "", "summary": {"scenarios": 4,
+              "scenarios_passed": 4, "scenarios_failed": 0, "steps_passed": 0,
+              "steps_failed": 0, "steps_undefined": 0, "steps_skipped": 0},
+            "releasable": false,
+            "features": [
+                feature("features/a.feature", vec![
+                    scenario("Start", 5, None),
+                    scenario("Start", 9, None),
+                    scenario("Start", 14, Some("Cold start")),
+                ]),
+                feature("features/b.feature", vec![scenario("Start", 3, None)]),
+            ],
+        });
+        assert_eq!(
+            ids(results),
+            [
+                vec![
+                    "line-3",
+                    "line-3;start",
+                    "line-3;start;;9",
+                    "line-3;cold-start;start"
+                ],
+                vec![
+                    "line-3-features-b-feature",
+                    "line-3-features-b-feature;start"
+                ],
+            ]
+        );
+    }
+
     #[test]
     fn makes_ids_unique() {
         let mut used = HashSet::new();
