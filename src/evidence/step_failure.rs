@@ -75,6 +75,8 @@ mod tests {
             finished_at: None,
             duration_ms: 0,
             error: None,
+            doc_string: None,
+            data_table: None,
             assertions: vec![],
             attachments: vec![],
         }

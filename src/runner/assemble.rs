@@ -56,6 +56,8 @@ pub fn assemble(mut input: AssembleInput<'_>) -> RunResults {
     let mut features = Vec::new();
     for feature in &input.plan.features {
         let mut scenarios = Vec::new();
+        // The feature's keyword, line and tags, from the first of its scenarios that ran.
+        let mut source = None;
         for planned in input
             .plan
             .scenarios
@@ -63,6 +65,9 @@ pub fn assemble(mut input: AssembleInput<'_>) -> RunResults {
             .filter(|s| s.feature_path == feature.path)
         {
             let outcome = input.outcomes.remove(&planned.id);
+            if source.is_none() {
+                source = outcome.as_ref().map(|o| o.source.clone());
+            }
             let record = input.records.remove(&planned.id).unwrap_or_default();
             let scenario = scenario_result(planned, outcome, record, &mut summary);
             scenarios.push(scenario);
@@ -80,6 +85,9 @@ pub fn assemble(mut input: AssembleInput<'_>) -> RunResults {
                 .cloned()
                 .unwrap_or_default(),
             description: feature.description.clone(),
+            keyword: source.as_ref().map(|s| s.feature_keyword.clone()),
+            line: source.as_ref().map(|s| s.feature_line),
+            tags: source.map(|s| s.feature_tags).unwrap_or_default(),
             scenarios,
         });
     }
@@ -121,6 +129,10 @@ fn scenario_result(
         ));
         return result;
     };
+    result.keyword = Some(outcome.source.keyword.clone());
+    result.written_tags = outcome.source.written_tags.clone();
+    result.examples = outcome.source.examples.clone();
+    result.background = outcome.source.background.clone();
     result.steps = outcome
         .steps
         .iter()
@@ -168,6 +180,10 @@ fn planned_result(planned: &crate::plan::PlannedScenario) -> ScenarioResult {
         stage: planned.stage.to_string(),
         requirements: planned.requirements.clone(),
         tags: planned.tags.clone(),
+        keyword: None,
+        written_tags: Vec::new(),
+        examples: None,
+        background: None,
         selected_because: Vec::new(),
         status: Status::Failed,
         started_at: None,
@@ -204,6 +220,8 @@ fn step_result(o: &StepOutcome, record: &ScenarioRecord, summary: &mut Summary) 
         finished_at: o.finished.map(rfc3339),
         duration_ms: millis(o.started, o.finished),
         error: o.error.clone(),
+        doc_string: o.step.doc_string.clone(),
+        data_table: o.step.data_table.clone(),
         input: rec.input,
         output: rec.output,
         assertions: rec.assertions,
@@ -223,6 +241,8 @@ fn synthetic_step(text: &str, line: usize, error: String) -> StepResult {
         finished_at: None,
         duration_ms: 0,
         error: Some(error),
+        doc_string: None,
+        data_table: None,
         input: None,
         output: None,
         assertions: Vec::new(),

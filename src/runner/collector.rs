@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-use super::event::{PlannedStep, Reporter, RunEvent};
+use super::event::{PlannedStep, Reporter, RunEvent, ScenarioSource};
 use crate::evidence::Status;
 
 /// Outcome of one step as the runner saw it.
@@ -39,6 +39,8 @@ pub struct ScenarioOutcome {
     pub finished: Option<SystemTime>,
     /// Steps in order.
     pub steps: Vec<StepOutcome>,
+    /// Where it is written.
+    pub source: ScenarioSource,
 }
 
 /// Everything collected, by scenario id.
@@ -66,6 +68,7 @@ impl Reporter for Collector {
                 id,
                 name,
                 steps,
+                source,
                 at,
             } => {
                 let steps = steps
@@ -88,6 +91,7 @@ impl Reporter for Collector {
                         started: *at,
                         finished: None,
                         steps,
+                        source: (**source).clone(),
                     },
                 );
             }

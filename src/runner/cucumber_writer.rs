@@ -11,6 +11,7 @@ use cucumber::{Event, parser};
 
 use super::event::{PlannedStep, Reporter, RunEvent};
 use super::failure::panic_message;
+use super::source_facts::SourceLines;
 use crate::evidence::Status;
 use crate::plan::scenario_id;
 use crate::steps::QualifyWorld;
@@ -28,6 +29,7 @@ pub struct EventWriter {
     step_started: HashMap<(String, usize), SystemTime>,
     scenarios: HashMap<String, ScenarioState>,
     parse_errors: Vec<String>,
+    sources: SourceLines,
 }
 
 impl EventWriter {
@@ -39,6 +41,7 @@ impl EventWriter {
             step_started: HashMap::new(),
             scenarios: HashMap::new(),
             parse_errors: Vec::new(),
+            sources: SourceLines::default(),
         }
     }
 
@@ -72,18 +75,23 @@ impl EventWriter {
                     .chain(rule.and_then(|r| r.background.as_ref()));
                 let bg_steps = backgrounds.flat_map(|b| b.steps.iter().map(|s| (s, true)));
                 for (s, is_bg) in bg_steps.chain(scenario.steps.iter().map(|s| (s, false))) {
+                    let (doc_string, data_table) = self.sources.step_inputs(feature, s);
                     steps.push(PlannedStep {
                         keyword: s.keyword.clone(),
                         text: s.value.clone(),
                         line: s.position.line,
                         background: is_bg,
+                        doc_string,
+                        data_table,
                     });
                 }
+                let source = Box::new(self.sources.scenario(feature, rule, scenario));
                 self.scenarios.insert(id.clone(), ScenarioState::default());
                 self.emit(RunEvent::ScenarioStarted {
                     id,
                     name: scenario.name.clone(),
                     steps,
+                    source,
                     at,
                 });
             }

@@ -8,7 +8,8 @@
 
 use std::time::SystemTime;
 
-use crate::evidence::Status;
+pub use super::source_facts::ScenarioSource;
+use crate::evidence::{DataTable, DocString, Status};
 
 /// Something that happened during a campaign.
 #[derive(Debug, Clone)]
@@ -26,6 +27,8 @@ pub enum RunEvent {
         name: String,
         /// The steps it will run: (keyword, text, line, background), in order.
         steps: Vec<PlannedStep>,
+        /// Where it is written: keywords, lines and tags for the reports.
+        source: Box<ScenarioSource>,
         /// When.
         at: SystemTime,
     },
@@ -77,6 +80,10 @@ pub struct PlannedStep {
     pub line: usize,
     /// From a Background.
     pub background: bool,
+    /// Its doc string.
+    pub doc_string: Option<DocString>,
+    /// Its data table.
+    pub data_table: Option<DataTable>,
 }
 
 /// A consumer of [`RunEvent`]s.

@@ -15,10 +15,11 @@ mod progress;
 mod progress_rate;
 mod seal;
 mod trial;
+mod source_facts;
 
 pub use campaign::{CampaignOptions, CampaignOutcome, run_campaign};
 pub use collector::{Collected, Collector, ScenarioOutcome, StepOutcome};
 pub use error::CampaignError;
-pub use event::{PlannedStep, Reporter, RunEvent};
+pub use event::{PlannedStep, Reporter, RunEvent, ScenarioSource};
 pub use failure::{StepFailure, fail, install_quiet_hook, panic_message};
 pub use progress::{Progress, ProgressMode};

@@ -1,9 +1,9 @@
 //! JUnit XML and Cucumber JSON renditions of a small hand-built run, pinned by snapshots.
 
 use qualify::evidence::{
-    AdapterIdentity, Assertion, AttachmentRef, FeatureResult, Mismatch, RESULTS_SCHEMA, RunResults,
-    ScenarioResult, Selection, Status, StepResult, Summary, ToolInfo, write_cucumber_json,
-    write_junit,
+    AdapterIdentity, Assertion, AttachmentRef, DataTable, DocString, FeatureResult, Mismatch,
+    RESULTS_SCHEMA, RunResults, ScenarioResult, Selection, Status, StepResult, Summary, ToolInfo,
+    WrittenTag, write_cucumber_json, write_junit,
 };
 use serde_json::json;
 
@@ -20,6 +20,8 @@ fn step(keyword: &str, text: &str, line: usize, status: Status, ms: u64) -> Step
         finished_at: None,
         duration_ms: ms,
         error: None,
+        doc_string: None,
+        data_table: None,
         assertions: vec![],
         attachments: vec![],
     }
@@ -40,6 +42,16 @@ fn scenario(
         stage: "OQ".into(),
         requirements: vec!["URS-010".into(), "URS-011".into()],
         tags: vec!["OQ".into(), "URS-010".into(), "URS-011".into()],
+        keyword: Some("Scenario".into()),
+        written_tags: ["OQ", "URS-010", "URS-011"]
+            .iter()
+            .map(|t| WrittenTag {
+                name: t.to_string(),
+                line: line - 1,
+            })
+            .collect(),
+        examples: None,
+        background: None,
         selected_because: Vec::new(),
         status,
         started_at: Some("2025-06-30T22:15:01Z".into()),
@@ -73,6 +85,15 @@ fn results() -> RunResults {
         Status::Passed,
         35,
     );
+    send.doc_string = Some(DocString {
+        content: "{\"shift\": \"A\"}".into(),
+        media_type: Some("json".into()),
+        line: 9,
+    });
+    send.data_table = Some(DataTable {
+        line: 12,
+        rows: vec![vec!["machine".into()], vec!["press-1".into()]],
+    });
     send.attachments.push(AttachmentRef {
         path: "attachments/features-oee-feature-7/bridge.jsonl".into(),
         sha256: "0".repeat(64),
@@ -159,6 +180,8 @@ fn results() -> RunResults {
     undefined.stage = "PQ".into();
     undefined.requirements = vec!["URS-020".into()];
     undefined.tags = vec!["PQ".into(), "URS-020".into()];
+    // Results from before tag lines were recorded: the merged tags, at the scenario's line.
+    undefined.written_tags = Vec::new();
     let skipped = scenario(
         "features/quarantine.feature",
         "Replay after reconnect",
@@ -208,6 +231,9 @@ fn results() -> RunResults {
                 path: oee.into(),
                 sha256: "a".repeat(64),
                 description: Some("ISO 22400 key performance indicators.".into()),
+                keyword: Some("Feature".into()),
+                line: Some(1),
+                tags: Vec::new(),
                 scenarios: vec![passed, failed],
             },
             FeatureResult {
@@ -215,6 +241,9 @@ fn results() -> RunResults {
                 path: "features/quarantine.feature".into(),
                 sha256: "b".repeat(64),
                 description: None,
+                keyword: Some("Feature".into()),
+                line: Some(1),
+                tags: Vec::new(),
                 scenarios: vec![undefined, skipped],
             },
         ],

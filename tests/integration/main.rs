@@ -29,6 +29,7 @@ mod gate_honest;
 mod impact;
 mod newcomer;
 mod properties;
+mod report_formats;
 mod reports;
 mod reports_signed;
 mod scale;

@@ -70,8 +70,9 @@ pub use environment::{Environment, Host, RecordedFile, ToolBinary};
 pub use git::{GitInfo, GitRevision};
 pub use manifest::{Manifest, ManifestEntry, ManifestError};
 pub use results::{
-    AdapterIdentity, Assertion, AttachmentRef, FeatureResult, Mismatch, RunResults, ScenarioResult,
-    Selection, Status, StepResult, Summary, ToolInfo,
+    AdapterIdentity, Assertion, AttachmentRef, DataTable, DocString, FeatureResult, Heading,
+    Mismatch, RunResults, ScenarioResult, Selection, Status, StepResult, Summary, ToolInfo,
+    WrittenTag,
 };
 pub use statement::{
     AuditRef, DeviationDisposition, FileRef, PackageRef, PinnedEntry, PinnedKey,

@@ -125,6 +125,16 @@ pub struct FeatureResult {
     pub sha256: String,
     /// Free text under the `Feature:` line.
     pub description: Option<String>,
+    /// The `Feature` keyword as written (in the file's language). Absent in results written
+    /// before qualify recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
+    /// Line of the `Feature:` keyword. Absent in results written before qualify recorded it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The feature's own tags as written, each with its line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<WrittenTag>,
     /// Scenarios, sorted by line.
     pub scenarios: Vec<ScenarioResult>,
 }
@@ -146,6 +156,20 @@ pub struct ScenarioResult {
     pub requirements: Vec<String>,
     /// All tags, merged from feature, rule, scenario and examples, without `@`.
     pub tags: Vec<String>,
+    /// The `Scenario` / `Scenario Outline` keyword as written. Absent in older results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
+    /// Every tag that applies, as written and where: the feature's, the rule's, the scenario's,
+    /// then its Examples', in that order, each with its line. Absent in older results.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub written_tags: Vec<WrittenTag>,
+    /// For an example row of a Scenario Outline: the name and line of its `Examples`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub examples: Option<Heading>,
+    /// The `Background` whose steps come first (the rule's when it has one, else the
+    /// feature's), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background: Option<Heading>,
     /// In an impact-based campaign: why the assessment selected this scenario.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub selected_because: Vec<String>,
@@ -199,6 +223,12 @@ pub struct StepResult {
     pub duration_ms: u64,
     /// Failure message for failed or undefined steps.
     pub error: Option<String>,
+    /// The step's doc string, as the step received it (outline placeholders substituted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_string: Option<DocString>,
+    /// The step's data table, as the step received it (outline placeholders substituted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_table: Option<DataTable>,
     /// What the step sent (adapter, request kind and body; or the replayed file), if it sent
     /// anything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -256,4 +286,45 @@ pub struct AttachmentRef {
     pub media_type: String,
     /// What the file holds.
     pub description: String,
+}
+
+/// A tag as written in a feature file.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct WrittenTag {
+    /// The tag without `@`.
+    pub name: String,
+    /// Line it is written on.
+    pub line: usize,
+}
+
+/// A keyword line of a feature file (`Examples:`, `Background:`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Heading {
+    /// The keyword as written.
+    pub keyword: String,
+    /// The name after the colon (may be empty).
+    pub name: String,
+    /// Line of the keyword.
+    pub line: usize,
+}
+
+/// A step's doc string.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DocString {
+    /// The text between the delimiters, indentation removed.
+    pub content: String,
+    /// The media type written after the opening delimiter (`"""json`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    /// Line of the opening delimiter.
+    pub line: usize,
+}
+
+/// A step's data table.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DataTable {
+    /// Line of the first row.
+    pub line: usize,
+    /// Rows of cells, header row first.
+    pub rows: Vec<Vec<String>>,
 }

@@ -67,6 +67,15 @@ fn results() -> RunResults {
         finished_at: Some("2026-01-01T00:00:00.200Z".into()),
         duration_ms: 100,
         error: Some("1 of 1 comparisons failed".into()),
+        doc_string: Some(DocString {
+            content: "{\"oee\": 0.85}".into(),
+            media_type: Some("json".into()),
+            line: 10,
+        }),
+        data_table: Some(DataTable {
+            line: 13,
+            rows: vec![vec!["m".into(), "n".into()], vec!["1".into(), "2".into()]],
+        }),
         // Key order is kept (preserve_order): z before a.
         input: Some(json!({"z": 1, "a": [true, null]})),
         output: None,
@@ -120,6 +129,12 @@ fn results() -> RunResults {
             path: "features/f.feature".into(),
             sha256: "ef".repeat(32),
             description: None,
+            keyword: Some("Feature".into()),
+            line: Some(2),
+            tags: vec![WrittenTag {
+                name: "OQ".into(),
+                line: 1,
+            }],
             scenarios: vec![ScenarioResult {
                 id: "features/f.feature:3".into(),
                 name: "S".into(),
@@ -128,6 +143,21 @@ fn results() -> RunResults {
                 stage: "OQ".into(),
                 requirements: vec!["URS-001".into()],
                 tags: vec!["OQ".into()],
+                keyword: Some("Scenario Outline".into()),
+                written_tags: vec![WrittenTag {
+                    name: "OQ".into(),
+                    line: 1,
+                }],
+                examples: Some(Heading {
+                    keyword: "Examples".into(),
+                    name: "rows".into(),
+                    line: 15,
+                }),
+                background: Some(Heading {
+                    keyword: "Background".into(),
+                    name: String::new(),
+                    line: 3,
+                }),
                 selected_because: vec!["changed".into()],
                 status: Status::Failed,
                 started_at: None,
