@@ -10,7 +10,9 @@ use serde_json::{Value, json};
 use super::parse_feature;
 
 fn testdata(kind: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/gherkin-testdata").join(kind);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/gherkin-testdata")
+        .join(kind);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -31,7 +33,10 @@ fn ndjson(path: &Path, suffix: &str) -> Vec<Value> {
 }
 
 fn uri(kind: &str, path: &Path) -> String {
-    format!("../testdata/{kind}/{}", path.file_name().unwrap().to_string_lossy())
+    format!(
+        "../testdata/{kind}/{}",
+        path.file_name().unwrap().to_string_lossy()
+    )
 }
 
 /// What differs between our output for a good file and the official one, if anything.
@@ -44,9 +49,15 @@ fn good_file_difference(path: &Path) -> Option<String> {
     let ast = json!({ "gherkinDocument": parsed.document });
     let want_ast = &ndjson(path, ".ast.ndjson")[0];
     if &ast != want_ast {
-        return Some(format!("AST differs:\nours:     {ast}\nofficial: {want_ast}"));
+        return Some(format!(
+            "AST differs:\nours:     {ast}\nofficial: {want_ast}"
+        ));
     }
-    let pickles: Vec<Value> = parsed.pickles.iter().map(|p| json!({ "pickle": p })).collect();
+    let pickles: Vec<Value> = parsed
+        .pickles
+        .iter()
+        .map(|p| json!({ "pickle": p }))
+        .collect();
     let want = ndjson(path, ".pickles.ndjson");
     if pickles != want {
         return Some(format!(
@@ -94,7 +105,11 @@ fn every_official_bad_file_is_rejected_at_the_official_first_error() {
                     e.official_message(),
                     first["message"]
                 )),
-            Err(e) => assert!(!e.message.contains("#EOF") && !e.message.contains("Line"), "{}", e.message),
+            Err(e) => assert!(
+                !e.message.contains("#EOF") && !e.message.contains("Line"),
+                "{}",
+                e.message
+            ),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

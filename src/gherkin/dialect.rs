@@ -97,7 +97,14 @@ impl Dialect {
             .iter()
             .map(|(k, ty)| {
                 let listed = all.iter().filter(|(other, _)| other == k).count();
-                (*k, if listed > 1 { KeywordType::Unknown } else { *ty })
+                (
+                    *k,
+                    if listed > 1 {
+                        KeywordType::Unknown
+                    } else {
+                        *ty
+                    },
+                )
             })
             .collect();
         // Stable: equal lengths keep the official order (given, when, then, and, but).

@@ -8,14 +8,23 @@ use super::error::ErrorKind;
 pub fn is_space(c: char) -> bool {
     matches!(
         c,
-        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}'
-            | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\u{3000}'
+                | '\u{feff}'
     )
 }
 
 /// Whitespace trimmed around a table cell: newlines (from `\n` escapes) stay.
 fn is_cell_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\u{b}' | '\u{c}' | '\r' | '\u{85}' | '\u{a0}')
+    matches!(
+        c,
+        ' ' | '\t' | '\u{b}' | '\u{c}' | '\r' | '\u{85}' | '\u{a0}'
+    )
 }
 
 /// A text item of a line (a tag or a cell) and its 1-based column.
@@ -73,7 +82,11 @@ impl<'a> Line<'a> {
     pub fn text_without_indent(&self, indent: Option<usize>) -> &'a str {
         match indent {
             Some(n) if n <= self.indent => {
-                let start = self.text.char_indices().nth(n).map_or(self.text.len(), |(i, _)| i);
+                let start = self
+                    .text
+                    .char_indices()
+                    .nth(n)
+                    .map_or(self.text.len(), |(i, _)| i);
                 &self.text[start..]
             }
             _ => self.trimmed,
@@ -178,7 +191,10 @@ mod tests {
 
     #[test]
     fn cells_unescape_and_ignore_text_outside_the_pipes() {
-        assert_eq!(cells(r"  | a \| b | c\\d | e\nf | g\x |"), ["a | b", r"c\d", "e\nf", r"g\x"]);
+        assert_eq!(
+            cells(r"  | a \| b | c\\d | e\nf | g\x |"),
+            ["a | b", r"c\d", "e\nf", r"g\x"]
+        );
         assert_eq!(cells("| a | b | trailing"), ["a", "b"]);
         assert_eq!(cells(r"| a | b\"), ["a"]);
         let cols: Vec<usize> = Line::new("    |  x | yy |", 1)

@@ -92,7 +92,11 @@ impl Matcher {
     }
 
     /// Tries `line` (None: end of file) as `kind`.
-    pub fn try_kind(&mut self, kind: Kind, line: Option<&Line<'_>>) -> Result<Option<Token>, ErrorKind> {
+    pub fn try_kind(
+        &mut self,
+        kind: Kind,
+        line: Option<&Line<'_>>,
+    ) -> Result<Option<Token>, ErrorKind> {
         let Some(line) = line else {
             return Ok(None);
         };
@@ -136,7 +140,9 @@ impl Matcher {
                 ..token(kind, col, "", "")
             }),
             Kind::TagLine | Kind::TableRow => None,
-            Kind::FeatureLine => title(line, &self.dialect.feature).map(|(k, x)| token(kind, col, k, x)),
+            Kind::FeatureLine => {
+                title(line, &self.dialect.feature).map(|(k, x)| token(kind, col, k, x))
+            }
             Kind::RuleLine => title(line, &self.dialect.rule).map(|(k, x)| token(kind, col, k, x)),
             Kind::BackgroundLine => {
                 title(line, &self.dialect.background).map(|(k, x)| token(kind, col, k, x))
@@ -147,14 +153,20 @@ impl Matcher {
             Kind::ScenarioLine => title(line, &self.dialect.scenario)
                 .or_else(|| title(line, &self.dialect.scenario_outline))
                 .map(|(k, x)| token(kind, col, k, x)),
-            Kind::StepLine => self.steps.iter().find(|(k, _)| t.starts_with(k)).map(|(k, ty)| {
-                let rest = line.rest_trimmed(k.chars().count());
-                Token {
-                    keyword_type: Some(*ty),
-                    ..token(kind, col, k, rest)
-                }
-            }),
-            Kind::DocStringSeparator => self.separator(line).map(|(sep, media)| token(kind, col, sep, media)),
+            Kind::StepLine => self
+                .steps
+                .iter()
+                .find(|(k, _)| t.starts_with(k))
+                .map(|(k, ty)| {
+                    let rest = line.rest_trimmed(k.chars().count());
+                    Token {
+                        keyword_type: Some(*ty),
+                        ..token(kind, col, k, rest)
+                    }
+                }),
+            Kind::DocStringSeparator => self
+                .separator(line)
+                .map(|(sep, media)| token(kind, col, sep, media)),
             Kind::Other => {
                 let text = line.text_without_indent(Some(self.indent_to_remove));
                 let text = match self.doc_string {
@@ -172,7 +184,9 @@ impl Matcher {
     fn separator<'l>(&mut self, line: &Line<'l>) -> Option<(&'static str, &'l str)> {
         match self.doc_string {
             None => {
-                let sep = ["\"\"\"", "```"].into_iter().find(|s| line.trimmed.starts_with(s))?;
+                let sep = ["\"\"\"", "```"]
+                    .into_iter()
+                    .find(|s| line.trimmed.starts_with(s))?;
                 self.doc_string = Some(sep);
                 self.indent_to_remove = line.indent;
                 Some((sep, line.rest_trimmed(3)))
@@ -192,7 +206,11 @@ impl Matcher {
 fn title<'k, 'l>(line: &Line<'l>, keywords: &'k [String]) -> Option<(&'k str, &'l str)> {
     keywords
         .iter()
-        .find(|k| line.trimmed.strip_prefix(k.as_str()).is_some_and(|r| r.starts_with(':')))
+        .find(|k| {
+            line.trimmed
+                .strip_prefix(k.as_str())
+                .is_some_and(|r| r.starts_with(':'))
+        })
         .map(|k| (k.as_str(), line.rest_trimmed(k.chars().count() + 1)))
 }
 

@@ -40,7 +40,11 @@ pub use pickle::{
 
 /// Parses `source` (the text of the file `uri`) into its document, ids from `ids`. A leading
 /// byte order mark is not part of the text.
-pub fn parse(source: &str, uri: &str, ids: &mut IdGenerator) -> Result<GherkinDocument, ParseError> {
+pub fn parse(
+    source: &str,
+    uri: &str,
+    ids: &mut IdGenerator,
+) -> Result<GherkinDocument, ParseError> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let mut doc = parser::parse_document(source, ids)?;
     doc.uri = Some(uri.to_string());
@@ -66,3 +70,7 @@ pub fn parse_feature(source: &str, uri: &str) -> Result<ParsedFeature, ParseErro
 
 #[cfg(test)]
 mod conformance_tests;
+#[cfg(test)]
+mod dialect_tests;
+#[cfg(test)]
+mod edge_tests;

@@ -251,7 +251,16 @@ fn examples(
     let mut rows = Vec::new();
     if next.kind == TableRow {
         let mut tokens = vec![next];
-        let follow = [Eof, TableRow, TagLine, ExamplesLine, ScenarioLine, RuleLine, Comment, Empty];
+        let follow = [
+            Eof,
+            TableRow,
+            TagLine,
+            ExamplesLine,
+            ScenarioLine,
+            RuleLine,
+            Comment,
+            Empty,
+        ];
         loop {
             (next, target) = r.next_skip(&follow, Some(true))?;
             if next.kind != TableRow {

@@ -228,10 +228,11 @@ impl Compiler<'_> {
             content: interpolate(&d.content, values),
             argument_index: index(!table_first),
         });
-        let argument = (data_table.is_some() || doc_string.is_some()).then_some(PickleStepArgument {
-            doc_string,
-            data_table,
-        });
+        let argument =
+            (data_table.is_some() || doc_string.is_some()).then_some(PickleStepArgument {
+                doc_string,
+                data_table,
+            });
         PickleStep {
             argument,
             ast_node_ids: std::iter::once(step.id.clone())

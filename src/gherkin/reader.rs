@@ -36,7 +36,10 @@ impl<'s> Reader<'s> {
             .split('\n')
             .map(|l| l.strip_suffix('\r').unwrap_or(l))
             .collect();
-        if texts.last().is_some_and(|l| l.trim_matches(is_space).is_empty()) {
+        if texts
+            .last()
+            .is_some_and(|l| l.trim_matches(is_space).is_empty())
+        {
             texts.pop();
         }
         let lines = texts
@@ -156,13 +159,19 @@ impl<'s> Reader<'s> {
         for i in self.pos..self.lines.len() {
             let line = Some(&self.lines[i]);
             let m = &mut self.matcher;
-            if m.try_kind(wanted, line).map_err(|e| ParseError::new(e, m.dialect))?.is_some() {
+            if m.try_kind(wanted, line)
+                .map_err(|e| ParseError::new(e, m.dialect))?
+                .is_some()
+            {
                 return Ok(true);
             }
             let passable = [Kind::Empty, Kind::Comment, Kind::TagLine];
             let mut passed = false;
             for kind in passable {
-                if m.try_kind(kind, line).map_err(|e| ParseError::new(e, m.dialect))?.is_some() {
+                if m.try_kind(kind, line)
+                    .map_err(|e| ParseError::new(e, m.dialect))?
+                    .is_some()
+                {
                     passed = true;
                     break;
                 }
