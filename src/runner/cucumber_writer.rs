@@ -11,6 +11,7 @@ use cucumber::{Event, parser};
 
 use super::event::{PlannedStep, Reporter, RunEvent};
 use super::failure::panic_message;
+use super::feature_source::BackgroundLines;
 use crate::evidence::Status;
 use crate::plan::scenario_id;
 use crate::steps::QualifyWorld;
@@ -28,12 +29,20 @@ pub struct EventWriter {
     step_started: HashMap<(String, usize), SystemTime>,
     scenarios: HashMap<String, ScenarioState>,
     parse_errors: Vec<String>,
+    /// Lines of Background steps by feature path: cucumber gets them inlined in each scenario.
+    backgrounds: BackgroundLines,
 }
 
 impl EventWriter {
-    /// A writer sending to `reporters`; feature paths are made relative to `project_dir`.
-    pub fn new(project_dir: &Path, reporters: Vec<Box<dyn Reporter>>) -> Self {
+    /// A writer sending to `reporters`; feature paths are made relative to `project_dir`;
+    /// `backgrounds` says which steps are a Background's.
+    pub(super) fn new(
+        project_dir: &Path,
+        reporters: Vec<Box<dyn Reporter>>,
+        backgrounds: BackgroundLines,
+    ) -> Self {
         Self {
+            backgrounds,
             reporters,
             project_dir: project_dir.to_path_buf(),
             step_started: HashMap::new(),
@@ -47,6 +56,12 @@ impl EventWriter {
         &self.parse_errors
     }
 
+    /// Whether `step` of `feature` came from a Background (inlined into the scenario).
+    fn is_background(&self, feature: &gherkin::Feature, step: &gherkin::Step) -> bool {
+        let lines = feature.path.as_ref().and_then(|p| self.backgrounds.get(p));
+        lines.is_some_and(|l| l.contains(&step.position.line))
+    }
+
     fn emit(&mut self, event: RunEvent) {
         for r in &mut self.reporters {
             r.event(&event);
@@ -56,7 +71,6 @@ impl EventWriter {
     fn scenario(
         &mut self,
         feature: &gherkin::Feature,
-        rule: Option<&gherkin::Rule>,
         scenario: &gherkin::Scenario,
         ev: &RetryableScenario<QualifyWorld>,
         at: SystemTime,
@@ -64,21 +78,17 @@ impl EventWriter {
         let id = scenario_id(&self.project_dir, feature, scenario);
         match &ev.event {
             Scenario::Started => {
-                let mut steps: Vec<PlannedStep> = Vec::new();
-                // cucumber runs the feature's background, then the rule's, then the scenario.
-                let backgrounds = feature
-                    .background
+                // The pickle's steps: the feature's and the rule's Background steps are inlined.
+                let steps: Vec<PlannedStep> = scenario
+                    .steps
                     .iter()
-                    .chain(rule.and_then(|r| r.background.as_ref()));
-                let bg_steps = backgrounds.flat_map(|b| b.steps.iter().map(|s| (s, true)));
-                for (s, is_bg) in bg_steps.chain(scenario.steps.iter().map(|s| (s, false))) {
-                    steps.push(PlannedStep {
+                    .map(|s| PlannedStep {
                         keyword: s.keyword.clone(),
                         text: s.value.clone(),
                         line: s.position.line,
-                        background: is_bg,
-                    });
-                }
+                        background: self.is_background(feature, s),
+                    })
+                    .collect();
                 self.scenarios.insert(id.clone(), ScenarioState::default());
                 self.emit(RunEvent::ScenarioStarted {
                     id,
@@ -87,7 +97,11 @@ impl EventWriter {
                     at,
                 });
             }
-            Scenario::Step(step, st) => self.step(id, step, st, false, at),
+            Scenario::Step(step, st) => {
+                let background = self.is_background(feature, step);
+                self.step(id, step, st, background, at)
+            }
+            // Never sent: features reach cucumber without a Background (feature_source.rs).
             Scenario::Background(step, st) => self.step(id, step, st, true, at),
             Scenario::Hook(kind, event::Hook::Failed(_, info)) => {
                 let state = self.scenarios.entry(id).or_default();
@@ -186,10 +200,10 @@ impl cucumber::Writer<QualifyWorld> for EventWriter {
         let at = event.at;
         match &event.value {
             Cucumber::Feature(feature, Feature::Scenario(scenario, ev)) => {
-                self.scenario(feature, None, scenario, ev, at)
+                self.scenario(feature, scenario, ev, at)
             }
-            Cucumber::Feature(feature, Feature::Rule(rule, Rule::Scenario(scenario, ev))) => {
-                self.scenario(feature, Some(&**rule), scenario, ev, at)
+            Cucumber::Feature(feature, Feature::Rule(_, Rule::Scenario(scenario, ev))) => {
+                self.scenario(feature, scenario, ev, at)
             }
             Cucumber::Finished => self.emit(RunEvent::CampaignFinished { at }),
             _ => {}
