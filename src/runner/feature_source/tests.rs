@@ -37,7 +37,10 @@ fn doc_lines(doc: Option<&String>) -> Vec<String> {
         .collect()
 }
 
-fn step_view(s: &Step) -> (String, String, usize, Option<Vec<Vec<String>>>, Vec<String>) {
+/// Keyword, text, line, table rows and doc string lines of a step.
+type StepView = (String, String, usize, Option<Vec<Vec<String>>>, Vec<String>);
+
+fn step_view(s: &Step) -> StepView {
     let table = s.table.as_ref().map(|t| t.rows.clone());
     (
         s.keyword.clone(),
