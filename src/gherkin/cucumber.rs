@@ -12,7 +12,7 @@ use ::gherkin::{Examples as CExamples, Feature as CFeature, LineCol, Rule as CRu
 use ::gherkin::{Scenario as CScenario, Step as CStep, StepType, Table};
 
 use super::ParsedFeature;
-use super::ast::{Examples, Location, Scenario, Tag};
+use super::ast::{Examples, Location, Scenario, TableRow, Tag};
 use super::dialect::KeywordType;
 use super::index::AstIndex;
 use super::pickle::{Pickle, PickleStep};
@@ -83,15 +83,15 @@ pub fn to_cucumber(parsed: &ParsedFeature, path: PathBuf) -> Option<CFeature> {
 }
 
 fn scenario(index: &AstIndex<'_>, pickle: &Pickle, s: &Scenario) -> CScenario {
-    let examples = index.examples_of(pickle);
+    let row = index.row_of(pickle);
     let mut tags = names(&s.tags);
-    tags.extend(examples.map(|e| names(&e.tags)).unwrap_or_default());
+    tags.extend(row.map(|(e, _)| names(&e.tags)).unwrap_or_default());
     CScenario {
         keyword: s.keyword.clone(),
         name: pickle.name.clone(),
         description: description(&s.description),
         steps: pickle.steps.iter().filter_map(|p| step(index, p)).collect(),
-        examples: examples.map(|e| one_row(e, pickle)).into_iter().collect(),
+        examples: row.map(|(e, r)| one_row(e, r)).into_iter().collect(),
         tags,
         span: Span::default(),
         position: pos(pickle.location),
@@ -99,16 +99,12 @@ fn scenario(index: &AstIndex<'_>, pickle: &Pickle, s: &Scenario) -> CScenario {
 }
 
 /// The Examples of an outline row with its header and that row only.
-fn one_row(e: &Examples, pickle: &Pickle) -> CExamples {
+fn one_row(e: &Examples, row: &TableRow) -> CExamples {
     let cells = |cells: &[super::ast::TableCell]| cells.iter().map(|c| c.value.clone()).collect();
     let header = e.table_header.as_ref();
-    let row = e
-        .table_body
-        .iter()
-        .find(|r| Some(&r.id) == pickle.ast_node_ids.get(1));
     let rows: Vec<Vec<String>> = header
         .into_iter()
-        .chain(row)
+        .chain([row])
         .map(|r| cells(&r.cells))
         .collect();
     CExamples {

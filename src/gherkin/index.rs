@@ -3,14 +3,16 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::ast::{Examples, FeatureChild, GherkinDocument, Rule, RuleChild, Scenario, Step};
+use super::ast::{
+    Examples, FeatureChild, GherkinDocument, Rule, RuleChild, Scenario, Step, TableRow,
+};
 use super::pickle::Pickle;
 
 /// The nodes of one document by id.
 #[derive(Debug, Default)]
 pub struct AstIndex<'d> {
     scenarios: HashMap<&'d str, (Option<&'d Rule>, &'d Scenario)>,
-    rows: HashMap<&'d str, &'d Examples>,
+    rows: HashMap<&'d str, (&'d Examples, &'d TableRow)>,
     steps: HashMap<&'d str, &'d Step>,
     background_steps: HashSet<&'d str>,
 }
@@ -53,7 +55,7 @@ impl<'d> AstIndex<'d> {
         }
         for examples in &s.examples {
             for row in &examples.table_body {
-                self.rows.insert(&row.id, examples);
+                self.rows.insert(&row.id, (examples, row));
             }
         }
     }
@@ -65,6 +67,11 @@ impl<'d> AstIndex<'d> {
 
     /// The Examples of an outline row's pickle (None for a plain scenario).
     pub fn examples_of(&self, pickle: &Pickle) -> Option<&'d Examples> {
+        self.row_of(pickle).map(|(examples, _)| examples)
+    }
+
+    /// The Examples and the row of an outline row's pickle (None for a plain scenario).
+    pub fn row_of(&self, pickle: &Pickle) -> Option<(&'d Examples, &'d TableRow)> {
         let row = pickle.ast_node_ids.get(1)?;
         self.rows.get(row.as_str()).copied()
     }
