@@ -55,7 +55,6 @@ fn write_json(
         })).collect::<Vec<_>>(),
         "uncovered_requirements": plan.uncovered_requirements,
         "undefined_steps": steps.undefined,
-        "unchecked_features": steps.unchecked,
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
@@ -150,9 +149,6 @@ fn write_undefined(steps: &StepCheck, out: &mut dyn Write) -> std::io::Result<()
                 writeln!(out, "      did you mean: {nearest}")?;
             }
         }
-    }
-    for f in &steps.unchecked {
-        writeln!(out, "\nsteps not checked in {}: {}", f.path, f.reason)?;
     }
     Ok(())
 }

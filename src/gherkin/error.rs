@@ -139,33 +139,34 @@ fn describe(kind: &ErrorKind, dialect: &Dialect) -> String {
     }
 }
 
-/// The allowed lines in words, comments and empty lines left out (they are always fine).
+/// The allowed lines in words, comments and empty lines left out (they are always fine), the
+/// end of the file last.
 fn allowed(expected: &[Kind], dialect: &Dialect) -> String {
-    let quote = |list: &[String], n: usize| -> String {
-        let shown: Vec<String> = list
-            .iter()
-            .take(n)
-            .map(|k| format!("\"{}\"", k.trim()))
-            .collect();
-        shown.join(" or ")
+    // The last `Scenario` keyword is the word itself in most languages (`en`: Example, Scenario).
+    let title = |list: &[String], last: bool| -> String {
+        let kw = if last { list.last() } else { list.first() };
+        format!("\"{}:\"", kw.map_or("", |k| k.trim()))
     };
-    let words: Vec<String> = expected
+    let mut kinds = expected.to_vec();
+    kinds.sort_by_key(|k| *k == Kind::Eof);
+    let words: Vec<String> = kinds
         .iter()
         .filter_map(|k| match k {
             Kind::Eof => Some("the end of the file".to_string()),
             Kind::Language => Some("a \"# language:\" line".to_string()),
             Kind::TagLine => Some("a tag line (@…)".to_string()),
-            Kind::FeatureLine => Some(format!("{}:", quote(&dialect.feature, 1))),
-            Kind::RuleLine => Some(format!("a rule ({}:)", quote(&dialect.rule, 1))),
-            Kind::BackgroundLine => {
-                Some(format!("a background ({}:)", quote(&dialect.background, 1)))
-            }
-            Kind::ScenarioLine => Some(format!(
-                "a scenario ({}: or {}:)",
-                quote(&dialect.scenario, 1),
-                quote(&dialect.scenario_outline, 1)
+            Kind::FeatureLine => Some(title(&dialect.feature, false)),
+            Kind::RuleLine => Some(format!("a rule ({})", title(&dialect.rule, false))),
+            Kind::BackgroundLine => Some(format!(
+                "a background ({})",
+                title(&dialect.background, false)
             )),
-            Kind::ExamplesLine => Some(format!("examples ({}:)", quote(&dialect.examples, 1))),
+            Kind::ScenarioLine => Some(format!(
+                "a scenario ({} or {})",
+                title(&dialect.scenario, true),
+                title(&dialect.scenario_outline, false)
+            )),
+            Kind::ExamplesLine => Some(format!("examples ({})", title(&dialect.examples, false))),
             Kind::StepLine => {
                 let firsts: Vec<String> = [&dialect.given, &dialect.when, &dialect.then]
                     .iter()

@@ -18,9 +18,11 @@
 //! ```
 
 mod ast;
+mod cucumber;
 mod dialect;
 mod error;
 mod ids;
+mod index;
 mod line;
 mod matcher;
 mod parser;
@@ -29,9 +31,11 @@ mod reader;
 mod steps;
 
 pub use ast::*;
+pub use cucumber::to_cucumber;
 pub use dialect::{Dialect, dialect, language_codes};
 pub use error::{ErrorKind, ParseError};
 pub use ids::IdGenerator;
+pub use index::AstIndex;
 pub use matcher::Kind;
 pub use pickle::{
     Pickle, PickleDocString, PickleStep, PickleStepArgument, PickleTable, PickleTableCell,
@@ -70,3 +74,7 @@ pub fn parse_feature(source: &str, uri: &str) -> Result<ParsedFeature, ParseErro
 
 #[cfg(test)]
 mod conformance_tests;
+#[cfg(test)]
+mod dialect_tests;
+#[cfg(test)]
+mod edge_tests;

@@ -79,16 +79,13 @@ impl<'s> Reader<'s> {
                 continue;
             }
             let matched = self.matcher.try_kind(kind, line.as_ref());
-            match matched.map_err(|e| self.error(e))? {
-                Some(token) => {
-                    self.pos += 1;
-                    let target = match (kind, lookahead) {
-                        (Kind::TagLine, Some(examples)) => Some(self.tags_target(examples)?),
-                        _ => None,
-                    };
-                    return Ok((token, target));
-                }
-                None => {}
+            if let Some(token) = matched.map_err(|e| self.error(e))? {
+                self.pos += 1;
+                let target = match (kind, lookahead) {
+                    (Kind::TagLine, Some(examples)) => Some(self.tags_target(examples)?),
+                    _ => None,
+                };
+                return Ok((token, target));
             }
         }
         let expected = expected.to_vec();

@@ -2,11 +2,13 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
-use gherkin::{Feature, GherkinEnv, Rule, Scenario};
+use gherkin::{Feature, Rule, Scenario};
 use regex::Regex;
 use serde::Serialize;
+
+use crate::gherkin::{AstIndex, IdGenerator, ParsedFeature, compile, parse};
 
 use super::criteria::Criteria;
 use super::discover::feature_files;
@@ -25,8 +27,15 @@ pub struct PlannedFeature {
     pub abs_path: PathBuf,
     /// Feature name.
     pub name: String,
-    /// Description under the `Feature:` line.
+    /// Description under the `Feature:` line, its lines without indentation.
     pub description: Option<String>,
+    /// The file as parsed (document and pickles): what `list` checks and the runner runs, so
+    /// each feature is parsed once.
+    #[serde(skip)]
+    pub parsed: Arc<ParsedFeature>,
+    /// The file's text as parsed (messages.ndjson carries it).
+    #[serde(skip)]
+    pub source: Arc<str>,
 }
 
 /// Everything found in the features, and what the criteria select.
@@ -50,24 +59,33 @@ impl Plan {
         let mut problems = Vec::new();
         let mut features = Vec::new();
         let mut all = Vec::new();
+        // One id sequence over every file, in plan order: ids are unique across the campaign
+        // (messages.ndjson carries every document in one stream) and the same files give the
+        // same ids.
+        let mut ids = IdGenerator::new();
         for file in files {
             let rel = config.relative(&file);
-            match Feature::parse_path(&file, GherkinEnv::default()) {
-                Ok(feature) => {
-                    let known = KnownRequirements {
-                        requirements: &config.requirements,
-                        file: config.relative(&config.requirements_path),
-                    };
-                    plan_feature(&known, &feature, &rel, &mut all, &mut problems);
-                    features.push(PlannedFeature {
-                        path: rel,
-                        abs_path: file,
-                        name: feature.name.clone(),
-                        description: feature.description.clone(),
-                    });
+            let (source, parsed) = match read_and_parse(&file, &rel, &mut ids) {
+                Ok(parsed) => parsed,
+                Err(problem) => {
+                    problems.push(problem);
+                    continue;
                 }
-                Err(err) => problems.push(parse_problem(&rel, &err)),
-            }
+            };
+            let known = KnownRequirements {
+                requirements: &config.requirements,
+                file: config.relative(&config.requirements_path),
+            };
+            plan_feature(&known, &parsed, &rel, &mut all, &mut problems);
+            let feature = parsed.document.feature.as_ref();
+            features.push(PlannedFeature {
+                path: rel,
+                abs_path: file,
+                name: feature.map(|f| f.name.clone()).unwrap_or_default(),
+                description: feature.and_then(|f| unindented(&f.description)),
+                parsed: Arc::new(parsed),
+                source: source.into(),
+            });
         }
         if !problems.is_empty() {
             return Err(PlanError::Problems(problems));
@@ -117,80 +135,136 @@ pub(crate) struct KnownRequirements<'a> {
     pub(crate) file: String,
 }
 
+/// A description's lines without their indentation (Gherkin keeps it) and without empty lines,
+/// as results.json has always given it; None when there is no text.
+fn unindented(description: &str) -> Option<String> {
+    let lines: Vec<&str> = description
+        .lines()
+        .map(str::trim_start)
+        .filter(|l| !l.is_empty())
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// Reads and parses one feature file, ids from `ids`; returns its text and what it parsed to. A
+/// read or syntax error is a problem with its line.
+fn read_and_parse(
+    file: &Path,
+    rel: &str,
+    ids: &mut IdGenerator,
+) -> Result<(String, ParsedFeature), PlanProblem> {
+    let problem = |line, message| PlanProblem {
+        file: rel.into(),
+        line,
+        message,
+    };
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| problem(0, format!("cannot read the file: {e}")))?;
+    let document = parse(&text, rel, ids).map_err(|e| syntax_problem(rel, &e))?;
+    let pickles = compile(&document, rel, ids);
+    Ok((text, ParsedFeature { document, pickles }))
+}
+
+/// A Gherkin syntax error as a plan problem at its line.
+pub(crate) fn syntax_problem(rel: &str, e: &crate::gherkin::ParseError) -> PlanProblem {
+    PlanProblem {
+        file: rel.into(),
+        line: e.line(),
+        message: format!("{}; fix the line, nothing was run", e.message),
+    }
+}
+
+/// Plans the pickles of one parsed feature: one scenario per pickle (an outline row is one),
+/// with its stage and requirement tags checked.
 pub(crate) fn plan_feature(
     known: &KnownRequirements<'_>,
-    feature: &Feature,
+    parsed: &ParsedFeature,
     rel: &str,
     out: &mut Vec<(PlannedScenario, MergedTags)>,
     problems: &mut Vec<PlanProblem>,
 ) {
-    let direct = feature.scenarios.iter().map(|s| (None, s));
-    let in_rules = feature
-        .rules
-        .iter()
-        .flat_map(|r| r.scenarios.iter().map(move |s| (Some(r), s)));
-    for (rule, scenario) in direct.chain(in_rules) {
-        for (expanded, from_outline) in expand(scenario, rel, problems) {
-            let tags = scenario_tags(feature, rule, &expanded);
-            let line = expanded.position.line;
-            let stage = match tags.stages.as_slice() {
-                [one] => Some(*one),
-                [] => {
-                    problems.push(PlanProblem {
-                        file: rel.into(),
-                        line,
-                        message: format!(
-                            "scenario \"{}\" has no stage tag; tag it (or its feature or rule) with exactly one of @IQ, @OQ, @PQ",
-                            expanded.name
-                        ),
-                    });
-                    None
-                }
-                many => {
-                    let list: Vec<String> = many.iter().map(|s| format!("@{s}")).collect();
-                    problems.push(PlanProblem {
-                        file: rel.into(),
-                        line,
-                        message: format!(
-                            "scenario \"{}\" has {} stage tags ({}); keep exactly one",
-                            expanded.name,
-                            many.len(),
-                            list.join(", ")
-                        ),
-                    });
-                    None
-                }
-            };
-            for req in &tags.requirements {
-                if known.requirements.get(req).is_none() {
-                    problems.push(PlanProblem {
-                        file: rel.into(),
-                        line,
-                        message: format!(
-                            "tag @{req} names a requirement that {} does not define; add it there or fix the tag",
-                            known.file
-                        ),
-                    });
-                }
-            }
-            if let Some(stage) = stage {
-                out.push((
-                    PlannedScenario {
-                        id: format!("{rel}:{line}"),
-                        feature_path: rel.into(),
-                        feature: feature.name.clone(),
-                        rule: rule.map(|r| r.name.clone()),
-                        name: expanded.name.clone(),
-                        line,
-                        stage,
-                        requirements: tags.requirements.clone(),
-                        tags: tags.all.clone(),
-                        from_outline,
-                        declared_line: scenario.position.line,
-                    },
-                    tags,
-                ));
-            }
+    let Some(feature) = &parsed.document.feature else {
+        return; // an empty or comment-only file: valid, nothing to run
+    };
+    let index = AstIndex::new(&parsed.document);
+    outline_problems(parsed, &index, rel, problems);
+    for pickle in &parsed.pickles {
+        let Some((rule, scenario)) = index.scenario_of(pickle) else {
+            continue;
+        };
+        let names: Vec<String> = pickle.tags.iter().map(|t| t.name.clone()).collect();
+        let tags = merge([names.as_slice()]);
+        let line = pickle.location.line;
+        let Some(stage) = stage_of(&tags, &pickle.name, rel, line, problems) else {
+            continue;
+        };
+        check_requirements(known, &tags, rel, line, problems);
+        out.push((
+            PlannedScenario {
+                id: format!("{rel}:{line}"),
+                feature_path: rel.into(),
+                feature: feature.name.clone(),
+                rule: rule.map(|r| r.name.clone()),
+                name: pickle.name.clone(),
+                line,
+                stage,
+                requirements: tags.requirements.clone(),
+                tags: tags.all.clone(),
+                from_outline: pickle.ast_node_ids.len() > 1,
+                declared_line: scenario.location.line,
+            },
+            tags,
+        ));
+    }
+}
+
+/// The one stage tag of a scenario; none or several is a problem.
+fn stage_of(
+    tags: &MergedTags,
+    name: &str,
+    rel: &str,
+    line: usize,
+    problems: &mut Vec<PlanProblem>,
+) -> Option<super::stage::Stage> {
+    let message = match tags.stages.as_slice() {
+        [one] => return Some(*one),
+        [] => format!(
+            "scenario \"{name}\" has no stage tag; tag it (or its feature or rule) with exactly one of @IQ, @OQ, @PQ"
+        ),
+        many => {
+            let list: Vec<String> = many.iter().map(|s| format!("@{s}")).collect();
+            format!(
+                "scenario \"{name}\" has {} stage tags ({}); keep exactly one",
+                many.len(),
+                list.join(", ")
+            )
+        }
+    };
+    problems.push(PlanProblem {
+        file: rel.into(),
+        line,
+        message,
+    });
+    None
+}
+
+fn check_requirements(
+    known: &KnownRequirements<'_>,
+    tags: &MergedTags,
+    rel: &str,
+    line: usize,
+    problems: &mut Vec<PlanProblem>,
+) {
+    for req in &tags.requirements {
+        if known.requirements.get(req).is_none() {
+            problems.push(PlanProblem {
+                file: rel.into(),
+                line,
+                message: format!(
+                    "tag @{req} names a requirement that {} does not define; add it there or fix the tag",
+                    known.file
+                ),
+            });
         }
     }
 }
@@ -199,121 +273,67 @@ static TEMPLATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<([^>\s](?:[^>\s]?|[^>\t\n\r\v\f]*[^>\s]))>").expect("static regex")
 });
 
-/// Expands a Scenario Outline the way cucumber-rs does (same line numbers, same tags), so that
-/// `list` and `run` agree on scenario ids.
-fn expand(
-    scenario: &Scenario,
+/// qualify's rules for outlines, beyond Gherkin's: an outline with Examples must give at least
+/// one row, and its name may only use placeholders its Examples define (one problem per row).
+fn outline_problems(
+    parsed: &ParsedFeature,
+    index: &AstIndex<'_>,
     rel: &str,
     problems: &mut Vec<PlanProblem>,
-) -> Vec<(Scenario, bool)> {
-    if scenario.examples.is_empty() {
-        return vec![(scenario.clone(), false)];
-    }
-    let mut out = Vec::new();
-    // The template each row starts from, without the Examples: cloning the whole scenario per row
-    // copied every Examples table once per row, quadratic in the rows (docs/performance.md).
-    let bare = Scenario {
-        keyword: scenario.keyword.clone(),
-        name: scenario.name.clone(),
-        description: scenario.description.clone(),
-        steps: scenario.steps.clone(),
-        examples: Vec::new(),
-        tags: scenario.tags.clone(),
-        span: scenario.span,
-        position: scenario.position,
-    };
-    for examples in &scenario.examples {
-        let Some((header, rows)) = examples.table.as_ref().and_then(|t| t.rows.split_first())
+) {
+    let mut rows_of: std::collections::HashMap<&str, usize> = Default::default();
+    for pickle in parsed.pickles.iter().filter(|p| p.ast_node_ids.len() > 1) {
+        *rows_of.entry(pickle.ast_node_ids[0].as_str()).or_default() += 1;
+        let (Some((_, scenario)), Some(examples)) =
+            (index.scenario_of(pickle), index.examples_of(pickle))
         else {
             continue;
         };
-        for (id, row) in rows.iter().enumerate() {
-            let mut expanded = bare.clone();
-            expanded.position = examples.position;
-            expanded.position.line += id + 2;
-            expanded.tags.extend(examples.tags.iter().cloned());
-            let mut missing = None;
-            expanded.name = TEMPLATE
-                .replace_all(&scenario.name, |cap: &regex::Captures<'_>| {
-                    let name = cap.get(1).map(|m| m.as_str()).unwrap_or_default();
-                    match header
-                        .iter()
-                        .position(|h| h == name)
-                        .and_then(|i| row.get(i))
-                    {
-                        Some(v) => v.clone(),
-                        None => {
-                            missing = Some(name.to_string());
-                            String::new()
-                        }
-                    }
+        let header = examples
+            .table_header
+            .as_ref()
+            .map(|h| &h.cells[..])
+            .unwrap_or(&[]);
+        let missing = TEMPLATE
+            .captures_iter(&scenario.name)
+            .map(|c| c[1].to_string())
+            .find(|name| !header.iter().any(|h| &h.value == name));
+        if let Some(name) = missing {
+            problems.push(PlanProblem {
+                file: rel.into(),
+                line: scenario.location.line,
+                message: format!("outline name uses <{name}>, which no Examples column defines"),
+            });
+        }
+    }
+    let scenarios = parsed
+        .document
+        .feature
+        .iter()
+        .flat_map(|f| &f.children)
+        .flat_map(|c| match c {
+            crate::gherkin::FeatureChild::Scenario(s) => vec![s],
+            crate::gherkin::FeatureChild::Rule(r) => r
+                .children
+                .iter()
+                .filter_map(|c| match c {
+                    crate::gherkin::RuleChild::Scenario(s) => Some(s),
+                    crate::gherkin::RuleChild::Background(_) => None,
                 })
-                .into_owned();
-            if let Some(name) = missing {
-                problems.push(PlanProblem {
-                    file: rel.into(),
-                    line: scenario.position.line,
-                    message: format!(
-                        "outline name uses <{name}>, which no Examples column defines"
-                    ),
-                });
-            }
-            out.push((expanded, true));
-        }
-    }
-    if out.is_empty() {
-        problems.push(PlanProblem {
-            file: rel.into(),
-            line: scenario.position.line,
-            message: format!(
-                "Scenario Outline \"{}\" has no example rows; add rows under Examples",
-                scenario.name
-            ),
+                .collect(),
+            crate::gherkin::FeatureChild::Background(_) => vec![],
         });
-    }
-    out
-}
-
-fn parse_problem(rel: &str, err: &gherkin::ParseFileError) -> PlanProblem {
-    match err {
-        gherkin::ParseFileError::Reading { source, .. } => PlanProblem {
-            file: rel.into(),
-            line: 0,
-            message: format!("cannot read the file: {source}"),
-        },
-        gherkin::ParseFileError::Parsing { source, error, .. } => {
-            syntax_problem(rel, source, error.as_ref())
+    for s in scenarios {
+        if !s.examples.is_empty() && !rows_of.contains_key(s.id.as_str()) {
+            problems.push(PlanProblem {
+                file: rel.into(),
+                line: s.location.line,
+                message: format!(
+                    "Scenario Outline \"{}\" has no example rows; add rows under Examples",
+                    s.name
+                ),
+            });
         }
-    }
-}
-
-/// A Gherkin syntax error as a plan problem with its line and column (the parser's error keeps
-/// them private, so they are read back from its message).
-pub(crate) fn syntax_problem(
-    rel: &str,
-    source: &gherkin::ParseError,
-    error: Option<&gherkin::EnvError>,
-) -> PlanProblem {
-    static AT: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"Error at (\d+):(\d+): (.*)").expect("static regex"));
-    let text = source.to_string();
-    let (line, col, expected) = AT
-        .captures(&text)
-        .map(|c| {
-            (
-                c[1].parse().unwrap_or(0),
-                c[2].parse().unwrap_or(0usize),
-                c[3].to_string(),
-            )
-        })
-        .unwrap_or((0, 0, text.clone()));
-    let env = error.map(|e| format!(" ({e})")).unwrap_or_default();
-    PlanProblem {
-        file: rel.into(),
-        line,
-        message: format!(
-            "Gherkin syntax error at column {col}{env}: expected one of {expected}. Fix the line; nothing was run"
-        ),
     }
 }
 

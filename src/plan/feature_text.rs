@@ -1,8 +1,6 @@
-//! Planning one feature from its text: the same Gherkin parser, outline expansion and tag checks
+//! Planning one feature from its text: the same Gherkin parser (crate::gherkin), outline expansion and tag checks
 //! as [`Plan::build`](super::Plan::build), without a project folder. The entry point the fuzz
 //! target `feature` drives, so adversarial feature files are exercised through the plan's code.
-
-use gherkin::{Feature, GherkinEnv};
 
 use super::build::{KnownRequirements, plan_feature, syntax_problem};
 use super::error::PlanProblem;
@@ -18,15 +16,15 @@ pub fn parse_feature(
     requirements: &Requirements,
     requirements_file: &str,
 ) -> Result<Vec<PlannedScenario>, Vec<PlanProblem>> {
-    let feature = Feature::parse(text, GherkinEnv::default())
-        .map_err(|e| vec![syntax_problem(rel, &e, None)])?;
+    let parsed =
+        crate::gherkin::parse_feature(text, rel).map_err(|e| vec![syntax_problem(rel, &e)])?;
     let known = KnownRequirements {
         requirements,
         file: requirements_file.to_string(),
     };
     let mut planned = Vec::new();
     let mut problems = Vec::new();
-    plan_feature(&known, &feature, rel, &mut planned, &mut problems);
+    plan_feature(&known, &parsed, rel, &mut planned, &mut problems);
     if problems.is_empty() {
         Ok(planned.into_iter().map(|(s, _)| s).collect())
     } else {

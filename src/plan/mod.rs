@@ -17,6 +17,6 @@ pub use error::{PlanError, PlanProblem};
 pub use feature_text::parse_feature;
 pub use scenario::PlannedScenario;
 pub use stage::Stage;
-pub use step_check::{StepCheck, UncheckedFeature, UndefinedStep, check_steps};
+pub use step_check::{StepCheck, UndefinedStep, check_steps};
 pub use tag_expr::{TagExpr, TagExprError};
 pub use tags::{MergedTags, is_requirement_tag, merge};

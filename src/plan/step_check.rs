@@ -9,11 +9,11 @@
 
 use std::sync::LazyLock;
 
-use gherkin::{Feature, Step};
 use regex::Regex;
 use serde::Serialize;
 
 use super::Plan;
+use crate::gherkin::AstIndex;
 
 /// One step that matches no pattern.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,22 +26,11 @@ pub struct UndefinedStep {
     pub nearest: Option<String>,
 }
 
-/// A feature that could not be parsed for the check (the plan parsed it, so this is rare).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UncheckedFeature {
-    /// The feature file.
-    pub path: String,
-    /// Why.
-    pub reason: String,
-}
-
 /// The outcome of the check over a plan's features.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StepCheck {
     /// Unmatched steps, by feature path and line, each once.
     pub undefined: Vec<UndefinedStep>,
-    /// Features the check could not read.
-    pub unchecked: Vec<UncheckedFeature>,
 }
 
 /// Checks every step of every feature of `plan` (selected or not: a step is text in a protocol).
@@ -52,43 +41,38 @@ pub fn check_steps(plan: &Plan, patterns: &[Regex]) -> StepCheck {
         .collect();
     let mut check = StepCheck::default();
     for feature in &plan.features {
-        match crate::runner::feature_source::parse_expanded(&feature.abs_path) {
-            Ok(parsed) => {
-                for step in all_steps(&parsed) {
-                    if patterns.iter().any(|p| p.is_match(&step.value)) {
-                        continue;
-                    }
-                    let location = format!("{}:{}", feature.path, step.position.line);
-                    if check.undefined.iter().any(|u| u.location == location) {
-                        continue; // an outline's step, once per row: report it once
-                    }
-                    check.undefined.push(UndefinedStep {
-                        location,
-                        text: format!("{}{}", step.keyword, step.value),
-                        nearest: nearest(&step.value, &shapes),
-                    });
-                }
+        let index = AstIndex::new(&feature.parsed.document);
+        let steps = feature.parsed.pickles.iter().flat_map(|p| &p.steps);
+        for step in steps {
+            if patterns.iter().any(|p| p.is_match(&step.text)) {
+                continue;
             }
-            Err(e) => check.unchecked.push(UncheckedFeature {
-                path: feature.path.clone(),
-                reason: e.to_string(),
-            }),
+            let Some(ast) = index.step(&step.ast_node_ids[0]) else {
+                continue;
+            };
+            let location = format!("{}:{}", feature.path, ast.location.line);
+            if check.undefined.iter().any(|u| u.location == location) {
+                continue; // an outline's or a Background's step, once per pickle: report it once
+            }
+            check.undefined.push(UndefinedStep {
+                location,
+                text: format!("{}{}", ast.keyword, step.text),
+                nearest: nearest(&step.text, &shapes),
+            });
         }
     }
     check
+        .undefined
+        .sort_by(|a, b| location_order(&a.location).cmp(&location_order(&b.location)));
+    check
 }
 
-/// Background, scenario and rule steps of a parsed, expanded feature.
-fn all_steps(feature: &Feature) -> Vec<&Step> {
-    let mut steps: Vec<&Step> = Vec::new();
-    let backgrounds = feature.background.iter();
-    steps.extend(backgrounds.flat_map(|b| &b.steps));
-    steps.extend(feature.scenarios.iter().flat_map(|s| &s.steps));
-    for rule in &feature.rules {
-        steps.extend(rule.background.iter().flat_map(|b| &b.steps));
-        steps.extend(rule.scenarios.iter().flat_map(|s| &s.steps));
+/// A `path:line` location as (path, line), for sorting by file then line.
+fn location_order(location: &str) -> (&str, usize) {
+    match location.rsplit_once(':') {
+        Some((path, line)) => (path, line.parse().unwrap_or(0)),
+        None => (location, 0),
     }
-    steps
 }
 
 /// A pattern as a person writes the step: anchors dropped, each capture group a `…`.

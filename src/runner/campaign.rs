@@ -193,8 +193,7 @@ fn assemble_record(
         finished: executed.finished,
     });
     results.campaign_problems = executed.problems;
-    let (gherkin, problems) = gherkin_sources(plan);
-    results.campaign_problems.extend(problems);
+    let gherkin = gherkin_sources(plan);
     if let Some(impact) = &options.impact {
         annotate_selection(&mut results, impact);
     }

@@ -11,7 +11,7 @@ use cucumber::{Event, parser};
 
 use super::event::{PlannedStep, Reporter, RunEvent};
 use super::failure::panic_message;
-use super::source_facts::SourceLines;
+use super::pickle_facts::{FactsByScenario, PickleFacts, ScenarioSource};
 use crate::evidence::Status;
 use crate::plan::scenario_id;
 use crate::steps::QualifyWorld;
@@ -20,6 +20,8 @@ use crate::steps::QualifyWorld;
 struct ScenarioState {
     failed: bool,
     error: Option<String>,
+    /// Lines of the scenario's steps that came from a Background.
+    background_lines: std::collections::HashSet<usize>,
 }
 
 /// A cucumber [`Writer`](cucumber::Writer) that feeds reporters.
@@ -29,25 +31,67 @@ pub struct EventWriter {
     step_started: HashMap<(String, usize), SystemTime>,
     scenarios: HashMap<String, ScenarioState>,
     parse_errors: Vec<String>,
-    sources: SourceLines,
+    /// What the results record of each pickle, taken when its scenario starts.
+    facts: FactsByScenario,
 }
 
 impl EventWriter {
-    /// A writer sending to `reporters`; feature paths are made relative to `project_dir`.
-    pub fn new(project_dir: &Path, reporters: Vec<Box<dyn Reporter>>) -> Self {
+    /// A writer sending to `reporters`; feature paths are made relative to `project_dir`;
+    /// `facts` are the pickles' facts (src/runner/pickle_facts.rs).
+    pub(super) fn new(
+        project_dir: &Path,
+        reporters: Vec<Box<dyn Reporter>>,
+        facts: FactsByScenario,
+    ) -> Self {
         Self {
+            facts,
             reporters,
             project_dir: project_dir.to_path_buf(),
             step_started: HashMap::new(),
             scenarios: HashMap::new(),
             parse_errors: Vec::new(),
-            sources: SourceLines::default(),
         }
     }
 
     /// Parse errors cucumber reported (should be none: the plan checked every file first).
     pub fn parse_errors(&self) -> &[String] {
         &self.parse_errors
+    }
+
+    /// Whether `step` of the scenario `id` came from a Background (inlined into the scenario).
+    fn is_background(&self, id: &str, step: &gherkin::Step) -> bool {
+        self.scenarios
+            .get(id)
+            .is_some_and(|s| s.background_lines.contains(&step.position.line))
+    }
+
+    /// The facts of the pickle cucumber runs as `scenario`, taken out (each runs once); a
+    /// scenario the plan does not know (cannot happen: cucumber runs the plan's pickles) is
+    /// described from what cucumber has.
+    fn take_facts(
+        &mut self,
+        feature: &gherkin::Feature,
+        scenario: &gherkin::Scenario,
+    ) -> PickleFacts {
+        let key = feature.path.clone().map(|p| (p, scenario.position.line));
+        if let Some(facts) = key.and_then(|k| self.facts.remove(&k)) {
+            return facts;
+        }
+        PickleFacts {
+            source: ScenarioSource::default(),
+            steps: scenario
+                .steps
+                .iter()
+                .map(|s| PlannedStep {
+                    keyword: s.keyword.clone(),
+                    text: s.value.clone(),
+                    line: s.position.line,
+                    background: false,
+                    doc_string: None,
+                    data_table: None,
+                })
+                .collect(),
+        }
     }
 
     fn emit(&mut self, event: RunEvent) {
@@ -59,7 +103,6 @@ impl EventWriter {
     fn scenario(
         &mut self,
         feature: &gherkin::Feature,
-        rule: Option<&gherkin::Rule>,
         scenario: &gherkin::Scenario,
         ev: &RetryableScenario<QualifyWorld>,
         at: SystemTime,
@@ -67,35 +110,30 @@ impl EventWriter {
         let id = scenario_id(&self.project_dir, feature, scenario);
         match &ev.event {
             Scenario::Started => {
-                let mut steps: Vec<PlannedStep> = Vec::new();
-                // cucumber runs the feature's background, then the rule's, then the scenario.
-                let backgrounds = feature
-                    .background
-                    .iter()
-                    .chain(rule.and_then(|r| r.background.as_ref()));
-                let bg_steps = backgrounds.flat_map(|b| b.steps.iter().map(|s| (s, true)));
-                for (s, is_bg) in bg_steps.chain(scenario.steps.iter().map(|s| (s, false))) {
-                    let (doc_string, data_table) = self.sources.step_inputs(feature, s);
-                    steps.push(PlannedStep {
-                        keyword: s.keyword.clone(),
-                        text: s.value.clone(),
-                        line: s.position.line,
-                        background: is_bg,
-                        doc_string,
-                        data_table,
-                    });
-                }
-                let source = Box::new(self.sources.scenario(feature, rule, scenario));
-                self.scenarios.insert(id.clone(), ScenarioState::default());
+                // The pickle's steps: the feature's and the rule's Background steps are inlined.
+                let PickleFacts { source, steps } = self.take_facts(feature, scenario);
+                let state = ScenarioState {
+                    background_lines: steps
+                        .iter()
+                        .filter(|s| s.background)
+                        .map(|s| s.line)
+                        .collect(),
+                    ..ScenarioState::default()
+                };
+                self.scenarios.insert(id.clone(), state);
                 self.emit(RunEvent::ScenarioStarted {
                     id,
                     name: scenario.name.clone(),
                     steps,
-                    source,
+                    source: Box::new(source),
                     at,
                 });
             }
-            Scenario::Step(step, st) => self.step(id, step, st, false, at),
+            Scenario::Step(step, st) => {
+                let background = self.is_background(&id, step);
+                self.step(id, step, st, background, at)
+            }
+            // Never sent: features reach cucumber without a Background (feature_source.rs).
             Scenario::Background(step, st) => self.step(id, step, st, true, at),
             Scenario::Hook(kind, event::Hook::Failed(_, info)) => {
                 let state = self.scenarios.entry(id).or_default();
@@ -194,10 +232,10 @@ impl cucumber::Writer<QualifyWorld> for EventWriter {
         let at = event.at;
         match &event.value {
             Cucumber::Feature(feature, Feature::Scenario(scenario, ev)) => {
-                self.scenario(feature, None, scenario, ev, at)
+                self.scenario(feature, scenario, ev, at)
             }
-            Cucumber::Feature(feature, Feature::Rule(rule, Rule::Scenario(scenario, ev))) => {
-                self.scenario(feature, Some(&**rule), scenario, ev, at)
+            Cucumber::Feature(feature, Feature::Rule(_, Rule::Scenario(scenario, ev))) => {
+                self.scenario(feature, scenario, ev, at)
             }
             Cucumber::Finished => self.emit(RunEvent::CampaignFinished { at }),
             _ => {}

@@ -8,7 +8,7 @@
 
 use std::time::SystemTime;
 
-pub use super::source_facts::ScenarioSource;
+pub use super::pickle_facts::ScenarioSource;
 use crate::evidence::{DataTable, DocString, Status};
 
 /// Something that happened during a campaign.

@@ -75,7 +75,8 @@ pub(super) fn execute(
             total: plan.scenarios.len(),
         });
     }
-    let writer = EventWriter::new(&config.dir, reporters);
+    let (source, facts) = FeatureSource::new(plan);
+    let writer = EventWriter::new(&config.dir, reporters, facts);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -83,8 +84,6 @@ pub(super) fn execute(
         .build()
         .map_err(CampaignError::Runtime)?;
     let started = SystemTime::now();
-    let files = plan.features.iter().map(|f| f.abs_path.clone()).collect();
-    let source = FeatureSource::new(files);
     let (writer, finish) = run_features(&runtime, config, options, source, writer, registry);
     let finished = SystemTime::now();
     drop(active);
@@ -109,7 +108,7 @@ pub(super) fn execute(
     })
 }
 
-/// Drives cucumber over the plan's feature files (`source`), running only the scenarios the criteria select,
+/// Drives cucumber over the plan's parsed features (`source`), running only the scenarios the criteria select,
 /// then shuts the adapters down (their closing problems belong to this run).
 fn run_features(
     runtime: &tokio::runtime::Runtime,

@@ -1,45 +1,30 @@
 //! The feature files of a campaign as Cucumber Messages need them (src/evidence/messages): the
-//! text of each and what the official-conformant parser (src/gherkin) made of it, with ids
-//! unique across the campaign (one id sequence over the files in plan order).
+//! text of each and what the plan's one parse made of it (src/gherkin, ids unique across the
+//! campaign: the plan numbers every file's nodes in one sequence).
+
+use std::sync::Arc;
 
 use crate::evidence::FeatureSource;
-use crate::gherkin::{IdGenerator, ParsedFeature, compile, parse};
+use crate::gherkin::ParsedFeature;
 use crate::plan::Plan;
 
 /// One feature file, parsed.
 pub(super) struct GherkinSource {
     uri: String,
-    source: String,
-    parsed: ParsedFeature,
+    source: Arc<str>,
+    parsed: Arc<ParsedFeature>,
 }
 
-/// Every feature file of `plan`, in its order; a file that can no longer be read or parsed (it
-/// changed since the plan read it) is left out and named in the returned problems.
-pub(super) fn gherkin_sources(plan: &Plan) -> (Vec<GherkinSource>, Vec<String>) {
-    let mut ids = IdGenerator::new();
-    let mut sources = Vec::new();
-    let mut problems = Vec::new();
-    for f in &plan.features {
-        let source = match std::fs::read_to_string(&f.abs_path) {
-            Ok(s) => s,
-            Err(e) => {
-                problems.push(format!("messages.ndjson: {}: {e}", f.path));
-                continue;
-            }
-        };
-        match parse(&source, &f.path, &mut ids) {
-            Ok(document) => {
-                let pickles = compile(&document, &f.path, &mut ids);
-                sources.push(GherkinSource {
-                    uri: f.path.clone(),
-                    source,
-                    parsed: ParsedFeature { document, pickles },
-                });
-            }
-            Err(e) => problems.push(format!("messages.ndjson: {}: {e}", f.path)),
-        }
-    }
-    (sources, problems)
+/// Every feature file of `plan`, in its order (shared with the plan, not copied).
+pub(super) fn gherkin_sources(plan: &Plan) -> Vec<GherkinSource> {
+    plan.features
+        .iter()
+        .map(|f| GherkinSource {
+            uri: f.path.clone(),
+            source: Arc::clone(&f.source),
+            parsed: Arc::clone(&f.parsed),
+        })
+        .collect()
 }
 
 /// The borrowed form the messages writer takes.

@@ -11,11 +11,11 @@ mod execute;
 mod failure;
 pub(crate) mod feature_source;
 mod gherkin_sources;
+mod pickle_facts;
 mod progress;
 mod progress_rate;
 mod seal;
 mod trial;
-mod source_facts;
 
 pub use campaign::{CampaignOptions, CampaignOutcome, run_campaign};
 pub use collector::{Collected, Collector, ScenarioOutcome, StepOutcome};

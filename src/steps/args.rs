@@ -17,22 +17,14 @@ pub fn capture(w: &mut QualifyWorld, ctx: &Context, i: usize) -> String {
     w.interpolate(&raw)
 }
 
-/// The doc string with its optional content type line removed and common indentation stripped.
+/// The doc string with its common indentation stripped.
 ///
-/// cucumber-rs hands typed doc strings (`"""json`) back raw, with the type on the first line and
-/// the original indentation, so both are undone here.
+/// The parser (crate::gherkin) already keeps a typed doc string's type (`"""json`) out of the
+/// content and removes the delimiter's indentation, as the official one does; lines indented
+/// deeper than the delimiter keep the extra, which JSON does not mind but the common part is
+/// removed so the text reads as written.
 pub fn docstring_text(raw: &str) -> String {
-    let mut lines: Vec<&str> = raw.lines().collect();
-    if let Some(first) = lines.first() {
-        let t = first.trim();
-        if !t.is_empty()
-            && t.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "/+-.".contains(c))
-            && lines.len() > 1
-        {
-            lines.remove(0);
-        }
-    }
+    let lines: Vec<&str> = raw.lines().collect();
     let indent = lines
         .iter()
         .filter(|l| !l.trim().is_empty())
@@ -155,9 +147,10 @@ mod tests {
     }
 
     #[test]
-    fn strips_content_type_and_indent() {
-        let raw = "json\n      {\"a\": 1,\n        \"b\": 2}\n";
+    fn strips_common_indent_and_keeps_every_line() {
+        let raw = "      {\"a\": 1,\n        \"b\": 2}\n";
         assert_eq!(docstring_text(raw), "{\"a\": 1,\n  \"b\": 2}");
+        assert_eq!(docstring_text("json\n{}"), "json\n{}");
     }
 
     #[test]

@@ -26,6 +26,7 @@ mod first_steps;
 mod fuzz_corpus;
 mod gate;
 mod gate_honest;
+mod gherkin_conformance;
 mod impact;
 mod newcomer;
 mod properties;
