@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::changes::{Change, ChangeKind, Revisions};
-use super::components::CompiledComponent;
+use super::components::{CompiledComponent, Components};
 use super::human::{HumanAssessment, content_digest};
 use crate::config::{Config, Risk};
 use crate::plan::{Plan, Stage};
@@ -98,7 +98,7 @@ impl ImpactAssessment {
     pub fn assess(
         config: &Config,
         plan: &Plan,
-        components: &[CompiledComponent],
+        components: &Components,
         revisions: Revisions,
         changes: Vec<Change>,
     ) -> Self {
@@ -118,10 +118,7 @@ impl ImpactAssessment {
             let paths: Vec<&str> = std::iter::once(change.path.as_str())
                 .chain(change.old_path.as_deref())
                 .collect();
-            let claiming: Vec<&CompiledComponent> = components
-                .iter()
-                .filter(|c| paths.iter().any(|p| c.claims(p)))
-                .collect();
+            let claiming: Vec<&CompiledComponent> = components.claiming(&paths);
             let feature_file = change.path.ends_with(".feature")
                 && change.path.starts_with(&format!("{features_prefix}/"));
             for c in &claiming {

@@ -96,17 +96,12 @@ pub fn changes_since(
     let base_tree = base_commit
         .tree()
         .map_err(|e| ImpactError::Git(e.to_string()))?;
-    let mut opts = DiffOptions::new();
-    opts.include_untracked(true)
-        .recurse_untracked_dirs(true)
-        .include_typechange(true);
-    let mut diff = repo
-        .diff_tree_to_workdir_with_index(Some(&base_tree), Some(&mut opts))
+    let (mut diff, includes_working_tree) = diff_to_working_tree(&repo, &base_tree, &head_commit)
         .map_err(|e| {
-            ImpactError::Git(format!(
-                "cannot diff {baseline} against the working tree: {e}"
-            ))
-        })?;
+        ImpactError::Git(format!(
+            "cannot diff {baseline} against the working tree: {e}"
+        ))
+    })?;
     let mut find = DiffFindOptions::new();
     find.renames(true).for_untracked(true);
     diff.find_similar(Some(&mut find))
@@ -148,13 +143,6 @@ pub fn changes_since(
     }
     out.sort();
     out.dedup();
-    let includes_working_tree = repo
-        .statuses(None)
-        .map(|s| {
-            s.iter()
-                .any(|e| !e.status().is_empty() && !e.status().contains(git2::Status::IGNORED))
-        })
-        .unwrap_or(false);
     Ok((
         Revisions {
             baseline: baseline.into(),
@@ -164,6 +152,33 @@ pub fn changes_since(
         },
         out,
     ))
+}
+
+/// The diff from `base` to the working tree through the index, and whether the index or the
+/// working tree differ from HEAD. Made as libgit2's `diff_tree_to_workdir_with_index` makes it
+/// (tree to index, index to working tree, merged like git does), but keeping the index-to-working
+/// tree half to answer the second question: asking `statuses` scanned the whole working tree a
+/// second time, a fixed ~130 ms on a 20,000-file tree (issue 12).
+fn diff_to_working_tree<'r>(
+    repo: &'r Repository,
+    base: &git2::Tree<'_>,
+    head: &git2::Commit<'_>,
+) -> Result<(git2::Diff<'r>, bool), git2::Error> {
+    let options = || {
+        let mut opts = DiffOptions::new();
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_typechange(true);
+        opts
+    };
+    let index = repo.index()?;
+    let mut diff = repo.diff_tree_to_index(Some(base), Some(&index), Some(&mut options()))?;
+    let unstaged = repo.diff_index_to_workdir(Some(&index), Some(&mut options()))?;
+    let staged_since_head =
+        repo.diff_tree_to_index(Some(&head.tree()?), Some(&index), Some(&mut options()))?;
+    let includes_working_tree = unstaged.deltas().len() > 0 || staged_since_head.deltas().len() > 0;
+    diff.merge(&unstaged)?;
+    Ok((diff, includes_working_tree))
 }
 
 /// Whether `ancestor` can be reached from `head` through the history present in the clone.

@@ -19,7 +19,7 @@ pub use baseline::{
 };
 pub use build::assess_project;
 pub use changes::{Change, ChangeKind, Revisions, changes_since};
-pub use components::{CompiledComponent, compile};
+pub use components::{CompiledComponent, Components, compile};
 pub use error::ImpactError;
 pub use human::{
     ASSESSMENT_PREDICATE_TYPE, AssessmentPredicate, HumanAssessment, content_digest, load_valid,

@@ -342,3 +342,33 @@ fn an_impact_run_records_the_assessment_and_why_each_scenario_ran() {
     let manifest = std::fs::read_to_string(pkg.join("manifest.json")).unwrap();
     assert!(manifest.contains("\"impact.json\"") && manifest.contains("\"impact.md\""));
 }
+
+/// `includes_working_tree` says whether the assessment covers more than HEAD: a staged change,
+/// an edit in the working tree or a new untracked file; committed changes alone do not count.
+#[test]
+fn the_assessment_says_whether_the_working_tree_differs_from_head() {
+    let p = repo();
+    let committed = |p: &Project| assess(p, "v1")["revisions"]["includes_working_tree"].clone();
+    std::fs::write(p.path().join("src/calc/oee.rs"), "fn oee() { 1 }\n").unwrap();
+    commit_all(&p, "change");
+    assert_eq!(committed(&p), false, "only committed changes");
+    std::fs::write(p.path().join("src/mapping/map.rs"), "fn map() { 2 }\n").unwrap();
+    assert_eq!(committed(&p), true, "an unstaged edit");
+    git(p.path(), &["add", "-A"]);
+    assert_eq!(committed(&p), true, "a staged edit");
+    let a = assess(&p, "v1");
+    let paths: Vec<&str> = a["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"src/calc/oee.rs") && paths.contains(&"src/mapping/map.rs"),
+        "{paths:?}"
+    );
+    commit_all(&p, "map");
+    assert_eq!(committed(&p), false);
+    std::fs::write(p.path().join("src/new.rs"), "fn new() {}\n").unwrap();
+    assert_eq!(committed(&p), true, "an untracked file");
+}
