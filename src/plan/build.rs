@@ -180,10 +180,11 @@ pub(crate) fn plan_feature(
         let names: Vec<String> = pickle.tags.iter().map(|t| t.name.clone()).collect();
         let tags = merge([names.as_slice()]);
         let line = pickle.location.line;
-        let Some(stage) = stage_of(&tags, &pickle.name, rel, line, problems) else {
+        let stage = stage_of(&tags, &pickle.name, rel, line, problems);
+        check_requirements(known, &tags, rel, line, problems);
+        let Some(stage) = stage else {
             continue;
         };
-        check_requirements(known, &tags, rel, line, problems);
         out.push((
             PlannedScenario {
                 id: format!("{rel}:{line}"),

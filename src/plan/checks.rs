@@ -132,3 +132,71 @@ pub(super) fn outline_problems(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::config::Requirements;
+    use crate::plan::parse_feature;
+
+    fn problems(text: &str) -> Vec<String> {
+        let requirements = Requirements::parse(
+            Path::new("requirements.yaml"),
+            "requirements:\n  - {id: URS-001, title: Echo, risk: high}\n",
+        )
+        .unwrap();
+        match parse_feature(
+            "features/f.feature",
+            text,
+            &requirements,
+            "requirements.yaml",
+        ) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn outlines_need_rows_and_defined_placeholders_in_their_names() {
+        let no_rows =
+            "@OQ\nFeature: f\n  Scenario Outline: s\n    Given <a>\n\n    Examples:\n      | a |\n";
+        assert_eq!(
+            problems(no_rows),
+            [
+                "features/f.feature:3: Scenario Outline \"s\" has no example rows; add rows under Examples"
+            ]
+        );
+        let unknown = "@OQ\nFeature: f\n  Scenario Outline: s <b>\n    Given <a>\n\n    Examples:\n      | a |\n      | 1 |\n";
+        assert_eq!(
+            problems(unknown),
+            ["features/f.feature:3: outline name uses <b>, which no Examples column defines"]
+        );
+        // Without Examples an outline is a plain scenario (Gherkin), valid for qualify too.
+        assert!(problems("@OQ\nFeature: f\n  Scenario Outline: s\n    Given a\n").is_empty());
+    }
+
+    #[test]
+    fn stages_and_requirements_are_checked_per_pickle_with_examples_tags() {
+        let text = "Feature: f\n  Scenario Outline: s\n    Given <a>\n\n    @OQ @URS-001\n    Examples:\n      | a |\n      | 1 |\n\n    @URS-404\n    Examples:\n      | a |\n      | 2 |\n";
+        let found = problems(text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].starts_with("features/f.feature:13: scenario \"s\" has no stage tag"),
+            "{found:?}"
+        );
+        assert!(
+            found[1].starts_with("features/f.feature:13: tag @URS-404 names a requirement"),
+            "{found:?}"
+        );
+        let syntax = problems("@OQ\nFeature: f\n  Scenario: s\n    Given a\n    oops\n");
+        assert!(
+            syntax[0].starts_with("features/f.feature:5: expected "),
+            "{syntax:?}"
+        );
+        assert!(
+            syntax[0].ends_with("found \"oops\"; fix the line, nothing was run"),
+            "{syntax:?}"
+        );
+    }
+}
