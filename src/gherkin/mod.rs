@@ -18,6 +18,7 @@
 //! ```
 
 mod ast;
+mod compiler;
 mod cucumber;
 mod dialect;
 mod error;
@@ -28,9 +29,11 @@ mod matcher;
 mod parser;
 mod pickle;
 mod reader;
+mod scenarios;
 mod steps;
 
 pub use ast::*;
+pub use compiler::compile;
 pub use cucumber::to_cucumber;
 pub use dialect::{Dialect, dialect, language_codes};
 pub use error::{ErrorKind, ParseError};
@@ -39,7 +42,7 @@ pub use index::AstIndex;
 pub use matcher::Kind;
 pub use pickle::{
     Pickle, PickleDocString, PickleStep, PickleStepArgument, PickleTable, PickleTableCell,
-    PickleTableRow, PickleTag, compile,
+    PickleTableRow, PickleTag,
 };
 
 /// Parses `source` (the text of the file `uri`) into its document, ids from `ids`. A leading

@@ -18,15 +18,13 @@
 //! in the same order, so acceptance, the first error and its line are the official ones. Ids are
 //! given when a node is complete, in the official order (see [`super::ids`]).
 
-use super::ast::{
-    Background, Examples, Feature, FeatureChild, GherkinDocument, Location, Rule, RuleChild,
-    Scenario, Tag,
-};
+use super::ast::{Background, Feature, FeatureChild, GherkinDocument, Location, Rule, RuleChild};
 use super::error::ParseError;
 use super::ids::IdGenerator;
 use super::matcher::Kind::{self, *};
 use super::matcher::Token;
 use super::reader::{RawTags, Reader, TagsFor};
+use super::scenarios::{scenario, tags_with_ids};
 use super::steps::step;
 
 /// What may follow a title line: the grammar's `DescriptionHelper` states, per block.
@@ -38,7 +36,8 @@ pub(super) enum Block {
     Examples,
 }
 
-fn head(block: Block) -> Vec<Kind> {
+/// The lines that may follow the title line of `block`, in the official order.
+pub(super) fn head(block: Block) -> Vec<Kind> {
     let own = match block {
         Block::Header => BackgroundLine,
         Block::Background | Block::Scenario => StepLine,
@@ -147,8 +146,6 @@ fn placeholder() -> Token {
     }
 }
 
-type Next = (Token, Option<TagsFor>);
-
 fn rule(
     r: &mut Reader<'_>,
     line: Token,
@@ -201,97 +198,4 @@ fn background(
         steps,
     };
     Ok((background, next, target))
-}
-
-fn scenario(
-    r: &mut Reader<'_>,
-    line: Token,
-    tags: RawTags,
-    ids: &mut IdGenerator,
-) -> Result<(Scenario, Token, Option<TagsFor>), ParseError> {
-    let (description, mut next, mut target) = r.description(&head(Block::Scenario), true)?;
-    let mut steps = Vec::new();
-    while next.kind == StepLine {
-        let s;
-        (s, (next, target)) = step(r, next, true, ids)?;
-        steps.push(s);
-    }
-    let mut examples = Vec::new();
-    loop {
-        let (examples_tags, examples_line) = match (next.kind, target) {
-            (ExamplesLine, _) => (RawTags::new(), next),
-            (TagLine, Some(TagsFor::Examples)) => r.tag_block(next, ExamplesLine)?,
-            _ => break,
-        };
-        let e;
-        (e, (next, target)) = self::examples(r, examples_line, examples_tags, ids)?;
-        examples.push(e);
-    }
-    let tags = tags_with_ids(tags, ids);
-    let scenario = Scenario {
-        id: ids.next_id(),
-        location: Location::at(line.line, line.column),
-        tags,
-        keyword: line.keyword,
-        name: line.text,
-        description,
-        steps,
-        examples,
-    };
-    Ok((scenario, next, target))
-}
-
-fn examples(
-    r: &mut Reader<'_>,
-    line: Token,
-    tags: RawTags,
-    ids: &mut IdGenerator,
-) -> Result<(Examples, Next), ParseError> {
-    let (description, mut next, mut target) = r.description(&head(Block::Examples), true)?;
-    let mut rows = Vec::new();
-    if next.kind == TableRow {
-        let mut tokens = vec![next];
-        let follow = [
-            Eof,
-            TableRow,
-            TagLine,
-            ExamplesLine,
-            ScenarioLine,
-            RuleLine,
-            Comment,
-            Empty,
-        ];
-        loop {
-            (next, target) = r.next_skip(&follow, Some(true))?;
-            if next.kind != TableRow {
-                break;
-            }
-            tokens.push(next);
-        }
-        rows = super::steps::table_rows(r, tokens, ids)?;
-    }
-    let mut body = rows.into_iter();
-    let table_header = body.next();
-    let tags = tags_with_ids(tags, ids);
-    let examples = Examples {
-        id: ids.next_id(),
-        location: Location::at(line.line, line.column),
-        tags,
-        keyword: line.keyword,
-        name: line.text,
-        description,
-        table_header,
-        table_body: body.collect(),
-    };
-    Ok((examples, (next, target)))
-}
-
-fn tags_with_ids(raw: RawTags, ids: &mut IdGenerator) -> Vec<Tag> {
-    raw.into_iter()
-        .map(|(line, item)| Tag {
-            location: Location::at(line, item.column),
-            name: item.text,
-            id: ids.next_id(),
-        })
-        .collect()
 }

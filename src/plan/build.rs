@@ -2,14 +2,14 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use gherkin::{Feature, Rule, Scenario};
-use regex::Regex;
 use serde::Serialize;
 
 use crate::gherkin::{AstIndex, IdGenerator, ParsedFeature, compile, parse};
 
+use super::checks::{check_requirements, outline_problems, stage_of};
 use super::criteria::Criteria;
 use super::discover::feature_files;
 use super::error::{PlanError, PlanProblem};
@@ -195,10 +195,11 @@ pub(crate) fn plan_feature(
         let names: Vec<String> = pickle.tags.iter().map(|t| t.name.clone()).collect();
         let tags = merge([names.as_slice()]);
         let line = pickle.location.line;
-        let Some(stage) = stage_of(&tags, &pickle.name, rel, line, problems) else {
+        let stage = stage_of(&tags, &pickle.name, rel, line, problems);
+        check_requirements(known, &tags, rel, line, problems);
+        let Some(stage) = stage else {
             continue;
         };
-        check_requirements(known, &tags, rel, line, problems);
         out.push((
             PlannedScenario {
                 id: format!("{rel}:{line}"),
@@ -215,125 +216,6 @@ pub(crate) fn plan_feature(
             },
             tags,
         ));
-    }
-}
-
-/// The one stage tag of a scenario; none or several is a problem.
-fn stage_of(
-    tags: &MergedTags,
-    name: &str,
-    rel: &str,
-    line: usize,
-    problems: &mut Vec<PlanProblem>,
-) -> Option<super::stage::Stage> {
-    let message = match tags.stages.as_slice() {
-        [one] => return Some(*one),
-        [] => format!(
-            "scenario \"{name}\" has no stage tag; tag it (or its feature or rule) with exactly one of @IQ, @OQ, @PQ"
-        ),
-        many => {
-            let list: Vec<String> = many.iter().map(|s| format!("@{s}")).collect();
-            format!(
-                "scenario \"{name}\" has {} stage tags ({}); keep exactly one",
-                many.len(),
-                list.join(", ")
-            )
-        }
-    };
-    problems.push(PlanProblem {
-        file: rel.into(),
-        line,
-        message,
-    });
-    None
-}
-
-fn check_requirements(
-    known: &KnownRequirements<'_>,
-    tags: &MergedTags,
-    rel: &str,
-    line: usize,
-    problems: &mut Vec<PlanProblem>,
-) {
-    for req in &tags.requirements {
-        if known.requirements.get(req).is_none() {
-            problems.push(PlanProblem {
-                file: rel.into(),
-                line,
-                message: format!(
-                    "tag @{req} names a requirement that {} does not define; add it there or fix the tag",
-                    known.file
-                ),
-            });
-        }
-    }
-}
-
-static TEMPLATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<([^>\s](?:[^>\s]?|[^>\t\n\r\v\f]*[^>\s]))>").expect("static regex")
-});
-
-/// qualify's rules for outlines, beyond Gherkin's: an outline with Examples must give at least
-/// one row, and its name may only use placeholders its Examples define (one problem per row).
-fn outline_problems(
-    parsed: &ParsedFeature,
-    index: &AstIndex<'_>,
-    rel: &str,
-    problems: &mut Vec<PlanProblem>,
-) {
-    let mut rows_of: std::collections::HashMap<&str, usize> = Default::default();
-    for pickle in parsed.pickles.iter().filter(|p| p.ast_node_ids.len() > 1) {
-        *rows_of.entry(pickle.ast_node_ids[0].as_str()).or_default() += 1;
-        let (Some((_, scenario)), Some(examples)) =
-            (index.scenario_of(pickle), index.examples_of(pickle))
-        else {
-            continue;
-        };
-        let header = examples
-            .table_header
-            .as_ref()
-            .map(|h| &h.cells[..])
-            .unwrap_or(&[]);
-        let missing = TEMPLATE
-            .captures_iter(&scenario.name)
-            .map(|c| c[1].to_string())
-            .find(|name| !header.iter().any(|h| &h.value == name));
-        if let Some(name) = missing {
-            problems.push(PlanProblem {
-                file: rel.into(),
-                line: scenario.location.line,
-                message: format!("outline name uses <{name}>, which no Examples column defines"),
-            });
-        }
-    }
-    let scenarios = parsed
-        .document
-        .feature
-        .iter()
-        .flat_map(|f| &f.children)
-        .flat_map(|c| match c {
-            crate::gherkin::FeatureChild::Scenario(s) => vec![s],
-            crate::gherkin::FeatureChild::Rule(r) => r
-                .children
-                .iter()
-                .filter_map(|c| match c {
-                    crate::gherkin::RuleChild::Scenario(s) => Some(s),
-                    crate::gherkin::RuleChild::Background(_) => None,
-                })
-                .collect(),
-            crate::gherkin::FeatureChild::Background(_) => vec![],
-        });
-    for s in scenarios {
-        if !s.examples.is_empty() && !rows_of.contains_key(s.id.as_str()) {
-            problems.push(PlanProblem {
-                file: rel.into(),
-                line: s.location.line,
-                message: format!(
-                    "Scenario Outline \"{}\" has no example rows; add rows under Examples",
-                    s.name
-                ),
-            });
-        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The plan: which scenarios exist, what they qualify, and which ones a command selects.
 
 mod build;
+mod checks;
 mod criteria;
 mod discover;
 mod error;

@@ -140,6 +140,17 @@ fn scenario_result(
         .collect();
     let all_passed =
         !result.steps.is_empty() && result.steps.iter().all(|s| s.status == Status::Passed);
+    if result.steps.is_empty() {
+        // Gherkin runs no Background before a scenario without steps (docs/gherkin.md): it ran
+        // nothing, so it proves nothing; say so where the failure summary and an auditor look.
+        result.steps.push(synthetic_step(
+            "(no steps)",
+            planned.line,
+            "the scenario has no steps, so it verified nothing (a Background runs only before \
+             scenarios with steps); add steps or remove it"
+                .into(),
+        ));
+    }
     // Failures outside the steps still fail the scenario, and are shown where an auditor looks.
     if let Some(err) = &outcome.error {
         result

@@ -49,7 +49,8 @@ fn a_turkish_background_runs_before_each_scenario_with_steps_only() {
     // The step-less scenario fails: qualify passes no scenario that verified nothing.
     p.qualify(&["run", "--progress", "quiet"])
         .code(qualify::exit_code::SCENARIOS_FAILED)
-        .stdout_has("FAILED adımsız (features/tr.feature:10)");
+        .stdout_has("FAILED adımsız (features/tr.feature:10)")
+        .stdout_has("the scenario has no steps, so it verified nothing");
     let results = p.results();
     let scenarios = results["features"][0]["scenarios"].as_array().unwrap();
     assert_eq!(scenarios.len(), 2, "{results}");
@@ -72,7 +73,12 @@ fn a_turkish_background_runs_before_each_scenario_with_steps_only() {
     );
     assert_eq!(scenarios[0]["status"], "passed");
     // The official rule: a scenario without steps runs no Background either.
-    assert_eq!(scenarios[1]["steps"], serde_json::json!([]), "{results}");
+    let only = scenarios[1]["steps"].as_array().unwrap();
+    assert_eq!(only.len(), 1, "{results}");
+    assert_eq!(
+        (&only[0]["text"], &only[0]["status"]),
+        (&"(no steps)".into(), &"failed".into())
+    );
     assert_eq!(scenarios[1]["status"], "failed");
 }
 
