@@ -484,6 +484,12 @@ pub struct ListArgs {
     /// Selection.
     pub select: SelectArgs,
 
+    /// Run only shard K of N of the selection (1 ≤ K ≤ N), balanced by the durations recorded
+    /// in the evidence store, e.g. --shard 2/4; `auto` reads GitLab's CI_NODE_INDEX and
+    /// CI_NODE_TOTAL. `qualify merge` joins the shard packages into one (docs/sharding.md).
+    #[arg(long, value_name = "K/N|auto")]
+    pub shard: Option<String>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -506,6 +512,12 @@ pub struct RunArgs {
     #[command(flatten)]
     /// Selection.
     pub select: SelectArgs,
+
+    /// Run only shard K of N of the selection (1 ≤ K ≤ N), balanced by the durations recorded
+    /// in the evidence store, e.g. --shard 2/4; `auto` reads GitLab's CI_NODE_INDEX and
+    /// CI_NODE_TOTAL. `qualify merge` joins the shard packages into one (docs/sharding.md).
+    #[arg(long, value_name = "K/N|auto")]
+    pub shard: Option<String>,
 
     /// Evidence folder to write the package into, instead of the one in qualify.yaml.
     #[arg(long, value_name = "DIR")]

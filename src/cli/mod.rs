@@ -24,6 +24,7 @@ mod run_report;
 mod run_summary;
 mod select;
 mod select_locations;
+mod select_shard;
 mod sign;
 mod sign_command;
 mod signed_report;

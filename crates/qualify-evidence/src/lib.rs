@@ -70,8 +70,8 @@ pub use environment::{Environment, Host, RecordedFile, ToolBinary};
 pub use git::{GitInfo, GitRevision};
 pub use manifest::{Manifest, ManifestEntry, ManifestError};
 pub use results::{
-    AdapterIdentity, Assertion, AttachmentRef, FeatureResult, Mismatch, RunResults, ScenarioResult,
-    Selection, Status, StepResult, Summary, ToolInfo,
+    AdapterIdentity, Assertion, AttachmentRef, FeatureResult, MergedShard, Mismatch, RunResults,
+    ScenarioResult, Selection, ShardSelection, Status, StepResult, Summary, ToolInfo,
 };
 pub use statement::{
     AuditRef, DeviationDisposition, FileRef, PackageRef, PinnedEntry, PinnedKey,
