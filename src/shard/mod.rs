@@ -2,6 +2,7 @@
 //! duration-balanced share of the selected scenarios and seals a shard package;
 //! `qualify merge` checks the shard packages of one campaign and seals one package of the whole.
 
+pub mod merge;
 mod partition;
 mod spec;
 mod weights;

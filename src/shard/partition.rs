@@ -27,7 +27,7 @@ pub fn partition(weights: &BTreeMap<String, u64>, total: usize) -> Partition {
     let total = total.max(1);
     let mut order: Vec<(&String, u64)> = weights.iter().map(|(id, w)| (id, *w)).collect();
     // BTreeMap iteration is by id, and the sort is stable: equal weights stay in id order.
-    order.sort_by(|a, b| b.1.cmp(&a.1));
+    order.sort_by_key(|item| std::cmp::Reverse(item.1));
     let mut shards: Vec<Vec<String>> = vec![Vec::new(); total];
     let mut loads = vec![0u64; total];
     for (id, weight) in order {

@@ -18,7 +18,8 @@ pub struct Weights {
     pub from: Vec<String>,
 }
 
-/// Weighs every id of `campaign` by the evidence store at `evidence_dir`. A scenario that no
+/// Weighs every id of `campaign` by the evidence store at `evidence_dir` (its unsharded and
+/// merged packages). A scenario that no
 /// package ran weighs the mean of those that did; when none did, every scenario weighs 1 (the
 /// partition then deals them out by id). A weight is never 0, so every scenario counts.
 pub fn weigh(evidence_dir: &Path, campaign: &BTreeSet<String>) -> Weights {
@@ -70,12 +71,14 @@ fn newest_first(evidence_dir: &Path) -> Vec<PathBuf> {
 }
 
 /// `results.json` of a sealed package (listed in its manifest, read no further than the size
-/// the manifest gives it); `None` for anything else, trials included.
+/// the manifest gives it); `None` for anything else: trials, and shard packages, so that the
+/// shards of one campaign sealed one after another into the same store still weigh alike (a
+/// merged package, which holds the whole campaign, counts).
 fn sealed_results(dir: &Path) -> Option<RunResults> {
     let manifest_bytes = read_regular(&dir.join(MANIFEST_FILE), MAX_METADATA_BYTES).ok()?;
     let manifest: Manifest = serde_json::from_slice(&manifest_bytes).ok()?;
     let entry = manifest.files.iter().find(|f| f.path == RESULTS_FILE)?;
     let bytes = read_regular(&dir.join(RESULTS_FILE), entry.size).ok()?;
     let results: RunResults = serde_json::from_slice(&bytes).ok()?;
-    (!results.trial).then_some(results)
+    (!results.trial && results.selection.shard.is_none()).then_some(results)
 }

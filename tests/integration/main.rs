@@ -31,6 +31,7 @@ mod properties;
 mod reports;
 mod reports_signed;
 mod scale;
+mod sharding;
 mod signing;
 mod sparkplug_interop;
 mod sparkplug_steps;

@@ -1,0 +1,373 @@
+//! Sharded campaigns (docs/sharding.md): `qualify run --shard K/N` on a real git repository
+//! with the fixture adapter, `qualify merge` of the shard packages, and the merged package
+//! through verify, the whole signing workflow and the gate; shards that are missing,
+//! duplicated, from another commit or tampered with are refused, each with its reason.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::sign_support::{Fixture, commit_all};
+use crate::support::Run;
+
+/// src/ implements URS-001 (high risk): the gate's impact assessment has something to require.
+const COMPONENTS: &str = "components:\n  - id: core\n    paths: [\"src/**\"]\n    requirements: [URS-001]\n    risk: high\n";
+
+/// A feature of `n` passing echo scenarios (one @serial), each with its own attachment.
+fn feature(name: &str, n: usize) -> String {
+    let mut text = format!("@OQ @URS-001\nFeature: {name}\n");
+    for i in 1..=n {
+        let serial = if i == 2 { "  @serial\n" } else { "" };
+        text.push_str(&format!(
+            "{serial}  Scenario: {name} {i}\n    When I send an \"echo\" request to \"sut\" with:\n      \"\"\"\n      {{\"n\": {i}}}\n      \"\"\"\n    Then the response field \"n\" equals {i}\n\n"
+        ));
+    }
+    text
+}
+
+/// A committed project of 10 scenarios in two features (with one unsharded package already in
+/// its store, made by the fixture: durations for the first feature's scenarios).
+fn project() -> Fixture {
+    let f = Fixture::with(&feature("Echo", 6), COMPONENTS);
+    fs::create_dir_all(f.path().join("src")).unwrap();
+    fs::write(f.path().join("src/core.rs"), "fn core() {}\n").unwrap();
+    fs::write(f.path().join("features/more.feature"), feature("More", 4)).unwrap();
+    commit_all(f.path());
+    f
+}
+
+fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}\n{}", run.stdout, run.stderr))
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The ids `qualify list --shard K/N` selects, and the shard record of the listing.
+fn listed(f: &Fixture, shard: &str) -> (BTreeSet<String>, Value) {
+    let run = f.qualify(&["list", "--shard", shard, "--format", "json"]);
+    assert_eq!(run.output.status.code(), Some(0), "{}", run.stderr);
+    let v = json(&run);
+    let ids = v["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    (ids, v["selection"]["shard"].clone())
+}
+
+/// `qualify run --shard K/N`; the new package.
+fn run_shard(f: &Fixture, shard: &str) -> PathBuf {
+    let before = f.packages();
+    let run = f.qualify(&["run", "--progress", "quiet", "--shard", shard]);
+    assert_eq!(
+        run.output.status.code(),
+        Some(0),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    f.packages()
+        .into_iter()
+        .find(|p| !before.contains(p))
+        .expect("a new package")
+}
+
+/// Every scenario id of a package's results, in results order.
+fn scenario_ids(pkg: &Path) -> Vec<String> {
+    let results = read_json(&pkg.join("results.json"));
+    results["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["scenarios"].as_array().unwrap().clone())
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn merge(f: &Fixture, shards: &[&Path]) -> Run {
+    let mut args = vec!["merge"];
+    args.extend(shards.iter().map(|p| p.to_str().unwrap()));
+    f.qualify(&args)
+}
+
+fn sign(f: &Fixture, pkg: &Path, meaning: &str, signer: &str) {
+    let key = format!("keys/{signer}.pem");
+    let run = f.qualify(&[
+        "sign",
+        pkg.to_str().unwrap(),
+        "--meaning",
+        meaning,
+        "--key",
+        &key,
+    ]);
+    assert_eq!(
+        run.output.status.code(),
+        Some(0),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+}
+
+/// The four shard packages of the project's campaign.
+fn four_shards(f: &Fixture) -> Vec<PathBuf> {
+    (1..=4).map(|k| run_shard(f, &format!("{k}/4"))).collect()
+}
+
+fn sha256(path: &Path) -> String {
+    qualify::evidence::sha256_hex(&fs::read(path).unwrap())
+}
+
+#[test]
+fn a_campaign_sharded_four_ways_merges_into_one_package_that_verifies_signs_and_gates() {
+    let f = project();
+    let unsharded = scenario_ids(&f.packages()[0]);
+    assert_eq!(
+        unsharded.len(),
+        6,
+        "the fixture's own run: the first feature"
+    );
+
+    // The partition: every scenario in exactly one shard, the same when computed again.
+    let mut all = BTreeSet::new();
+    let mut digests = BTreeSet::new();
+    let mut shares = Vec::new();
+    for k in 1..=4 {
+        let (ids, record) = listed(&f, &format!("{k}/4"));
+        assert_eq!(listed(&f, &format!("{k}/4")), (ids.clone(), record.clone()));
+        assert!(!ids.is_empty(), "shard {k} runs something");
+        assert!(
+            all.is_disjoint(&ids),
+            "shard {k} repeats a scenario: {ids:?}"
+        );
+        all.extend(ids.iter().cloned());
+        assert_eq!(record["scenarios_in_campaign"], 10);
+        assert_eq!(
+            record["balanced_from"].as_array().unwrap().len(),
+            1,
+            "{record}"
+        );
+        digests.insert(record["partition_digest"].as_str().unwrap().to_string());
+        shares.push(ids);
+    }
+    assert_eq!(all.len(), 10);
+    assert_eq!(digests.len(), 1, "every shard computes the same partition");
+
+    // Each shard runs exactly its listed share and says so in its id and results.
+    let shards = four_shards(&f);
+    for (k, pkg) in shards.iter().enumerate() {
+        let id = pkg.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(id.contains(&format!("-ALL-shard{}of4-", k + 1)), "{id}");
+        let ran: BTreeSet<String> = scenario_ids(pkg).into_iter().collect();
+        assert_eq!(ran, shares[k], "shard {} ran its listed share", k + 1);
+        let shard = &read_json(&pkg.join("results.json"))["selection"]["shard"];
+        assert_eq!(shard["index"], k + 1);
+        assert_eq!(shard["total"], 4);
+        assert_eq!(shard["scenarios_in_campaign"].as_array().unwrap().len(), 10);
+        assert_eq!(
+            shard["partition_digest"].as_str(),
+            digests.first().map(String::as_str)
+        );
+    }
+
+    // Merged in any order: one package of the whole campaign.
+    let order = [&shards[2], &shards[0], &shards[3], &shards[1]];
+    let run = merge(&f, &order.map(|p| p.as_path()));
+    assert_eq!(
+        run.output.status.code(),
+        Some(0),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    let merged = f.packages().pop().unwrap();
+    let name = merged.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.contains("-ALL-merged-"), "{name}");
+    let results = read_json(&merged.join("results.json"));
+    assert!(
+        results["selection"].get("shard").is_none(),
+        "{}",
+        results["selection"]
+    );
+    assert_eq!(results["selection"]["scenarios"], 10);
+    assert_eq!(results["summary"]["scenarios"], 10);
+    assert_eq!(results["summary"]["scenarios_passed"], 10);
+    assert_eq!(results["summary"]["steps_passed"], 20);
+    // Ordered as an unsharded run orders them: features by path, scenarios by line.
+    let ids = scenario_ids(&merged);
+    let paths: Vec<&str> = results["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["features/echo.feature", "features/more.feature"]);
+    assert_eq!(
+        &ids[..6],
+        &unsharded[..],
+        "the same order as the unsharded run"
+    );
+    assert_eq!(ids.iter().collect::<BTreeSet<_>>(), all.iter().collect());
+    // Provenance: each shard's id, manifest digest, host; its records and attachments kept.
+    let from = results["merged_from"].as_array().unwrap();
+    assert_eq!(from.len(), 4);
+    for (k, entry) in from.iter().enumerate() {
+        let shard = &shards[k];
+        assert_eq!(entry["index"], k + 1);
+        assert_eq!(
+            entry["package_id"].as_str().unwrap(),
+            shard.file_name().unwrap().to_str().unwrap()
+        );
+        assert_eq!(
+            entry["manifest_sha256"],
+            sha256(&shard.join("manifest.json"))
+        );
+        assert!(entry["host"].is_string(), "{entry}");
+        let kept = merged.join(format!("shards/{}/manifest.json", k + 1));
+        assert_eq!(sha256(&kept), sha256(&shard.join("manifest.json")));
+        let shard_manifest = read_json(&shard.join("manifest.json"));
+        let attachments: Vec<&str> = shard_manifest["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["path"].as_str().unwrap())
+            .filter(|p| p.starts_with("attachments/"))
+            .collect();
+        assert!(!attachments.is_empty());
+        for a in attachments {
+            assert_eq!(sha256(&merged.join(a)), sha256(&shard.join(a)), "{a}");
+        }
+    }
+    for file in [
+        "junit.xml",
+        "cucumber.json",
+        "report.html",
+        "report.pdf",
+        "project.json",
+    ] {
+        assert!(merged.join(file).is_file(), "{file}");
+    }
+    let trail = fs::read_to_string(merged.join("audit/trail.jsonl")).unwrap();
+    assert!(
+        trail.contains("qualify merge of 4 shard packages"),
+        "{trail}"
+    );
+
+    // verify, the whole workflow, the gate: as an unsharded package.
+    let verify = f.qualify(&["verify", merged.to_str().unwrap()]);
+    assert_eq!(
+        verify.output.status.code(),
+        Some(0),
+        "{}\n{}",
+        verify.stdout,
+        verify.stderr
+    );
+    sign(&f, &merged, "executed", "eng");
+    sign(&f, &merged, "reviewed", "lead");
+    sign(&f, &merged, "approved", "qa");
+    let gate = f.qualify(&["gate", "--format", "json"]);
+    let v = json(&gate);
+    assert_eq!(gate.output.status.code(), Some(0), "{v:#}");
+    assert_eq!(v["accepted"], merged.display().to_string());
+}
+
+#[test]
+fn shards_missing_duplicated_from_another_commit_or_tampered_are_refused() {
+    let f = project();
+    let shards = four_shards(&f);
+    let before = f.packages().len();
+    let refused = |given: &[&Path], code: i32, reason: &str| {
+        let run = merge(&f, given);
+        assert_eq!(
+            run.output.status.code(),
+            Some(code),
+            "{reason}: {}\n{}",
+            run.stdout,
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(reason),
+            "expected {reason:?} in:\n{}",
+            run.stderr
+        );
+    };
+    let [s1, s2, s3, s4] = [&shards[0], &shards[1], &shards[2], &shards[3]].map(|p| p.as_path());
+    refused(&[s1, s2, s4], 2, "missing shard 3 of 4");
+    refused(&[s1, s2, s3, s4, s2], 2, "shard 2/4 is given twice");
+    // A package that is not a shard.
+    let unsharded = f.packages()[0].clone();
+    refused(&[s1, s2, s3, &unsharded], 2, "is not a shard package");
+
+    // A shard of the next commit: the same partition, another revision.
+    fs::write(f.path().join("src/core.rs"), "fn core() { 2 }\n").unwrap();
+    commit_all(f.path());
+    let other = run_shard(&f, "4/4");
+    refused(
+        &[s1, s2, s3, &other],
+        2,
+        "commit (git.json) differs from shard 1",
+    );
+
+    // A byte of a sealed file changed: the shard no longer verifies (exit 3).
+    let results = s3.join("results.json");
+    let mut bytes = fs::read(&results).unwrap();
+    let at = bytes.iter().position(|b| *b == b'{').unwrap();
+    bytes.insert(at + 1, b' ');
+    fs::write(&results, &bytes).unwrap();
+    let run = merge(&f, &[s1, s2, s3, s4]);
+    assert_eq!(run.output.status.code(), Some(3), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("fails verification")
+            && run
+                .stderr
+                .contains(s3.file_name().unwrap().to_str().unwrap())
+            && run.stderr.contains("results.json"),
+        "{}",
+        run.stderr
+    );
+    // Nothing was sealed by any refused merge (the extra package is the other commit's shard).
+    assert_eq!(f.packages().len(), before + 1);
+}
+
+#[test]
+fn invalid_shard_values_are_input_errors_and_auto_reads_gitlab_variables() {
+    let f = project();
+    for (value, reason) in [
+        ("0/4", "K (this shard) must be from 1 to 4"),
+        ("5/4", "K (this shard) must be from 1 to 4"),
+        ("x", "expected K/N"),
+        ("1/0", "N (the number of shards) must be at least 1"),
+        ("1/11", "at most 10 shards"),
+    ] {
+        let before = f.packages().len();
+        let run = f.qualify(&["run", "--progress", "quiet", "--shard", value]);
+        assert_eq!(run.output.status.code(), Some(2), "{value}: {}", run.stderr);
+        assert!(run.stderr.contains(reason), "{value}: {}", run.stderr);
+        assert_eq!(f.packages().len(), before, "nothing ran for {value}");
+        let list = f.qualify(&["list", "--shard", value]);
+        assert_eq!(
+            list.output.status.code(),
+            Some(2),
+            "{value}: {}",
+            list.stderr
+        );
+    }
+    let run = f.qualify(&["list", "--shard", "auto"]);
+    assert_eq!(run.output.status.code(), Some(2));
+    assert!(run.stderr.contains("CI_NODE_INDEX"), "{}", run.stderr);
+    let env = [("CI_NODE_INDEX", "2"), ("CI_NODE_TOTAL", "3")];
+    let auto = f.qualify_env(&["list", "--shard", "auto", "--format", "json"], &env);
+    assert_eq!(auto.output.status.code(), Some(0), "{}", auto.stderr);
+    assert_eq!(json(&auto)["selection"]["shard"]["index"], 2);
+    assert_eq!(json(&auto)["selection"]["shard"]["total"], 3);
+    assert_eq!(
+        json(&auto)["scenarios"],
+        json(&f.qualify(&["list", "--shard", "2/3", "--format", "json"]))["scenarios"]
+    );
+}
