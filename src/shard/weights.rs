@@ -82,3 +82,79 @@ fn sealed_results(dir: &Path) -> Option<RunResults> {
     let results: RunResults = serde_json::from_slice(&bytes).ok()?;
     (!results.trial && results.selection.shard.is_none()).then_some(results)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A sealed-looking package: results.json with these (id, duration) and a manifest that
+    /// lists it with its size.
+    fn package(store: &Path, id: &str, scenarios: &[(&str, u64)], extra: serde_json::Value) {
+        let dir = store.join(id);
+        std::fs::create_dir_all(&dir).unwrap();
+        let scenarios: Vec<_> = scenarios
+            .iter()
+            .map(|(sid, ms)| {
+                json!({"id": sid, "name": sid, "line": 1, "rule": null, "stage": "OQ",
+                "requirements": [], "tags": [], "status": "passed", "started_at": null,
+                "finished_at": null, "duration_ms": ms, "adapters": [], "steps": []})
+            })
+            .collect();
+        let mut results = json!({"schema": "qualify.results/v1", "package_id": id,
+            "tool": {"name": "qualify", "version": "0"},
+            "selection": {"stage": "OQ", "tags": null, "scenarios": scenarios.len()},
+            "started_at": "", "finished_at": "", "summary": {"scenarios": 0, "scenarios_passed": 0,
+            "scenarios_failed": 0, "steps_passed": 0, "steps_failed": 0, "steps_undefined": 0,
+            "steps_skipped": 0}, "releasable": true,
+            "features": [{"name": "f", "path": "f.feature", "sha256": "", "description": null,
+                "scenarios": scenarios}]});
+        if let Some(shard) = extra.get("shard") {
+            results["selection"]["shard"] = shard.clone();
+        }
+        if extra.get("trial").is_some() {
+            results["trial"] = json!(true);
+        }
+        let bytes = serde_json::to_vec(&results).unwrap();
+        std::fs::write(dir.join(RESULTS_FILE), &bytes).unwrap();
+        let manifest = json!({"schema": "qualify.manifest/v1", "package_id": id,
+            "created_at": "", "sealed_at": "",
+            "files": [{"path": RESULTS_FILE, "sha256": "", "size": bytes.len()}]});
+        std::fs::write(dir.join(MANIFEST_FILE), manifest.to_string()).unwrap();
+    }
+
+    #[test]
+    fn the_newest_unsharded_package_that_ran_a_scenario_gives_its_weight() {
+        let store = tempfile::tempdir().unwrap();
+        let s = store.path();
+        package(
+            s,
+            "20260101T000000Z-OQ-a",
+            &[("f:1", 100), ("f:2", 200)],
+            json!({}),
+        );
+        package(s, "20260102T000000Z-OQ-b", &[("f:1", 700)], json!({}));
+        // Newer still, but a shard package and a trial: never weights.
+        let shard = json!({"shard": {"index": 1, "total": 2, "scenarios_in_campaign": ["f:1"],
+            "partition_digest": "x"}});
+        package(s, "20260103T000000Z-OQ-shard1of2-c", &[("f:1", 5)], shard);
+        package(
+            s,
+            "20260104T000000Z-TRIAL-OQ-d",
+            &[("f:1", 9)],
+            json!({"trial": true}),
+        );
+        let campaign: BTreeSet<String> = ["f:1", "f:2", "f:3"].map(String::from).into();
+        let w = weigh(s, &campaign);
+        assert_eq!(w.weights["f:1"], 700, "the newest package that ran it");
+        assert_eq!(w.weights["f:2"], 200);
+        assert_eq!(
+            w.weights["f:3"], 450,
+            "never ran: the mean of the known ones"
+        );
+        assert_eq!(w.from, ["20260101T000000Z-OQ-a", "20260102T000000Z-OQ-b"]);
+        // No store: every scenario weighs the same.
+        let empty = weigh(&s.join("none"), &campaign);
+        assert!(empty.weights.values().all(|w| *w == 1) && empty.from.is_empty());
+    }
+}

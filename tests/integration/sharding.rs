@@ -275,6 +275,29 @@ fn a_campaign_sharded_four_ways_merges_into_one_package_that_verifies_signs_and_
     let v = json(&gate);
     assert_eq!(gate.output.status.code(), Some(0), "{v:#}");
     assert_eq!(v["accepted"], merged.display().to_string());
+
+    // verify checks the provenance against a shard package beside the merged one: one changed
+    // since the merge (a byte of its manifest) fails the merged package's verification.
+    let shard_manifest = shards[1].join("manifest.json");
+    let mut bytes = fs::read(&shard_manifest).unwrap();
+    bytes.push(b'\n');
+    fs::write(&shard_manifest, &bytes).unwrap();
+    let verify = f.qualify(&["verify", merged.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(verify.output.status.code(), Some(3), "{}", verify.stderr);
+    let report = json(&verify);
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["check"] == "shards")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("shard 2 beside the merged package"),
+        "{finding}"
+    );
 }
 
 #[test]
