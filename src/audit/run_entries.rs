@@ -44,7 +44,11 @@ pub fn run_entries(input: &RunTrailInput<'_>) -> Vec<NewEntry> {
     }];
     for d in &input.register.deviations {
         entries.push(NewEntry {
-            at: d.opened_at.clone(),
+            // A run's deviations open after its package was created. A merged package is created
+            // after its shards ran: its deviations open with it (the register keeps the time the
+            // step failed), so that the trail stays in order. Both are RFC 3339 UTC of one
+            // precision, so the text orders as the time does.
+            at: d.opened_at.clone().max(input.manifest.created_at.clone()),
             action: AuditAction::DeviationOpened,
             who: who.clone(),
             what: format!(

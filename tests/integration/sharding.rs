@@ -27,15 +27,20 @@ fn feature(name: &str, n: usize) -> String {
     text
 }
 
-/// A committed project of 10 scenarios in two features (with one unsharded package already in
-/// its store, made by the fixture: durations for the first feature's scenarios).
-fn project() -> Fixture {
+/// A committed project with the given second feature: what each shard test runs.
+fn project_with(more: &str) -> Fixture {
     let f = Fixture::with(&feature("Echo", 6), COMPONENTS);
     fs::create_dir_all(f.path().join("src")).unwrap();
     fs::write(f.path().join("src/core.rs"), "fn core() {}\n").unwrap();
-    fs::write(f.path().join("features/more.feature"), feature("More", 4)).unwrap();
+    fs::write(f.path().join("features/more.feature"), more).unwrap();
     commit_all(f.path());
     f
+}
+
+/// A committed project of 10 scenarios in two features (with one unsharded package already in
+/// its store, made by the fixture: durations for the first feature's scenarios).
+fn project() -> Fixture {
+    project_with(&feature("More", 4))
 }
 
 fn json(run: &Run) -> Value {
@@ -392,5 +397,93 @@ fn invalid_shard_values_are_input_errors_and_auto_reads_gitlab_variables() {
     assert_eq!(
         json(&auto)["scenarios"],
         json(&f.qualify(&["list", "--shard", "2/3", "--format", "json"]))["scenarios"]
+    );
+}
+
+#[test]
+fn a_failing_shard_is_merged_with_its_deviation_and_gated_as_an_unsharded_failure() {
+    // The last scenario of the second feature expects what the adapter never answers.
+    let more = feature("More", 2).replace("equals 2", "equals 3");
+    let f = project_with(&more);
+    let shards: Vec<PathBuf> = (1..=2)
+        .map(|k| {
+            let before = f.packages();
+            let run = f.qualify(&["run", "--progress", "quiet", "--shard", &format!("{k}/2")]);
+            assert!(
+                matches!(run.output.status.code(), Some(0 | 1)),
+                "{}",
+                run.stderr
+            );
+            f.packages()
+                .into_iter()
+                .find(|p| !before.contains(p))
+                .unwrap()
+        })
+        .collect();
+    let failing: Vec<&PathBuf> = shards
+        .iter()
+        .filter(|p| read_json(&p.join("results.json"))["summary"]["scenarios_failed"] == 1)
+        .collect();
+    assert_eq!(
+        failing.len(),
+        1,
+        "exactly one shard ran the failing scenario"
+    );
+
+    // The merge seals the failure too, and exits as the unsharded run would have.
+    let run = merge(&f, &[&shards[0], &shards[1]]);
+    assert_eq!(
+        run.output.status.code(),
+        Some(1),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    let merged = f.packages().pop().unwrap();
+    let results = read_json(&merged.join("results.json"));
+    assert_eq!(results["summary"]["scenarios"], 8);
+    assert_eq!(results["summary"]["scenarios_failed"], 1);
+    let register = read_json(&merged.join("deviations/deviations.json"));
+    let deviations = register["deviations"].as_array().unwrap();
+    assert_eq!(deviations.len(), 1);
+    assert_eq!(deviations[0]["id"], "DEV-001");
+    assert_eq!(deviations[0]["scenario"]["id"], "features/more.feature:11");
+
+    // The whole workflow on the merged package: reviewed, the deviation closed, approved.
+    sign(&f, &merged, "executed", "eng");
+    sign(&f, &merged, "reviewed", "lead");
+    let close = f.qualify(&[
+        "deviation",
+        "close",
+        merged.to_str().unwrap(),
+        "DEV-001",
+        "--disposition",
+        "The expected value in the scenario was wrong; corrected under change CR-12.",
+        "--key",
+        "keys/lead.pem",
+    ]);
+    assert_eq!(close.output.status.code(), Some(0), "{}", close.stderr);
+    sign(&f, &merged, "approved", "qa");
+    let verify = f.qualify(&["verify", merged.to_str().unwrap()]);
+    assert_eq!(verify.output.status.code(), Some(0), "{}", verify.stdout);
+    // The gate judges it as an unsharded package with a failure: not releasable evidence until
+    // a passing re-run supersedes it.
+    let gate = f.qualify(&["gate", "--format", "json"]);
+    let v = json(&gate);
+    assert_eq!(
+        gate.output.status.code(),
+        Some(qualify::exit_code::GATE_NOT_SATISFIED),
+        "{v:#}"
+    );
+    let merged_shown = merged.display().to_string();
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["code"] == "scenario_failed"
+                && x["package"] == merged_shown.as_str()
+                && x["scenario"] == "features/more.feature:11"),
+        "{v:#}"
     );
 }
