@@ -159,3 +159,132 @@ fn check_coverage(shards: &[ShardPackage]) -> Result<(), MergeError> {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A shard package in memory: shard `index` of `total` that ran `ids`, of a campaign of
+    /// `campaign`, at `commit`.
+    fn shard(
+        index: usize,
+        total: usize,
+        ids: &[&str],
+        campaign: &[&str],
+        commit: &str,
+    ) -> ShardPackage {
+        let file = |path: &str| json!({"path": path, "sha256": "00", "size": 1});
+        let scenarios: Vec<_> = ids
+            .iter()
+            .map(|id| {
+                json!({"id": id, "name": id, "line": 1, "rule": null, "stage": "OQ",
+                "requirements": [], "tags": [], "status": "passed", "started_at": null,
+                "finished_at": null, "duration_ms": 1, "adapters": [], "steps": []})
+            })
+            .collect();
+        let results = json!({"schema": "qualify.results/v1", "package_id": format!("p{index}"),
+            "tool": {"name": "qualify", "version": "0"},
+            "selection": {"stage": "OQ", "tags": null, "scenarios": ids.len(), "shard": {
+                "index": index, "total": total, "scenarios_in_campaign": campaign,
+                "partition_digest": "d"}},
+            "started_at": "", "finished_at": "", "summary": {"scenarios": 0,
+            "scenarios_passed": 0, "scenarios_failed": 0, "steps_passed": 0, "steps_failed": 0,
+            "steps_undefined": 0, "steps_skipped": 0}, "releasable": true,
+            "features": [{"name": "f", "path": "f.feature", "sha256": "", "description": null,
+                "scenarios": scenarios}]});
+        let environment = json!({"schema": "qualify.environment/v1",
+            "tool": {"name": "qualify", "version": "0", "executable": file("qualify")},
+            "host": {"hostname": format!("runner-{index}"), "os": "linux", "os_release": null,
+                "arch": "x86_64", "kernel": null, "user": "ci"},
+            "ci": {}, "adapters": {}, "config_files": [file("qualify.yaml")],
+            "feature_files": [file("f.feature")]});
+        let git = json!({"state": "revision", "commit": commit, "tree": "t",
+            "short_commit": &commit[..3], "branch": null, "detached": true, "tags": [],
+            "dirty": false, "dirty_paths": [], "shallow": false});
+        let manifest = json!({"schema": "qualify.manifest/v1", "package_id": format!("p{index}"),
+            "created_at": "", "sealed_at": "", "files": []});
+        let results: crate::evidence::RunResults = serde_json::from_value(results).unwrap();
+        ShardPackage {
+            dir: format!("evidence/p{index}").into(),
+            manifest: serde_json::from_value(manifest).unwrap(),
+            manifest_bytes: Vec::new(),
+            manifest_sha256: format!("m{index}"),
+            shard: results.selection.shard.clone().unwrap(),
+            results,
+            results_bytes: Vec::new(),
+            environment: serde_json::from_value(environment).unwrap(),
+            environment_bytes: Vec::new(),
+            git: serde_json::from_value(git).unwrap(),
+        }
+    }
+
+    const CAMPAIGN: [&str; 4] = ["f:1", "f:2", "f:3", "f:4"];
+
+    #[test]
+    fn one_complete_campaign_is_sorted_by_shard() {
+        let checked = check_shards(vec![
+            shard(2, 2, &["f:2", "f:4"], &CAMPAIGN, "abc1"),
+            shard(1, 2, &["f:1", "f:3"], &CAMPAIGN, "abc1"),
+        ])
+        .unwrap();
+        assert_eq!(
+            checked.iter().map(|s| s.index()).collect::<Vec<_>>(),
+            [1, 2]
+        );
+    }
+
+    #[test]
+    fn a_scenario_in_two_shards_is_named_with_both() {
+        let err = check_shards(vec![
+            shard(1, 2, &["f:1", "f:3"], &CAMPAIGN, "abc1"),
+            shard(2, 2, &["f:2", "f:3", "f:4"], &CAMPAIGN, "abc1"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "duplicated scenario f:3 in shards 1 and 2: the shards do not come from one partition"
+        );
+        assert_eq!(err.exit_code(), crate::exit_code::INPUT_ERROR);
+    }
+
+    #[test]
+    fn a_scenario_no_shard_ran_or_one_outside_the_campaign_is_refused() {
+        let err = check_shards(vec![
+            shard(1, 2, &["f:1", "f:3"], &CAMPAIGN, "abc1"),
+            shard(2, 2, &["f:2", "f:9"], &CAMPAIGN, "abc1"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the shards do not cover the campaign: no shard ran f:4; not in the campaign but ran: f:9"
+        );
+    }
+
+    #[test]
+    fn shards_that_disagree_are_named_with_what_differs() {
+        let err = check_shards(vec![
+            shard(1, 2, &["f:1", "f:3"], &CAMPAIGN, "abc1"),
+            shard(2, 3, &["f:2", "f:4"], &CAMPAIGN, "abc1"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().starts_with("shard 2 (evidence/p2) shard count N differs from shard 1 (evidence/p1), which has 2; this one has 3"), "{err}");
+        let other = check_shards(vec![
+            shard(1, 2, &["f:1", "f:3"], &CAMPAIGN, "abc1"),
+            shard(2, 2, &["f:2", "f:4"], &CAMPAIGN, "def2"),
+        ])
+        .unwrap_err();
+        assert!(
+            other
+                .to_string()
+                .contains("commit (git.json) differs from shard 1"),
+            "{other}"
+        );
+        let missing =
+            check_shards(vec![shard(2, 2, &["f:2", "f:4"], &CAMPAIGN, "abc1")]).unwrap_err();
+        assert_eq!(
+            missing.to_string(),
+            "missing shard 1 of 2: the merge needs every shard 1..2 of the campaign once (given: 2)"
+        );
+    }
+}
