@@ -258,6 +258,17 @@ fn a_campaign_sharded_four_ways_merges_into_one_package_that_verifies_signs_and_
     ] {
         assert!(merged.join(file).is_file(), "{file}");
     }
+    // The report's cover names the shards, as each shard's names its share.
+    let html = fs::read_to_string(merged.join("report.html")).unwrap();
+    for shard in &shards {
+        assert!(
+            html.contains(shard.file_name().unwrap().to_str().unwrap()),
+            "the merged report names {}",
+            shard.display()
+        );
+    }
+    let shard_html = fs::read_to_string(shards[1].join("report.html")).unwrap();
+    assert!(shard_html.contains("shard 2 of 4 of a campaign of 10 scenarios"));
     let trail = fs::read_to_string(merged.join("audit/trail.jsonl")).unwrap();
     assert!(
         trail.contains("qualify merge of 4 shard packages"),

@@ -47,11 +47,10 @@ pub fn seal_merged(
         crate::utc::now(),
     )
     .map_err(|e| write(crate::runner::CampaignError::Create(e).into()))?;
-    for (path, (shard, sha256)) in &attachments {
-        copy_checked(&package, shard, path, sha256)?;
-    }
-    for shard in shards {
-        keep_records(&package, shard)?;
+    if let Err(refused) = copy_evidence(&package, shards, &attachments) {
+        // Nothing of this package is evidence yet: leave no staging folder behind.
+        let _ = package.discard();
+        return Err(refused);
     }
     let results = merge_results(shards, package.id());
     let impact = impact_of(first)?;
@@ -67,14 +66,29 @@ pub fn seal_merged(
     })
 }
 
+/// The shards' attachments and records, copied into the package being written.
+fn copy_evidence(
+    package: &PackageWriter,
+    shards: &[ShardPackage],
+    attachments: &Attachments<'_>,
+) -> Result<(), MergeError> {
+    for (path, (shard, sha256)) in attachments {
+        copy_checked(package, shard, path, sha256)?;
+    }
+    shards
+        .iter()
+        .try_for_each(|shard| keep_records(package, shard))
+}
+
+/// Package-relative path → the shard holding it and the SHA-256 its manifest seals.
+type Attachments<'a> = BTreeMap<String, (&'a ShardPackage, String)>;
+
 /// Every sealed file under `attachments/` of every shard, by path, with its shard and digest.
 /// Attachments are per scenario, so two shards never hold the same path unless they ran the
 /// same scenario (refused before) or a package was put together by hand: refused here too.
-fn attachments_of(
-    shards: &[ShardPackage],
-) -> Result<BTreeMap<String, (&ShardPackage, String)>, MergeError> {
+fn attachments_of(shards: &[ShardPackage]) -> Result<Attachments<'_>, MergeError> {
     let prefix = format!("{ATTACHMENTS_DIR}/");
-    let mut all: BTreeMap<String, (&ShardPackage, String)> = BTreeMap::new();
+    let mut all = Attachments::new();
     for shard in shards {
         for entry in shard
             .manifest
