@@ -1,6 +1,6 @@
 //! `qualify merge SHARD... [--out DIR]`: the shard packages of one sharded campaign, each
-//! verified as `qualify verify --config <project's qualify.yaml>` would, checked as one
-//! campaign, and sealed as one package (src/shard/merge, docs/sharding.md).
+//! verified as `qualify verify --repo <project folder> SHARD` would, checked as one campaign,
+//! and sealed as one package (src/shard/merge, docs/sharding.md).
 
 use std::path::{Path, PathBuf};
 
@@ -62,18 +62,22 @@ pub fn merge(config: &Config, args: &MergeArgs) -> Result<i32, Error> {
     })
 }
 
-/// Refuses a shard that does not verify, with its error findings.
+/// Refuses a shard that does not verify, with its error findings. The trust choice is
+/// `qualify verify`'s default, with the project's repository named: the signers registry and
+/// workflow committed at the shard's commit (revocations at HEAD), the commit check and the
+/// ledger of that repository; never a file of the working tree, which a shard made in CI at a
+/// committed revision need not match (and a project whose shards are unsigned need not have).
 fn verify_shard(config: &Config, dir: &Path) -> Result<(), Error> {
     let args = VerifyArgs {
         package: dir.to_path_buf(),
         signers: None,
-        repo: None,
+        repo: Some(config.dir.clone()),
         max_clock_skew: DEFAULT_MAX_SKEW_SECONDS,
         tsa_ca: None,
         require_tsa: false,
         format: Format::Human,
     };
-    let report = verification(Some(config), &args)?.report;
+    let report = verification(None, &args)?.report;
     if report.verified {
         return Ok(());
     }

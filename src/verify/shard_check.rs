@@ -1,6 +1,7 @@
 //! A merged package's provenance (docs/sharding.md): for every shard its `merged_from` names,
 //! the merged package keeps that shard's manifest (under `shards/<K>/`) with exactly the digest
-//! recorded, and every attachment that manifest seals, unchanged; and a shard package found
+//! recorded, and every attachment that manifest seals, unchanged (where the merge keeps it:
+//! `crate::shard::merge::merged_attachment_path`); and a shard package found
 //! beside the merged one (same evidence folder, named by its id) is the one that was merged.
 //! The files themselves are checked against the merged manifest by the integrity check, so the
 //! digests the manifest lists are the ones compared here.
@@ -14,7 +15,7 @@ use super::safe_read::{MAX_METADATA_BYTES, read_regular};
 use crate::evidence::{
     MANIFEST_FILE, Manifest, ManifestEntry, MergedShard, RunResults, sha256_hex,
 };
-use qualify_evidence::layout::{ATTACHMENTS_DIR, RESULTS_FILE};
+use qualify_evidence::layout::RESULTS_FILE;
 
 /// Findings about the shards of a merged package; none for a package of one run.
 pub fn check_merged(contents: &PackageContents) -> Vec<Finding> {
@@ -65,23 +66,20 @@ fn check_kept(
     let Some(manifest) = read_sealed::<Manifest>(&contents.dir, sealed, &kept) else {
         return vec![error(&kept, "is not a readable manifest".into())];
     };
-    let prefix = format!("{ATTACHMENTS_DIR}/");
     manifest
         .files
         .iter()
-        .filter(|f| f.path.starts_with(&prefix))
-        .filter(|f| {
-            sealed
-                .get(f.path.as_str())
-                .is_none_or(|m| m.sha256 != f.sha256)
+        .filter_map(|f| {
+            crate::shard::merge::merged_attachment_path(shard.index, &f.path).map(|at| (f, at))
         })
-        .map(|f| {
+        .filter(|(f, at)| sealed.get(at.as_str()).is_none_or(|m| m.sha256 != f.sha256))
+        .map(|(f, at)| {
             error(
-                &f.path,
+                &at,
                 format!(
-                    "shard {} ({}) sealed this attachment with SHA-256 {}; the merged package \
-                     lacks it or holds other bytes",
-                    shard.index, shard.package_id, f.sha256
+                    "shard {} ({}) sealed this attachment as {} with SHA-256 {}; the merged \
+                     package lacks it or holds other bytes",
+                    shard.index, shard.package_id, f.path, f.sha256
                 ),
             )
         })

@@ -27,9 +27,17 @@ fn feature(name: &str, n: usize) -> String {
     text
 }
 
-/// A committed project with the given second feature: what each shard test runs.
-fn project_with(more: &str) -> Fixture {
+/// A committed project with the given second feature: what each shard test runs. With
+/// `shared`, one adapter process serves each whole shard (`isolation: shared`), whose logs are
+/// campaign-level attachments (`attachments/_campaign/`) of the same name in every shard.
+fn project_with(more: &str, shared: bool) -> Fixture {
     let f = Fixture::with(&feature("Echo", 6), COMPONENTS);
+    if shared {
+        let config = f.path().join("qualify.yaml");
+        let text = fs::read_to_string(&config).unwrap();
+        let text = text.replacen("    timeouts:", "    isolation: shared\n    timeouts:", 1);
+        fs::write(&config, text).unwrap();
+    }
     fs::create_dir_all(f.path().join("src")).unwrap();
     fs::write(f.path().join("src/core.rs"), "fn core() {}\n").unwrap();
     fs::write(f.path().join("features/more.feature"), more).unwrap();
@@ -40,7 +48,7 @@ fn project_with(more: &str) -> Fixture {
 /// A committed project of 10 scenarios in two features (with one unsharded package already in
 /// its store, made by the fixture: durations for the first feature's scenarios).
 fn project() -> Fixture {
-    project_with(&feature("More", 4))
+    project_with(&feature("More", 4), false)
 }
 
 fn json(run: &Run) -> Value {
@@ -415,7 +423,7 @@ fn invalid_shard_values_are_input_errors_and_auto_reads_gitlab_variables() {
 fn a_failing_shard_is_merged_with_its_deviation_and_gated_as_an_unsharded_failure() {
     // The last scenario of the second feature expects what the adapter never answers.
     let more = feature("More", 2).replace("equals 2", "equals 3");
-    let f = project_with(&more);
+    let f = project_with(&more, true);
     let shards: Vec<PathBuf> = (1..=2)
         .map(|k| {
             let before = f.packages();
@@ -459,6 +467,19 @@ fn a_failing_shard_is_merged_with_its_deviation_and_gated_as_an_unsharded_failur
     assert_eq!(deviations.len(), 1);
     assert_eq!(deviations[0]["id"], "DEV-001");
     assert_eq!(deviations[0]["scenario"]["id"], "features/more.feature:11");
+    // Each shard's campaign-level adapter logs are kept, per shard.
+    for (k, shard) in shards.iter().enumerate() {
+        let logs = shard.join("attachments/_campaign");
+        let names: Vec<String> = fs::read_dir(&logs)
+            .unwrap_or_else(|e| panic!("{}: {e}", logs.display()))
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(!names.is_empty());
+        for name in names {
+            let kept = merged.join(format!("attachments/_campaign/shard-{}/{name}", k + 1));
+            assert_eq!(sha256(&kept), sha256(&logs.join(&name)), "{name}");
+        }
+    }
 
     // The whole workflow on the merged package: reviewed, the deviation closed, approved.
     sign(&f, &merged, "executed", "eng");

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
 
-use super::MergeError;
 use super::read::ShardPackage;
 use super::results::merge_results;
+use super::{MergeError, merged_attachment_path};
 use crate::config::Config;
 use crate::evidence::{PackageWriter, SealedPackage};
 use crate::impact::ImpactAssessment;
@@ -72,49 +72,50 @@ fn copy_evidence(
     shards: &[ShardPackage],
     attachments: &Attachments<'_>,
 ) -> Result<(), MergeError> {
-    for (path, (shard, sha256)) in attachments {
-        copy_checked(package, shard, path, sha256)?;
+    for (target, (shard, path, sha256)) in attachments {
+        copy_checked(package, shard, path, target, sha256)?;
     }
     shards
         .iter()
         .try_for_each(|shard| keep_records(package, shard))
 }
 
-/// Package-relative path → the shard holding it and the SHA-256 its manifest seals.
-type Attachments<'a> = BTreeMap<String, (&'a ShardPackage, String)>;
+/// Path in the merged package → the shard holding it, its path there, and the SHA-256 its
+/// manifest seals.
+type Attachments<'a> = BTreeMap<String, (&'a ShardPackage, String, String)>;
 
-/// Every sealed file under `attachments/` of every shard, by path, with its shard and digest.
-/// Attachments are per scenario, so two shards never hold the same path unless they ran the
-/// same scenario (refused before) or a package was put together by hand: refused here too.
+/// Every sealed attachment of every shard, by its path in the merged package
+/// ([`merged_attachment_path`]), with its shard, its path in the shard and its digest. Two
+/// shards never hold the same scenario folder unless they ran the same scenario (refused
+/// before) or a package was put together by hand: refused here too.
 fn attachments_of(shards: &[ShardPackage]) -> Result<Attachments<'_>, MergeError> {
-    let prefix = format!("{ATTACHMENTS_DIR}/");
     let mut all = Attachments::new();
     for shard in shards {
-        for entry in shard
-            .manifest
-            .files
-            .iter()
-            .filter(|f| f.path.starts_with(&prefix))
-        {
-            if let Some((earlier, _)) = all.get(&entry.path) {
+        for entry in &shard.manifest.files {
+            let Some(target) = merged_attachment_path(shard.index(), &entry.path) else {
+                continue;
+            };
+            if let Some((earlier, _, _)) = all.get(&target) {
                 return Err(MergeError::AttachmentCollision {
-                    path: entry.path.clone(),
+                    path: target,
                     a: earlier.index(),
                     b: shard.index(),
                 });
             }
-            all.insert(entry.path.clone(), (shard, entry.sha256.clone()));
+            all.insert(target, (shard, entry.path.clone(), entry.sha256.clone()));
         }
     }
     Ok(all)
 }
 
 /// Copies one attachment, refusing it when its bytes are no longer those the shard's manifest
-/// sealed (changed since the shard was verified).
+/// sealed (changed since the shard was verified). Written as a run writes attachments, without
+/// a flush per file: the seal makes the whole package durable at once (docs/performance.md).
 fn copy_checked(
     package: &PackageWriter,
     shard: &ShardPackage,
     path: &str,
+    target: &str,
     sha256: &str,
 ) -> Result<(), MergeError> {
     let unreadable = |what: String| MergeError::Unreadable {
@@ -123,14 +124,26 @@ fn copy_checked(
     };
     let source = crate::evidence::join_package_path(&shard.dir, path)
         .map_err(|e| unreadable(format!("{path}: {e}")))?;
+    let under_attachments = crate::evidence::join_package_path(package.root(), target)
+        .ok()
+        .and(target.strip_prefix(&format!("{ATTACHMENTS_DIR}/")))
+        .ok_or_else(|| unreadable(format!("{path}: not a path the merged package can hold")))?;
+    let written = |e: io::Error| {
+        MergeError::Write(Box::new(crate::errors::Error::Internal(format!(
+            "{target}: {e}"
+        ))))
+    };
     let mut file = open_regular(&source).map_err(|e| unreadable(format!("{path}: {e}")))?;
-    let entry = package
-        .write_with(path, |w| io::copy(&mut file, w).map(|_| ()))
-        .map_err(|e| MergeError::Write(Box::new(crate::runner::CampaignError::Write(e).into())))?;
-    if entry.sha256 != sha256 {
+    let mut out = package
+        .attachments()
+        .create(under_attachments, "application/octet-stream", path)
+        .map_err(written)?;
+    io::copy(&mut file, &mut out).map_err(written)?;
+    let copied = out.finish().map_err(written)?;
+    if copied.sha256 != sha256 {
         return Err(unreadable(format!(
             "{path} changed since the shard was verified (SHA-256 {} instead of {sha256})",
-            entry.sha256
+            copied.sha256
         )));
     }
     Ok(())
