@@ -30,9 +30,19 @@ pub enum Error {
     /// A campaign could not make or seal its package (the cause chain names file and reason).
     #[error(transparent)]
     Campaign(#[from] crate::runner::CampaignError),
+    /// `qualify merge` refused the shard packages, or could not seal the merged one.
+    #[error(transparent)]
+    Merge(Box<crate::shard::merge::MergeError>),
     /// Anything else that should not happen.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<crate::shard::merge::MergeError> for Error {
+    fn from(e: crate::shard::merge::MergeError) -> Self {
+        // Boxed: a refusal names two shards, and every Result of the crate carries this type.
+        Error::Merge(Box::new(e))
+    }
 }
 
 impl Error {
@@ -46,6 +56,7 @@ impl Error {
             // A broken report template is the user's configuration (2), not a failure (5).
             Error::Evidence(e) => e.exit_code(),
             Error::Campaign(e) => e.exit_code(),
+            Error::Merge(e) => e.exit_code(),
             Error::Internal(_) => exit_code::INTERNAL_ERROR,
         }
     }

@@ -24,6 +24,7 @@ pub mod matching;
 pub mod plan;
 pub mod render;
 pub mod runner;
+pub mod shard;
 pub mod sign;
 pub mod status;
 pub mod steps;

@@ -32,7 +32,8 @@ pub fn run_entries(input: &RunTrailInput<'_>) -> Vec<NewEntry> {
         who: who.clone(),
         what: format!("evidence package {} created", input.manifest.package_id),
         why: format!(
-            "qualify run: stage {}, tags {}, {} scenario{} selected",
+            "{}: stage {}, tags {}, {} scenario{} selected",
+            created_by(input.results),
             selection.stage.as_deref().unwrap_or("all"),
             selection.tags.as_deref().unwrap_or("any"),
             selection.scenarios,
@@ -43,7 +44,11 @@ pub fn run_entries(input: &RunTrailInput<'_>) -> Vec<NewEntry> {
     }];
     for d in &input.register.deviations {
         entries.push(NewEntry {
-            at: d.opened_at.clone(),
+            // A run's deviations open after its package was created. A merged package is created
+            // after its shards ran: its deviations open with it (the register keeps the time the
+            // step failed), so that the trail stays in order. Both are RFC 3339 UTC of one
+            // precision, so the text orders as the time does.
+            at: d.opened_at.clone().max(input.manifest.created_at.clone()),
             action: AuditAction::DeviationOpened,
             who: who.clone(),
             what: format!(
@@ -80,6 +85,22 @@ pub fn run_entries(input: &RunTrailInput<'_>) -> Vec<NewEntry> {
         sha256: Some(input.manifest_sha256.to_string()),
     });
     entries
+}
+
+/// The command that made the package: a run, or a merge of shard packages (named by id).
+fn created_by(results: &RunResults) -> String {
+    match results.merged_from.as_slice() {
+        [] => "qualify run".to_string(),
+        shards => format!(
+            "qualify merge of {} shard packages ({})",
+            shards.len(),
+            shards
+                .iter()
+                .map(|s| s.package_id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
 }
 
 /// Writes the run-time trail into the package root being sealed (`audit/trail.jsonl`), flushed.

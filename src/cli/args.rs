@@ -76,6 +76,16 @@ pub enum Command {
     /// the signer's role, distinct signers, no approval while a deviation is open. The signature is
     /// a DSSE envelope written to signatures/ in the package, recorded in its audit trail.
     Sign(SignArgs),
+    /// Join the shard packages of one sharded campaign (`qualify run --shard K/N`) into one
+    /// package.
+    ///
+    /// Each shard must verify; all must come from the same commit, selection, configuration
+    /// and partition, every shard 1..N once, every scenario of the campaign exactly once. The
+    /// merged package holds the whole campaign's results, reports and deviations, each shard's
+    /// attachments and records (shards/<K>/), and `merged_from` naming each shard's package id
+    /// and manifest digest. Exit code 0 when every scenario passed, 1 when any failed, 2 when
+    /// the shards are not one complete campaign, 3 when a shard does not verify.
+    Merge(MergeArgs),
     /// Verify a package: files, signatures, signers, workflow, audit trail, deviations, git commit.
     ///
     /// Every problem names the file or signature and the reason. Exit code 0 when the package
@@ -112,6 +122,18 @@ pub enum Command {
     /// Never overwrites: when any of its files exists, nothing is written (exit code 2). A folder
     /// outside any git repository becomes one.
     Init(InitArgs),
+}
+
+/// `qualify merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard packages, one per shard 1..N, in any order.
+    #[arg(value_name = "SHARD_PACKAGE", required = true)]
+    pub shards: Vec<PathBuf>,
+
+    /// Evidence folder to write the merged package into, instead of the one in qualify.yaml.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// `qualify init`.
@@ -484,6 +506,12 @@ pub struct ListArgs {
     /// Selection.
     pub select: SelectArgs,
 
+    /// Run only shard K of N of the selection (1 ≤ K ≤ N), balanced by the durations recorded
+    /// in the evidence store, e.g. --shard 2/4; `auto` reads GitLab's CI_NODE_INDEX and
+    /// CI_NODE_TOTAL. `qualify merge` joins the shard packages into one (docs/sharding.md).
+    #[arg(long, value_name = "K/N|auto")]
+    pub shard: Option<String>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -506,6 +534,12 @@ pub struct RunArgs {
     #[command(flatten)]
     /// Selection.
     pub select: SelectArgs,
+
+    /// Run only shard K of N of the selection (1 ≤ K ≤ N), balanced by the durations recorded
+    /// in the evidence store, e.g. --shard 2/4; `auto` reads GitLab's CI_NODE_INDEX and
+    /// CI_NODE_TOTAL. `qualify merge` joins the shard packages into one (docs/sharding.md).
+    #[arg(long, value_name = "K/N|auto")]
+    pub shard: Option<String>,
 
     /// Evidence folder to write the package into, instead of the one in qualify.yaml.
     #[arg(long, value_name = "DIR")]

@@ -58,6 +58,7 @@ fn dispatch(cli: Cli) -> Result<i32, Error> {
     match &cli.command {
         Command::List(args) => super::list::list(&config, args, &mut stdout.lock()),
         Command::Run(args) => super::run::run(&config, args),
+        Command::Merge(args) => super::merge::merge(&config, args),
         Command::Impact(args) => super::impact::impact(&config, args, &mut stdout.lock()),
         Command::Gate(args) => super::gate::run_gate(&config, args, &mut stdout.lock()),
         Command::Sign(args) => super::sign::sign(&config, args),

@@ -10,18 +10,20 @@ use crate::config::Config;
 use crate::errors::Error;
 use crate::exit_code;
 use crate::plan::{Plan, Stage, StepCheck, check_steps};
+use crate::shard::ShardShare;
 
 /// Prints the plan; returns the exit code.
 pub fn list(config: &Config, args: &ListArgs, out: &mut dyn Write) -> Result<i32, Error> {
     let mut criteria = criteria(&args.select)?;
     super::select_locations::narrow_to_locations(config, &args.select.locations, &mut criteria)?;
+    let shard = super::select_shard::narrow_to_shard(config, args.shard.as_deref(), &mut criteria)?;
     let plan = Plan::build(config, &criteria)?;
     let steps = check_steps(&plan, &crate::steps::patterns());
     let written = match args.format {
-        Format::Json => write_json(config, &plan, &criteria, &steps, out),
-        Format::Human => {
-            write_human(config, &plan, out).and_then(|()| write_undefined(&steps, out))
-        }
+        Format::Json => write_json(config, &plan, &criteria, shard.as_ref(), &steps, out),
+        Format::Human => write_shard(shard.as_ref(), out)
+            .and_then(|()| write_human(config, &plan, out))
+            .and_then(|()| write_undefined(&steps, out)),
     };
     match written {
         // `qualify list | head` closes the pipe early: not an error.
@@ -35,6 +37,7 @@ fn write_json(
     config: &Config,
     plan: &Plan,
     criteria: &crate::plan::Criteria,
+    shard: Option<&ShardShare>,
     steps: &StepCheck,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -43,6 +46,14 @@ fn write_json(
         "selection": {
             "stage": criteria.stage.map(|s| s.to_string()),
             "tags": criteria.tags.as_ref().map(|t| t.to_string()),
+            "shard": shard.map(|s| json!({
+                "index": s.spec.index,
+                "total": s.spec.total,
+                "scenarios_in_campaign": s.selection.scenarios_in_campaign.len(),
+                "partition_digest": s.partition.digest,
+                "loads_ms": s.partition.loads,
+                "balanced_from": s.selection.balanced_from,
+            })),
         },
         "features": plan.features,
         "scenarios": plan.scenarios,
@@ -121,6 +132,32 @@ fn write_human(config: &Config, plan: &Plan, out: &mut dyn Write) -> std::io::Re
         config.requirements.len(),
         plural(config.requirements.len()),
         plan.uncovered_requirements.len()
+    )
+}
+
+/// The share line of `list --shard`: which shard, how much of the campaign, and how the
+/// partition balances (expected milliseconds per shard).
+fn write_shard(shard: Option<&ShardShare>, out: &mut dyn Write) -> std::io::Result<()> {
+    let Some(s) = shard else {
+        return Ok(());
+    };
+    let loads: Vec<String> = s.partition.loads.iter().map(|l| l.to_string()).collect();
+    writeln!(
+        out,
+        "Shard {}: {} of the campaign's {} scenarios; partition {}, expected ms per shard {}{}\n",
+        s.spec,
+        s.ids.len(),
+        s.selection.scenarios_in_campaign.len(),
+        &s.partition.digest[..12],
+        loads.join("/"),
+        match s.selection.balanced_from.is_empty() {
+            true => " (no recorded durations: equal weights)".to_string(),
+            false => format!(
+                " (durations from {} package{})",
+                s.selection.balanced_from.len(),
+                plural(s.selection.balanced_from.len())
+            ),
+        }
     )
 }
 

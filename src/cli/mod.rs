@@ -13,6 +13,7 @@ mod keygen_checks;
 mod ledger;
 mod ledger_check;
 mod list;
+mod merge;
 mod output;
 mod output_error;
 mod recover;
@@ -24,6 +25,7 @@ mod run_report;
 mod run_summary;
 mod select;
 mod select_locations;
+mod select_shard;
 mod sign;
 mod sign_command;
 mod signed_report;
@@ -35,8 +37,8 @@ mod verify;
 
 pub use args::{
     Cli, Command, DeviationCloseArgs, DeviationCommand, Format, GateArgs, ImpactArgs, KeyArgs,
-    KeygenArgs, LedgerCommand, LedgerMergeArgs, ListArgs, Progress, RecoverArgs, RenderArgs,
-    RunArgs, SelectArgs, SignArgs, StatusArgs, SupersedeArgs, VerifyArgs,
+    KeygenArgs, LedgerCommand, LedgerMergeArgs, ListArgs, MergeArgs, Progress, RecoverArgs,
+    RenderArgs, RunArgs, SelectArgs, SignArgs, StatusArgs, SupersedeArgs, VerifyArgs,
 };
 pub use dispatch::run;
 pub use output_error::OutputError;

@@ -11,6 +11,7 @@ use super::run_report::report_run;
 use super::run_summary::print_outcome;
 use super::select::criteria;
 use super::select_locations::narrow_to_locations;
+use super::select_shard::narrow_to_shard;
 use super::sign::print_signed;
 use crate::config::Config;
 use crate::errors::Error;
@@ -65,6 +66,16 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
         None => None,
     };
     narrow_to_locations(config, &args.select.locations, &mut criteria)?;
+    let shard = narrow_to_shard(config, args.shard.as_deref(), &mut criteria)?;
+    if let Some(share) = &shard {
+        crate::outln!(
+            "shard {}: {} of the campaign's {} scenarios (partition {})",
+            share.spec,
+            share.ids.len(),
+            share.selection.scenarios_in_campaign.len(),
+            &share.partition.digest[..12]
+        );
+    }
     let signing = match &args.sign_key {
         Some(path) => Some(prepare_signing(config, args, path)?),
         None => None,
@@ -78,6 +89,7 @@ pub fn run(config: &Config, args: &RunArgs) -> Result<i32, Error> {
             progress,
             impact,
             trial: args.trial,
+            shard: shard.map(|s| s.selection),
         },
     )?;
     print_outcome(&outcome);

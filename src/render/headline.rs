@@ -152,6 +152,44 @@ pub(super) fn cover(
         field("Rendition", h.rendition),
         field("Tool", format!("{} {}", r.tool.name, r.tool.version)),
     ]
+    .into_iter()
+    .chain(shards(r).map(|text| field("Shards", text)))
+    .collect()
+}
+
+/// A sharded campaign's part on the cover (docs/sharding.md): which share a shard package ran,
+/// or which shard packages a merged one was made from, one per line; `None` otherwise.
+fn shards(r: &RunResults) -> Option<String> {
+    if let Some(s) = &r.selection.shard {
+        return Some(format!(
+            "shard {} of {} of a campaign of {} scenarios (partition SHA-256 {})",
+            s.index,
+            s.total,
+            s.scenarios_in_campaign.len(),
+            s.partition_digest
+        ));
+    }
+    if r.merged_from.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = r
+        .merged_from
+        .iter()
+        .map(|m| {
+            let mut line = format!(
+                "shard {}: {}, manifest SHA-256 {}",
+                m.index, m.package_id, m.manifest_sha256
+            );
+            if let Some(host) = &m.host {
+                line.push_str(&format!(", host {host}"));
+            }
+            if let Some(job) = &m.ci_job {
+                line.push_str(&format!(", CI job {job}"));
+            }
+            line
+        })
+        .collect();
+    Some(lines.join("\n"))
 }
 
 /// Every adapter the scenarios started, with its identity, one per line, sorted.

@@ -107,6 +107,7 @@ pub fn assemble(mut input: AssembleInput<'_>) -> RunResults {
         features,
         campaign_problems: Vec::new(),
         trial: false,
+        merged_from: Vec::new(),
     }
 }
 

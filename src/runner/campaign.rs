@@ -36,6 +36,9 @@ pub struct CampaignOptions {
     /// A trial run: written to `evidence_dir` unsealed and marked as a trial, never evidence
     /// (src/evidence/trial.rs).
     pub trial: bool,
+    /// This run's share of a sharded campaign (`--shard K/N`): recorded in the results'
+    /// selection and in the package id.
+    pub shard: Option<crate::evidence::ShardSelection>,
 }
 
 /// The outcome of a campaign.
@@ -61,7 +64,7 @@ struct Prepared {
 
 /// The sealed content computed from a run: the results and the environment they were obtained
 /// in.
-pub(super) struct RunRecord {
+pub(crate) struct RunRecord {
     /// The results as they will be sealed.
     pub results: RunResults,
     /// The host, tool, adapters and files of the run.
@@ -142,6 +145,11 @@ fn prepare(config: &Config, options: &CampaignOptions) -> Result<Prepared, Error
         ),
         false => options.criteria.stage_label(),
     };
+    // A shard's id says so: `<time>-<stage>-shard2of4-<commit>`.
+    let label = match &options.shard {
+        Some(shard) => format!("{label}-shard{}of{}", shard.index, shard.total),
+        None => label,
+    };
     let package = PackageWriter::create(
         &options.evidence_dir,
         &label,
@@ -185,6 +193,7 @@ fn assemble_record(
                 .as_ref()
                 .map(|i| i.revisions.baseline.clone()),
             locations: options.criteria.locations.clone(),
+            shard: options.shard.clone(),
         },
         feature_digests: &feature_digests,
         outcomes: executed.outcomes,

@@ -9,10 +9,22 @@ use crate::gherkin::ParsedFeature;
 use crate::plan::Plan;
 
 /// One feature file, parsed.
-pub(super) struct GherkinSource {
+pub(crate) struct GherkinSource {
     uri: String,
     source: Arc<str>,
     parsed: Arc<ParsedFeature>,
+}
+
+impl GherkinSource {
+    /// The file at project-relative `uri` with text `source`, parsed as `parsed` (a merged
+    /// package takes them from its shards' messages, src/shard/merge/gherkin.rs).
+    pub(crate) fn new(uri: String, source: Arc<str>, parsed: Arc<ParsedFeature>) -> Self {
+        Self {
+            uri,
+            source,
+            parsed,
+        }
+    }
 }
 
 /// Every feature file of `plan`, in its order (shared with the plan, not copied).

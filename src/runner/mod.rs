@@ -17,9 +17,12 @@ mod progress_rate;
 mod seal;
 mod trial;
 
+pub(crate) use campaign::RunRecord;
 pub use campaign::{CampaignOptions, CampaignOutcome, run_campaign};
 pub use collector::{Collected, Collector, ScenarioOutcome, StepOutcome};
 pub use error::CampaignError;
 pub use event::{PlannedStep, Reporter, RunEvent, ScenarioSource};
 pub use failure::{StepFailure, fail, install_quiet_hook, panic_message};
+pub(crate) use gherkin_sources::GherkinSource;
 pub use progress::{Progress, ProgressMode};
+pub(crate) use seal::seal_record;

@@ -11,6 +11,7 @@ use crate::evidence::{
     PackageWriter, SealedPackage, write_cucumber_json, write_junit, write_messages,
 };
 use crate::git::GitInfo;
+use crate::impact::ImpactAssessment;
 use crate::render::{
     PACKAGE_TEMPLATE, PROJECT_FILE, ProjectRecord, RenderError, RenditionKind, render_package,
 };
@@ -28,7 +29,20 @@ pub(super) fn seal(
     git: &GitInfo,
     record: &RunRecord,
 ) -> Result<(SealedPackage, DeviationRegister), Error> {
-    write_record(config, options, &package, git, record)?;
+    seal_record(config, options.impact.as_ref(), package, git, record)
+}
+
+/// Writes every sealed file of `record` into `package` and seals it: the one way a package is
+/// sealed, for a campaign run here and for the shards `qualify merge` joins (src/shard/merge).
+/// Files already in `package` (a merge's attachments) are sealed with it.
+pub(crate) fn seal_record(
+    config: &Config,
+    impact: Option<&ImpactAssessment>,
+    package: PackageWriter,
+    git: &GitInfo,
+    record: &RunRecord,
+) -> Result<(SealedPackage, DeviationRegister), Error> {
+    write_record_files(config, impact, &package, git, record)?;
     let RunRecord {
         results,
         environment,
@@ -69,6 +83,17 @@ pub(super) fn write_record(
     git: &GitInfo,
     record: &RunRecord,
 ) -> Result<(), Error> {
+    write_record_files(config, options.impact.as_ref(), package, git, record)
+}
+
+/// [`write_record`] with the impact assessment alone of the options.
+fn write_record_files(
+    config: &Config,
+    impact: Option<&ImpactAssessment>,
+    package: &PackageWriter,
+    git: &GitInfo,
+    record: &RunRecord,
+) -> Result<(), Error> {
     let RunRecord {
         results,
         environment,
@@ -80,7 +105,7 @@ pub(super) fn write_record(
         .write_json(ENVIRONMENT_FILE, environment)
         .map_err(write)?;
     package.write_json(GIT_FILE, git).map_err(write)?;
-    if let Some(impact) = &options.impact {
+    if let Some(impact) = impact {
         package.write_json(IMPACT_FILE, impact).map_err(write)?;
         let md = crate::impact::markdown(impact, &config.dir).map_err(Error::Usage)?;
         package

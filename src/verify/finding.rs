@@ -40,6 +40,9 @@ pub enum Check {
     Time,
     /// The package against the git ledger (`refs/qualify/ledger`): rollback, re-seal, times.
     Anchor,
+    /// A merged package (`qualify merge`) against the shard packages it names in
+    /// `merged_from`: their kept manifests and attachments, and the shard packages beside it.
+    Shards,
 }
 
 /// One finding.

@@ -15,6 +15,7 @@ mod report;
 mod report_summaries;
 mod safe_read;
 mod sequence;
+mod shard_check;
 mod signatures;
 mod time_check;
 mod trust_anchor;

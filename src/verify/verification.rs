@@ -68,6 +68,7 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
     let mut findings: Vec<Finding> = staging.into_iter().collect();
     findings.extend(super::pending_check::check_pending(&contents));
     findings.extend(package_findings(dir, &contents));
+    findings.extend(super::shard_check::check_merged(&contents));
     findings.extend(trust_findings(options.trust, &contents));
     let (envelopes, envelope_findings) = check_envelopes(&contents, options.trust, &options.time);
     findings.extend(envelope_findings);

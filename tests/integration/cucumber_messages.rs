@@ -54,7 +54,7 @@ fn interop_dir() -> PathBuf {
 }
 
 /// What the official consumers made of `messages`.
-fn check(messages: &Path, out: &Path) -> Value {
+pub(crate) fn check(messages: &Path, out: &Path) -> Value {
     let dir = interop_dir();
     assert!(
         dir.join("node_modules/@cucumber/html-formatter").is_dir(),

@@ -209,6 +209,7 @@ fn results() -> RunResults {
             scenarios: 4,
             impact_baseline: None,
             locations: Vec::new(),
+            shard: None,
         },
         started_at: "2025-06-30T22:15:00Z".into(),
         finished_at: "2025-06-30T22:15:09Z".into(),
@@ -223,6 +224,7 @@ fn results() -> RunResults {
         },
         campaign_problems: Vec::new(),
         trial: false,
+        merged_from: Vec::new(),
         releasable: true,
         release_blockers: Vec::new(),
         features: vec![

@@ -34,6 +34,7 @@ mod report_formats;
 mod reports;
 mod reports_signed;
 mod scale;
+mod sharding;
 mod signing;
 mod sparkplug_interop;
 mod sparkplug_steps;

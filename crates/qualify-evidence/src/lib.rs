@@ -71,8 +71,8 @@ pub use git::{GitInfo, GitRevision};
 pub use manifest::{Manifest, ManifestEntry, ManifestError};
 pub use results::{
     AdapterIdentity, Assertion, AttachmentRef, DataTable, DocString, FeatureResult, Heading,
-    Mismatch, RunResults, ScenarioResult, Selection, Status, StepResult, Summary, ToolInfo,
-    WrittenTag,
+    MergedShard, Mismatch, RunResults, ScenarioResult, Selection, ShardSelection, Status,
+    StepResult, Summary, ToolInfo, WrittenTag,
 };
 pub use statement::{
     AuditRef, DeviationDisposition, FileRef, PackageRef, PinnedEntry, PinnedKey,

@@ -66,6 +66,47 @@ pub struct RunResults {
     /// evidence package; a folder whose results say `true` is refused by verify, sign and gate.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub trial: bool,
+    /// The shard packages a merged package was made from (`qualify merge`), in shard order;
+    /// absent in a package made by one `qualify run`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merged_from: Vec<MergedShard>,
+}
+
+/// One shard package that a merged package was made from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergedShard {
+    /// The shard package's id.
+    pub package_id: String,
+    /// SHA-256 of the shard package's `manifest.json`: its exact sealed content.
+    pub manifest_sha256: String,
+    /// Its shard number, from 1.
+    pub index: usize,
+    /// The host it ran on (`environment.json`'s `host.hostname`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// The CI job it ran in (from `environment.json`'s `ci` variables: the job URL or id), when
+    /// it ran in CI.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci_job: Option<String>,
+}
+
+/// The share of a campaign that a shard package ran (`qualify run --shard K/N`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardSelection {
+    /// This shard's number, from 1.
+    pub index: usize,
+    /// How many shards the campaign was split into.
+    pub total: usize,
+    /// Every scenario id of the whole campaign (all shards), sorted.
+    pub scenarios_in_campaign: Vec<String>,
+    /// SHA-256 of the whole partition (which scenario went to which shard): equal in every
+    /// shard of one campaign.
+    pub partition_digest: String,
+    /// The packages whose recorded durations balanced the partition (for each scenario the
+    /// newest sealed package of the evidence store that ran it); empty (absent) when every
+    /// scenario weighed the same.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub balanced_from: Vec<String>,
 }
 
 /// Name and version of the tool that produced the results.
@@ -93,6 +134,10 @@ pub struct Selection {
     /// (`qualify run features/x.feature:12`), project-relative; empty (and absent) otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub locations: Vec<String>,
+    /// The share this package ran when the campaign was sharded (`qualify run --shard K/N`);
+    /// absent otherwise, and in a merged package.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardSelection>,
 }
 
 /// Counts over the run.

@@ -113,6 +113,13 @@ fn results() -> RunResults {
             scenarios: 1,
             impact_baseline: Some("v1".into()),
             locations: vec!["features/a.feature:3".into()],
+            shard: Some(ShardSelection {
+                index: 2,
+                total: 4,
+                scenarios_in_campaign: vec!["features/a.feature:3".into()],
+                partition_digest: "ab".repeat(32),
+                balanced_from: vec!["20260101T000000Z-OQ-abc1234".into()],
+            }),
         },
         started_at: "2026-01-01T00:00:00.000Z".into(),
         finished_at: "2026-01-01T00:00:01.000Z".into(),
@@ -173,6 +180,13 @@ fn results() -> RunResults {
         }],
         campaign_problems: vec!["killed".into()],
         trial: false,
+        merged_from: vec![MergedShard {
+            package_id: "20260101T000000Z-OQ-shard2of4-abc1234".into(),
+            manifest_sha256: "cd".repeat(32),
+            index: 2,
+            host: Some("runner-2".into()),
+            ci_job: None,
+        }],
     }
 }
 
