@@ -16,6 +16,7 @@ mod package_files;
 mod package_id;
 mod parallel_digest;
 mod step_failure;
+mod store;
 mod trial;
 
 pub use attachment::{AttachmentStore, AttachmentWriter};
@@ -39,6 +40,7 @@ pub use qualify_evidence::schema::{ENVIRONMENT_SCHEMA, MANIFEST_SCHEMA, RESULTS_
 pub use qualify_evidence::{
     Environment, Host, Manifest, ManifestEntry, ManifestError, RecordedFile, ToolBinary,
 };
+pub use store::package_dirs_newest_first;
 pub use trial::{
     TRIAL_LABEL, TRIAL_NOTE, TRIALS_DIR, default_trials_dir, is_trial, refuse_trial, trial_note,
 };

@@ -94,16 +94,8 @@ fn sealed<T: DeserializeOwned>(dir: &Path, manifest: &Manifest, name: &str) -> O
 /// Every package folder under `evidence_dir` (hidden folders, such as staging folders, left out;
 /// symlinks are not followed), newest first by name.
 pub fn store_packages(evidence_dir: &Path) -> Vec<PackageFacts> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(evidence_dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-                .map(|e| e.path())
-                .collect()
-        })
-        .unwrap_or_default();
-    dirs.sort();
-    dirs.reverse();
-    dirs.iter().filter_map(|d| PackageFacts::read(d)).collect()
+    crate::evidence::package_dirs_newest_first(evidence_dir)
+        .iter()
+        .filter_map(|d| PackageFacts::read(d))
+        .collect()
 }

@@ -3,7 +3,7 @@
 //! scenario lands in exactly one shard, and `qualify merge` checks the coverage.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::evidence::{MANIFEST_FILE, Manifest, RunResults};
 use crate::verify::{MAX_METADATA_BYTES, read_regular};
@@ -25,7 +25,7 @@ pub struct Weights {
 pub fn weigh(evidence_dir: &Path, campaign: &BTreeSet<String>) -> Weights {
     let mut known: BTreeMap<String, u64> = BTreeMap::new();
     let mut from = BTreeSet::new();
-    for dir in newest_first(evidence_dir) {
+    for dir in crate::evidence::package_dirs_newest_first(evidence_dir) {
         if known.len() == campaign.len() {
             break;
         }
@@ -51,23 +51,6 @@ pub fn weigh(evidence_dir: &Path, campaign: &BTreeSet<String>) -> Weights {
         weights,
         from: from.into_iter().collect(),
     }
-}
-
-/// Package folders of the store, newest first by name (ids begin with their UTC time); hidden
-/// folders (staging) left out, symlinks not followed.
-fn newest_first(evidence_dir: &Path) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(evidence_dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-                .map(|e| e.path())
-                .collect()
-        })
-        .unwrap_or_default();
-    dirs.sort();
-    dirs.reverse();
-    dirs
 }
 
 /// `results.json` of a sealed package (listed in its manifest, read no further than the size
