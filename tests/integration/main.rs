@@ -28,6 +28,7 @@ mod gate_honest;
 mod impact;
 mod newcomer;
 mod properties;
+mod report_record;
 mod reports;
 mod reports_signed;
 mod scale;

@@ -1,0 +1,184 @@
+//! The record of one step as the report shows it: what it sent (the doc string or data table as
+//! the request body), what came back, every comparison with its expected and actual value, and
+//! the files backing the scenario, each listed once.
+//!
+//! Values print as results.json holds them (JSON numbers are not reformatted beyond what JSON
+//! itself keeps: `97.80` in a doc string is parsed as a JSON number and recorded as `97.8`).
+//! Long texts are cut after [`MAX_LINES`] lines with a pointer to where the rest is, never
+//! shortened silently.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::model::{AttachmentRow, CheckRow, StepRow, TextBlock, field, json_text, status_word};
+use crate::evidence::{ScenarioResult, StepResult};
+
+/// Lines of a request or reply shown before it is cut.
+pub const MAX_LINES: usize = 40;
+
+/// Where a value lives in results.json, for the pointer after a cut text.
+struct Place<'a> {
+    scenario: &'a ScenarioResult,
+    step: &'a StepResult,
+}
+
+impl Place<'_> {
+    fn pointer(&self, field: &str, more: usize) -> String {
+        let mut s = format!(
+            "… {more} more lines not shown: the whole text is `{field}` of the step at line {} of scenario {} in results.json",
+            self.step.line, self.scenario.id
+        );
+        // The adapters' transcripts hold every request and reply; logs do not.
+        let files: Vec<&str> = self
+            .step
+            .attachments
+            .iter()
+            .map(|a| a.path.as_str())
+            .filter(|p| p.ends_with(".jsonl"))
+            .collect();
+        if !files.is_empty() {
+            s.push_str(&format!(", and in the transcript {}", files.join(", ")));
+        }
+        s
+    }
+}
+
+/// A JSON value as text: strings as they are, anything else pretty-printed.
+fn pretty(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => serde_json::to_string_pretty(other).unwrap_or_else(|_| other.to_string()),
+    }
+}
+
+/// `text` cut after [`MAX_LINES`] lines, with a pointer to the whole of it.
+fn block(text: &str, place: &Place, field: &str) -> TextBlock {
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() <= MAX_LINES {
+        return TextBlock {
+            text: text.trim_end().to_string(),
+            cut: String::new(),
+        };
+    }
+    TextBlock {
+        text: lines[..MAX_LINES].join("\n"),
+        cut: place.pointer(field, lines.len() - MAX_LINES),
+    }
+}
+
+/// Adapter, kind and any other fact of `input` besides its body (`file`, `sha256`).
+fn input_summary(input: &Value) -> String {
+    match input {
+        Value::Object(map) => map
+            .iter()
+            .filter(|(k, _)| k.as_str() != "body")
+            .map(|(k, v)| format!("{k} {}", json_text(v).trim_matches('"')))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => json_text(other),
+    }
+}
+
+/// A body that is a list of flat objects with the same keys (what a data table of several rows
+/// becomes) as rows of cells, the header first.
+fn as_table(body: &Value) -> Vec<Vec<String>> {
+    let Some(rows) = body.as_array() else {
+        return Vec::new();
+    };
+    let Some(Value::Object(first)) = rows.first() else {
+        return Vec::new();
+    };
+    let header: Vec<String> = first.keys().cloned().collect();
+    let flat = |v: &Value| !v.is_object() && !v.is_array();
+    let mut table = vec![header.clone()];
+    for row in rows {
+        let Value::Object(map) = row else {
+            return Vec::new();
+        };
+        let keys: Vec<&String> = map.keys().collect();
+        if keys.len() != header.len() || keys.iter().zip(&header).any(|(a, b)| *a != b) {
+            return Vec::new();
+        }
+        if !map.values().all(flat) {
+            return Vec::new();
+        }
+        table.push(
+            map.values()
+                .map(|v| json_text(v).trim_matches('"').to_string())
+                .collect(),
+        );
+    }
+    table
+}
+
+fn checks(st: &StepResult) -> Vec<CheckRow> {
+    let mut checks = Vec::new();
+    for a in &st.assertions {
+        checks.push(CheckRow {
+            check: format!("{} {}", a.subject, a.comparison),
+            expected: json_text(&a.expected),
+            actual: json_text(&a.actual),
+            result: if a.passed { "PASS" } else { "FAIL" }.into(),
+        });
+        for m in &a.mismatches {
+            checks.push(CheckRow {
+                check: format!("  difference at {}: {}", m.path, m.reason),
+                expected: json_text(&m.expected),
+                actual: json_text(&m.actual),
+                result: "FAIL".into(),
+            });
+        }
+    }
+    checks
+}
+
+/// One step of `scenario` as the report shows it.
+pub(super) fn step_row(scenario: &ScenarioResult, st: &StepResult) -> StepRow {
+    let place = Place { scenario, step: st };
+    let (status, class) = status_word(st.status);
+    let body = st.input.as_ref().and_then(|i| i.get("body"));
+    let input_table = body.map(as_table).unwrap_or_default();
+    let input = match body {
+        Some(b) if input_table.is_empty() => block(&pretty(b), &place, "input.body"),
+        _ => TextBlock::default(),
+    };
+    StepRow {
+        text: format!("{}{}", st.keyword, st.text),
+        status: status.into(),
+        status_class: class.into(),
+        line: st.line,
+        input_summary: st.input.as_ref().map(input_summary).unwrap_or_default(),
+        input,
+        input_table,
+        output: st
+            .output
+            .as_ref()
+            .map(|o| block(&pretty(o), &place, "output"))
+            .unwrap_or_default(),
+        checks: checks(st),
+        error: st.error.clone().unwrap_or_default(),
+        attachments: st
+            .attachments
+            .iter()
+            .map(|a| field(&a.path, a.sha256.clone()))
+            .collect(),
+    }
+}
+
+/// Every file backing the scenario's steps, once, in the order the steps first use them.
+pub(super) fn scenario_attachments(sc: &ScenarioResult) -> Vec<AttachmentRow> {
+    let mut seen = BTreeSet::new();
+    sc.steps
+        .iter()
+        .flat_map(|st| &st.attachments)
+        .filter(|a| seen.insert(a.path.clone()))
+        .map(|a| AttachmentRow {
+            path: a.path.clone(),
+            sha256: a.sha256.clone(),
+            size: a.size,
+            media_type: a.media_type.clone(),
+            description: a.description.clone(),
+        })
+        .collect()
+}
