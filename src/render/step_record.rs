@@ -44,11 +44,104 @@ impl Place<'_> {
     }
 }
 
-/// A JSON value as text: strings as they are, anything else pretty-printed.
+/// Characters a line of printed JSON may take before its members go on lines of their own.
+const WIDTH: usize = 80;
+
+/// A JSON value as text: strings as they are, anything else as [`json_lines`] prints it.
 fn pretty(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
-        other => serde_json::to_string_pretty(other).unwrap_or_else(|_| other.to_string()),
+        other => json_lines(other),
+    }
+}
+
+/// JSON printed for reading: a value that fits on a line of [`WIDTH`] characters (with its
+/// indentation) stays on one line, a larger object or array has one member per line, a long list
+/// of numbers, strings or booleans fills lines. Scalars print exactly as results.json holds them.
+pub(super) fn json_lines(v: &Value) -> String {
+    let mut lines = Vec::new();
+    put(v, 0, String::new(), "", &mut lines);
+    lines.join("\n")
+}
+
+/// `{"a": 1, "b": [2, 3]}`: JSON on one line, with a space after `:` and `,`.
+fn one_line(v: &Value) -> String {
+    match v {
+        Value::Object(map) => {
+            let members: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{}: {}", Value::String(k.clone()), one_line(v)))
+                .collect();
+            format!("{{{}}}", members.join(", "))
+        }
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(one_line).collect();
+            format!("[{}]", items.join(", "))
+        }
+        scalar => scalar.to_string(),
+    }
+}
+
+/// Pushes the lines of `v` at `indent`, the first one starting with `prefix` (a member's key)
+/// and the last one ending with `suffix` (a comma).
+fn put(v: &Value, indent: usize, prefix: String, suffix: &str, lines: &mut Vec<String>) {
+    let pad = " ".repeat(indent);
+    let flat = one_line(v);
+    if indent + prefix.len() + flat.len() + suffix.len() <= WIDTH {
+        lines.push(format!("{pad}{prefix}{flat}{suffix}"));
+        return;
+    }
+    match v {
+        Value::Object(map) => {
+            lines.push(format!("{pad}{prefix}{{"));
+            let last = map.len().saturating_sub(1);
+            for (i, (k, member)) in map.iter().enumerate() {
+                let key = format!("{}: ", Value::String(k.clone()));
+                put(
+                    member,
+                    indent + 2,
+                    key,
+                    if i < last { "," } else { "" },
+                    lines,
+                );
+            }
+            lines.push(format!("{pad}}}{suffix}"));
+        }
+        Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+            lines.push(format!("{pad}{prefix}["));
+            let inner = " ".repeat(indent + 2);
+            let mut line = String::new();
+            for (i, item) in items.iter().enumerate() {
+                let text = format!("{}{}", item, if i + 1 < items.len() { "," } else { "" });
+                if !line.is_empty() && inner.len() + line.len() + 1 + text.len() > WIDTH {
+                    lines.push(format!("{inner}{}", std::mem::take(&mut line)));
+                }
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(&text);
+            }
+            if !line.is_empty() {
+                lines.push(format!("{inner}{line}"));
+            }
+            lines.push(format!("{pad}]{suffix}"));
+        }
+        Value::Array(items) => {
+            lines.push(format!("{pad}{prefix}["));
+            let last = items.len().saturating_sub(1);
+            for (i, item) in items.iter().enumerate() {
+                put(
+                    item,
+                    indent + 2,
+                    String::new(),
+                    if i < last { "," } else { "" },
+                    lines,
+                );
+            }
+            lines.push(format!("{pad}]{suffix}"));
+        }
+        // A scalar longer than a line (a long string) stays whole; the layout wraps it.
+        _ => lines.push(format!("{pad}{prefix}{flat}{suffix}")),
     }
 }
 
@@ -181,4 +274,33 @@ pub(super) fn scenario_attachments(sc: &ScenarioResult) -> Vec<AttachmentRow> {
             description: a.description.clone(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_lines_keep_short_values_on_one_line_and_numbers_as_recorded() {
+        let v: Value = serde_json::from_str(
+            r#"{"oee": 97.8, "ok": true, "line": "L1", "n": 1e3, "list": [1, 2]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            json_lines(&v),
+            r#"{"oee": 97.8, "ok": true, "line": "L1", "n": 1000.0, "list": [1, 2]}"#
+        );
+        let readings: Vec<String> = (0..40).map(|i| format!("{}.5", 100 + i)).collect();
+        let v: Value = serde_json::from_str(&format!(
+            r#"{{"batch": "B-4711", "nested": {{"a": [{{"x": 1}}]}}, "readings": [{}]}}"#,
+            readings.join(", ")
+        ))
+        .unwrap();
+        let text = json_lines(&v);
+        assert!(text.lines().all(|l| l.len() <= WIDTH), "{text}");
+        assert!(text.starts_with("{\n  \"batch\": \"B-4711\",\n  \"nested\": {\"a\": [{\"x\": 1}]},\n  \"readings\": [\n    100.5, 101.5,"), "{text}");
+        assert!(text.ends_with("139.5\n  ]\n}"), "{text}");
+        // Nothing lost: the text parses back to the same value.
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), v);
+    }
 }

@@ -15,7 +15,10 @@ use crate::support::Project;
 const OUTLINE_ROWS: usize = 70;
 
 fn feature() -> String {
-    let readings: Vec<String> = (1..=60).map(|i| format!("{}.5", 100 + i)).collect();
+    // One object per line once printed: 60 of them make the reply longer than 40 lines.
+    let readings: Vec<String> = (1..=60)
+        .map(|i| format!("{{\"i\": {i}, \"v\": {}.5}}", 100 + i))
+        .collect();
     let rows: String = (1..=OUTLINE_ROWS)
         .map(|n| format!("      | {n} |\n"))
         .collect();
@@ -145,6 +148,12 @@ fn both_renditions_show_inputs_replies_expected_and_actual_values() {
         "the data table's header is not a table header"
     );
     assert!(html.contains("<td class=\"mono\">Widget-7</td>"));
+    // The protocol's value as written stays in the step's own text.
+    assert!(
+        html.contains("equals 97.80</strong>"),
+        "the step text lost 97.80"
+    );
+    assert!(text.contains("97.80"), "the PDF lost the step text's 97.80");
     assert!(text.contains("| L2 | Gadget-9 |"), "{text}");
 }
 
