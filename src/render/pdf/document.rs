@@ -190,9 +190,16 @@ fn scenarios(l: &mut Layout, r: &Report) {
 fn record_rows(t: &mut Table, st: &StepRow) {
     if !st.input_summary.is_empty() {
         let mut text = format!("Sent: {}", st.input_summary);
-        if !st.input.text.is_empty() {
-            text.push('\n');
-            text.push_str(&keep_indent(&st.input.text));
+        // A body of one line (`{}`, a short object) stays on the summary's line.
+        match st.input.text.contains('\n') {
+            false if !st.input.text.is_empty() => {
+                text.push_str(&format!("; body {}", st.input.text));
+            }
+            false => {}
+            true => {
+                text.push('\n');
+                text.push_str(&keep_indent(&st.input.text));
+            }
         }
         for row in &st.input_table {
             text.push_str(&format!("\n| {} |", row.join(" | ")));
@@ -205,7 +212,7 @@ fn record_rows(t: &mut Table, st: &StepRow) {
     }
     if !st.output.text.is_empty() {
         t.rows.push(vec![Cell::plain(format!(
-            "Reply:\n{}",
+            "Reply: {}",
             keep_indent(&st.output.text)
         ))]);
         if !st.output.cut.is_empty() {
@@ -234,16 +241,15 @@ fn attachments(l: &mut Layout, sc: &ScenarioSection) {
         return;
     }
     // 7 pt and 57 % let a whole SHA-256 fit on one line, as in the environment's file table.
-    let mut t = Table::new(&[0.33, 0.1, 0.57]);
+    let mut t = Table::new(&[0.43, 0.57]);
     t.size = 7.0;
-    t.header = header(&["Attachment", "Size (bytes)", "SHA-256"]);
+    t.header = header(&["Attachment, size, what it holds", "SHA-256"]);
     t.rows = sc
         .attachments
         .iter()
         .map(|a| {
             vec![
-                Cell::plain(format!("{}\n{}", a.path, a.description)),
-                Cell::plain(a.size.to_string()),
+                Cell::plain(format!("{}\n{} bytes; {}", a.path, a.size, a.description)),
                 Cell::plain(a.sha256.clone()),
             ]
         })
