@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::headline::{Verdict, cover, headline};
 use super::model::*;
 use super::package_state::{PackageState, RenditionKind};
-use super::step_record::{scenario_attachments, step_row};
+use super::step_record::{TranscriptLines, scenario_attachments, step_row};
 use crate::config::ProjectInfo;
 use crate::evidence::{RunResults, ScenarioResult};
 use qualify_evidence::{AuditAction, AuditEntry, SignaturePredicate};
@@ -53,7 +53,11 @@ pub(crate) fn build(state: &PackageState) -> Report {
         .map(|f| FeatureSection {
             name: f.name.clone(),
             source: format!("{} (SHA-256 {})", f.path, f.sha256),
-            scenarios: f.scenarios.iter().map(scenario_section).collect(),
+            scenarios: f
+                .scenarios
+                .iter()
+                .map(|sc| scenario_section(sc, &state.transcript_lines))
+                .collect(),
         })
         .collect();
     let deviations = deviations(state);
@@ -393,7 +397,7 @@ fn requirement_summary(rows: &[RequirementRow]) -> String {
     )
 }
 
-fn scenario_section(sc: &ScenarioResult) -> ScenarioSection {
+fn scenario_section(sc: &ScenarioResult, transcripts: &TranscriptLines) -> ScenarioSection {
     let (status, class) = status_word(sc.status);
     let mut facts = vec![
         field("Stage", sc.stage.clone()),
@@ -423,7 +427,11 @@ fn scenario_section(sc: &ScenarioResult) -> ScenarioSection {
     if !sc.selected_because.is_empty() {
         facts.push(field("Selected because", sc.selected_because.join("\n")));
     }
-    let steps = sc.steps.iter().map(|st| step_row(sc, st)).collect();
+    let steps = sc
+        .steps
+        .iter()
+        .map(|st| step_row(sc, st, transcripts))
+        .collect();
     ScenarioSection {
         id: sc.id.clone(),
         name: sc.name.clone(),

@@ -7,12 +7,22 @@
 //! Long texts are cut after [`MAX_LINES`] lines with a pointer to where the rest is, never
 //! shortened silently.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use serde_json::Value;
 
 use super::model::{AttachmentRow, CheckRow, StepRow, TextBlock, field, json_text, status_word};
-use crate::evidence::{ScenarioResult, StepResult};
+use crate::evidence::{RunResults, ScenarioResult, StepResult};
+
+/// Where the whole text of a cut request or reply is in an adapter's transcript: by
+/// ([`key`] of scenario, step and field), the transcript's path and its 1-based line.
+pub type TranscriptLines = BTreeMap<String, (String, usize)>;
+
+/// The key of a step's `field` (`input.body` or `output`) in [`TranscriptLines`].
+fn key(scenario: &ScenarioResult, step: &StepResult, field: &str) -> String {
+    format!("{}\u{0}{}\u{0}{field}", scenario.id, step.line)
+}
 
 /// Lines of a request or reply shown before it is cut.
 pub const MAX_LINES: usize = 40;
@@ -21,6 +31,7 @@ pub const MAX_LINES: usize = 40;
 struct Place<'a> {
     scenario: &'a ScenarioResult,
     step: &'a StepResult,
+    transcripts: &'a TranscriptLines,
 }
 
 impl Place<'_> {
@@ -29,6 +40,10 @@ impl Place<'_> {
             "… {more} more lines not shown: the whole text is `{field}` of the step at line {} of scenario {} in results.json",
             self.step.line, self.scenario.id
         );
+        if let Some((path, line)) = self.transcripts.get(&key(self.scenario, self.step, field)) {
+            s.push_str(&format!(", and {path}, line {line}"));
+            return s;
+        }
         // The adapters' transcripts hold every request and reply; logs do not.
         let files: Vec<&str> = self
             .step
@@ -227,8 +242,16 @@ fn checks(st: &StepResult) -> Vec<CheckRow> {
 }
 
 /// One step of `scenario` as the report shows it.
-pub(super) fn step_row(scenario: &ScenarioResult, st: &StepResult) -> StepRow {
-    let place = Place { scenario, step: st };
+pub(super) fn step_row(
+    scenario: &ScenarioResult,
+    st: &StepResult,
+    transcripts: &TranscriptLines,
+) -> StepRow {
+    let place = Place {
+        scenario,
+        step: st,
+        transcripts,
+    };
     let (status, class) = status_word(st.status);
     let body = st.input.as_ref().and_then(|i| i.get("body"));
     let input_table = body.map(as_table).unwrap_or_default();
@@ -257,6 +280,68 @@ pub(super) fn step_row(scenario: &ScenarioResult, st: &StepResult) -> StepRow {
             .map(|a| field(&a.path, a.sha256.clone()))
             .collect(),
     }
+}
+
+/// For every request body and reply longer than the report shows, the line of the step's
+/// transcript (`…/ADAPTER.jsonl`, one JSON object per line: `dir` `sent` or `received`, `line`
+/// the raw protocol line) that carries it: a sent line whose `body`, or a received line whose
+/// `result` or `error`, equals it. Only transcripts of cut texts are read; an unreadable or
+/// unmatched one gives no line (the pointer then names results.json and the file).
+pub(super) fn transcript_lines(dir: &Path, results: &RunResults) -> TranscriptLines {
+    let mut found = TranscriptLines::new();
+    for sc in results.features.iter().flat_map(|f| &f.scenarios) {
+        for st in &sc.steps {
+            let body = st.input.as_ref().and_then(|i| i.get("body"));
+            let wanted = [
+                ("input.body", "sent", body),
+                ("output", "received", st.output.as_ref()),
+            ];
+            for (field, dir_word, value) in wanted {
+                let Some(value) = value.filter(|v| pretty(v).lines().count() > MAX_LINES) else {
+                    continue;
+                };
+                let hit = st
+                    .attachments
+                    .iter()
+                    .filter(|a| a.path.ends_with(".jsonl"))
+                    .find_map(|a| {
+                        Some((
+                            a.path.clone(),
+                            find_line(&dir.join(&a.path), dir_word, value)?,
+                        ))
+                    });
+                if let Some(hit) = hit {
+                    found.insert(key(sc, st, field), hit);
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The 1-based line of `transcript` sent or received (`dir_word`) that carries `value`.
+fn find_line(transcript: &Path, dir_word: &str, value: &Value) -> Option<usize> {
+    let text = std::fs::read_to_string(transcript).ok()?;
+    text.lines().enumerate().find_map(|(i, line)| {
+        let entry: Value = serde_json::from_str(line).ok()?;
+        if entry.get("dir")?.as_str()? != dir_word {
+            return None;
+        }
+        let message: Value = serde_json::from_str(entry.get("line")?.as_str()?).ok()?;
+        let carried = match dir_word {
+            "sent" => message.get("body").cloned(),
+            // A reply is recorded as `{"result": …}` or `{"error": …}`.
+            _ => Some(Value::Object(
+                message
+                    .as_object()?
+                    .iter()
+                    .filter(|(k, _)| k.as_str() == "result" || k.as_str() == "error")
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            )),
+        };
+        (carried.as_ref() == Some(value)).then_some(i + 1)
+    })
 }
 
 /// Every file backing the scenario's steps, once, in the order the steps first use them.

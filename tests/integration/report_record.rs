@@ -143,6 +143,24 @@ fn both_renditions_show_inputs_replies_expected_and_actual_values() {
         // 60 readings, cut after 40 lines: the last ones are not shown, the pointer counts them.
         assert!(!doc.contains("160.5"), "the {name} shows the cut part");
     }
+    // The pointer names the transcript line that carries the whole reply.
+    let transcript = r["features"][0]["scenarios"][0]["steps"][3]["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["path"].as_str().unwrap().to_string())
+        .find(|p| p.ends_with(".jsonl"))
+        .unwrap();
+    let lines = std::fs::read_to_string(pkg.join(&transcript)).unwrap();
+    let reply_line = lines
+        .lines()
+        .position(|l| l.contains("\"dir\":\"received\"") && l.contains("B-4711"))
+        .unwrap()
+        + 1;
+    let pointer = format!(
+        "`output` of the step at line 19 of scenario features/record.feature:13 in results.json, and {transcript}, line {reply_line}"
+    );
+    assert!(html.contains(&pointer), "the HTML lacks {pointer:?}");
     assert!(
         html.contains("<th>line</th><th>product</th>"),
         "the data table's header is not a table header"
