@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::headline::{Verdict, cover, headline};
 use super::model::*;
 use super::package_state::{PackageState, RenditionKind};
+use super::step_record::{TranscriptLines, scenario_attachments, step_row};
 use crate::config::ProjectInfo;
 use crate::evidence::{RunResults, ScenarioResult};
 use qualify_evidence::{AuditAction, AuditEntry, SignaturePredicate};
@@ -52,7 +53,11 @@ pub(crate) fn build(state: &PackageState) -> Report {
         .map(|f| FeatureSection {
             name: f.name.clone(),
             source: format!("{} (SHA-256 {})", f.path, f.sha256),
-            scenarios: f.scenarios.iter().map(scenario_section).collect(),
+            scenarios: f
+                .scenarios
+                .iter()
+                .map(|sc| scenario_section(sc, &state.transcript_lines))
+                .collect(),
         })
         .collect();
     let deviations = deviations(state);
@@ -99,6 +104,10 @@ pub(crate) fn build(state: &PackageState) -> Report {
         summary,
         conclusion,
         verification,
+        package_root_link: match state.kind {
+            RenditionKind::Sealed => String::new(),
+            RenditionKind::Current => "../".into(),
+        },
     }
 }
 
@@ -123,11 +132,32 @@ fn feature_descriptions(r: &RunResults) -> Vec<Field> {
                 if d.trim().is_empty() {
                     "(no description)".into()
                 } else {
-                    d.trim().to_string()
+                    reflow(&d)
                 },
             )
         })
         .collect()
+}
+
+/// Source line breaks joined into paragraphs; a blank line separates paragraphs (Gherkin
+/// descriptions are wrapped by hand in the feature file, not meant as line breaks).
+fn reflow(text: &str) -> String {
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(current.join(" "));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        paragraphs.push(current.join(" "));
+    }
+    paragraphs.join("\n\n")
 }
 
 fn summary(
@@ -367,7 +397,7 @@ fn requirement_summary(rows: &[RequirementRow]) -> String {
     )
 }
 
-fn scenario_section(sc: &ScenarioResult) -> ScenarioSection {
+fn scenario_section(sc: &ScenarioResult, transcripts: &TranscriptLines) -> ScenarioSection {
     let (status, class) = status_word(sc.status);
     let mut facts = vec![
         field("Stage", sc.stage.clone()),
@@ -400,38 +430,7 @@ fn scenario_section(sc: &ScenarioResult) -> ScenarioSection {
     let steps = sc
         .steps
         .iter()
-        .map(|st| {
-            let (status, class) = status_word(st.status);
-            let mut checks = Vec::new();
-            for a in &st.assertions {
-                checks.push(CheckRow {
-                    check: format!("{} {}", a.subject, a.comparison),
-                    expected: json_text(&a.expected),
-                    actual: json_text(&a.actual),
-                    result: if a.passed { "PASS" } else { "FAIL" }.into(),
-                });
-                for m in &a.mismatches {
-                    checks.push(CheckRow {
-                        check: format!("  at {}: {}", m.path, m.reason),
-                        expected: json_text(&m.expected),
-                        actual: json_text(&m.actual),
-                        result: "FAIL".into(),
-                    });
-                }
-            }
-            StepRow {
-                text: format!("{}{}", st.keyword, st.text),
-                status: status.into(),
-                status_class: class.into(),
-                checks,
-                error: st.error.clone().unwrap_or_default(),
-                attachments: st
-                    .attachments
-                    .iter()
-                    .map(|a| field(&a.path, a.sha256.clone()))
-                    .collect(),
-            }
-        })
+        .map(|st| step_row(sc, st, transcripts))
         .collect();
     ScenarioSection {
         id: sc.id.clone(),
@@ -440,6 +439,7 @@ fn scenario_section(sc: &ScenarioResult) -> ScenarioSection {
         status_class: class.into(),
         facts,
         steps,
+        attachments: scenario_attachments(sc),
     }
 }
 
@@ -620,19 +620,39 @@ fn is_rendering(entry: &Result<AuditEntry, String>) -> bool {
     matches!(entry, Ok(e) if e.action == AuditAction::Rendered)
 }
 
+/// Every file of manifest.json checked against its SHA-256 with Python alone (exit status 1 and
+/// the paths on a mismatch); run in the package folder.
+pub const MANIFEST_CHECK_PYTHON: &str = r#"python3 -c 'import hashlib,json,sys; bad=[f["path"] for f in json.load(open("manifest.json"))["files"] if hashlib.sha256(open(f["path"],"rb").read()).hexdigest()!=f["sha256"]]; print("FAILED:", *bad) if bad else print("every file matches manifest.json"); sys.exit(bool(bad))'"#;
+
+/// The same with jq and sha256sum: the manifest turned into sha256sum's own format first.
+pub const MANIFEST_CHECK_JQ: &str =
+    r#"jq -r '.files[] | "\(.sha256)  \(.path)"' manifest.json | sha256sum -c -"#;
+
+/// A DSSE envelope's pre-authentication encoding and signature written out for openssl.
+pub const DSSE_PAE_PYTHON: &str = r#"python3 -c 'import base64,json,sys; e=json.load(open(sys.argv[1])); t=e["payloadType"].encode(); b=base64.b64decode(e["payload"]); open("pae.bin","wb").write(b"DSSEv1 %d %s %d %s" % (len(t),t,len(b),b)); open("sig.bin","wb").write(base64.b64decode(e["signatures"][0]["sig"]))' signatures/NN-MEANING-SIGNER.dsse.json"#;
+
+/// The "How to check" page: qualify first, then standard tools for the files, the manifest's
+/// own digest and the signatures. Never `sha256sum -c` over manifest.json itself: it is JSON,
+/// not sha256sum's format.
 fn verification(state: &PackageState, digest: &str) -> Vec<String> {
     let id = &state.results.package_id;
     let mut v = vec![format!(
-        "Run `qualify verify evidence/{id}`: it checks every file against manifest.json, every signature, the audit trail, and that the renditions match the package."
+        "With qualify: run `qualify verify evidence/{id}`. It checks every file against manifest.json, every signature and deviation closure, the audit trail's hash chain, and that the reports match the package (exit code 0 when everything holds)."
     )];
+    v.push(format!(
+        "Without qualify, every file of the package against manifest.json (in the package folder; `files` lists each file's `path`, `sha256` and `size`): `{MANIFEST_CHECK_PYTHON}` or, with jq and coreutils: `{MANIFEST_CHECK_JQ}`."
+    ));
     match state.kind {
         RenditionKind::Current => v.push(format!(
-            "Without qualify: `sha256sum manifest.json` prints {digest}; `sha256sum -c` over the manifest's entries checks every file."
+            "The manifest itself: `sha256sum manifest.json` prints {digest}, the digest this report and every signature name."
         )),
         RenditionKind::Sealed => v.push(format!(
-            "This report is listed in manifest.json. Its content digest {digest} is the SHA-256 of the lines `<sha256>  <size>  <path>` of every manifest entry except report.html and report.pdf, sorted by path."
+            "This report is listed in manifest.json. Its content digest {digest} is the SHA-256 of the lines `<sha256>  <size>  <path>` of every manifest entry except report.html and report.pdf, sorted by path. Signatures name the SHA-256 of manifest.json itself (`sha256sum manifest.json`)."
         )),
     }
+    v.push(format!(
+        "Signatures (files in signatures/ and deviations/closures/) are DSSE envelopes signed with Ed25519 over the pre-authentication encoding PAE = \"DSSEv1\" SP LEN(payloadType) SP payloadType SP LEN(payload) SP payload of the decoded payload. Write the PAE and the signature with `{DSSE_PAE_PYTHON}`, then `openssl pkeyutl -verify -pubin -inkey pub.pem -rawin -in pae.bin -sigfile sig.bin` (OpenSSL 3; pub.pem is the signer's public key from the signer registry; its SHA-256 is the key id). The payload is an in-toto statement whose subjects give the SHA-256 of manifest.json and of every file; see docs/signatures.md."
+    ));
     v.push(format!(
         "`qualify render evidence/{id}` renders this report again from the package alone; the result is byte-for-byte identical."
     ));

@@ -11,6 +11,7 @@ mod package_state;
 mod pdf;
 mod project_record;
 mod renditions;
+mod step_record;
 mod template;
 
 pub use error::RenderError;

@@ -77,6 +77,9 @@ pub struct Report {
     pub conclusion: String,
     /// How to check this report and its package.
     pub verification: Vec<String>,
+    /// The package root relative to where this rendition is kept (`` for the sealed report at
+    /// the root, `../` for one in `renditions/`): the prefix of links to attachments.
+    pub package_root_link: String,
 }
 
 /// A recorded file of the environment.
@@ -163,6 +166,33 @@ pub struct ScenarioSection {
     pub facts: Vec<Field>,
     /// Steps.
     pub steps: Vec<StepRow>,
+    /// The files backing the scenario, each listed once (first use order).
+    pub attachments: Vec<AttachmentRow>,
+}
+
+/// A file of the package that backs a scenario.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AttachmentRow {
+    /// Path relative to the package root (`attachments/…`), also a relative link from the report.
+    pub path: String,
+    /// SHA-256, lowercase hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Media type.
+    pub media_type: String,
+    /// What the file holds.
+    pub description: String,
+}
+
+/// A block of text (a request, a reply), cut after [`super::step_record::MAX_LINES`] lines with a
+/// pointer to where the rest is: never shortened silently.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct TextBlock {
+    /// The lines shown, joined with `\n`.
+    pub text: String,
+    /// Empty when the whole text is shown; else `… N more lines in …`.
+    pub cut: String,
 }
 
 /// One step.
@@ -174,11 +204,28 @@ pub struct StepRow {
     pub status: String,
     /// `passed`, `failed`, `skipped`, `undefined`.
     pub status_class: String,
+    /// Line of the step in its feature file.
+    pub line: usize,
+    /// The step's doc string or data table as the protocol has it (an outline row's values
+    /// filled in), when the step sent no body made of it: the expected text of a comparison
+    /// such as `the response matches:`. Empty otherwise.
+    pub written: TextBlock,
+    /// What the step sent, as results.json records it (`input`): adapter and kind, or the
+    /// replayed file with its SHA-256; empty when it sent nothing.
+    pub input_summary: String,
+    /// The request body (the step's doc string or data table after interpolation), pretty JSON.
+    pub input: TextBlock,
+    /// The body as a table (header row first) when it is a list of flat objects, as a data
+    /// table of several rows gives; else empty.
+    pub input_table: Vec<Vec<String>>,
+    /// The adapter's reply (`output`), pretty JSON or text; empty when nothing came back.
+    pub output: TextBlock,
     /// Comparisons made.
     pub checks: Vec<CheckRow>,
     /// Failure message.
     pub error: String,
-    /// Attachments backing the step (`path`, `sha256`).
+    /// Attachments backing the step (`path`, `sha256`); the report lists them once per
+    /// scenario (`ScenarioSection.attachments`), this stays for plants' templates.
     pub attachments: Vec<Field>,
 }
 

@@ -67,6 +67,9 @@ pub struct PackageState {
     pub invalid: std::collections::BTreeMap<String, String>,
     /// `impact.json`.
     pub impact: Option<Value>,
+    /// For each request or reply the report cuts short, the transcript line that holds it
+    /// whole (see [`super::step_record::transcript_lines`]).
+    pub transcript_lines: super::step_record::TranscriptLines,
 }
 
 /// SHA-256 of the lines `<sha256>  <size>  <path>\n` of every content file, sorted by path,
@@ -136,7 +139,9 @@ impl PackageState {
                 audit,
             )
         };
+        let transcript_lines = super::step_record::transcript_lines(dir, &results);
         Ok(PackageState {
+            transcript_lines,
             kind,
             content_digest: content_digest(&content),
             results,

@@ -31,6 +31,7 @@ mod impact;
 mod newcomer;
 mod properties;
 mod report_formats;
+mod report_record;
 mod reports;
 mod reports_signed;
 mod scale;

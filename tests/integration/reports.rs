@@ -43,13 +43,13 @@ pub(crate) fn package() -> (Project, PathBuf) {
     (p, pkg)
 }
 
-fn tool(name: &str, args: &[&str]) -> std::process::Output {
+pub(crate) fn tool(name: &str, args: &[&str]) -> std::process::Output {
     Command::new(name).args(args).output().unwrap_or_else(|e| {
         panic!("{name} is needed by this test and cannot be run ({e}); install it as .ci/run does")
     })
 }
 
-fn preflight_classpath() -> String {
+pub(crate) fn preflight_classpath() -> String {
     let jars = [
         "preflight.jar",
         "pdfbox2.jar",

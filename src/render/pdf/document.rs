@@ -7,7 +7,10 @@ use super::fonts::{Fonts, bold_id, regular_id};
 use super::layout::{BLACK, GREY, Layout, MARGIN, PAGE_H, PAGE_W, class_colour};
 use super::pdfa::{PdfaInfo, make_pdfa};
 use super::table::{Cell, Table};
-use crate::render::{Field, RenderError, Report};
+use crate::render::{Field, RenderError, Report, ScenarioSection, StepRow};
+
+/// Colour of the pointer after a text cut short.
+const CUT: super::layout::Rgb3 = (0.55, 0.33, 0.0);
 
 fn kv(fields: &[Field]) -> Table {
     let mut t = Table::new(&[0.24, 0.76]);
@@ -103,6 +106,7 @@ fn matrix(l: &mut Layout, r: &Report) {
         "Scenarios; evidence: attachment and SHA-256 (first 16 digits, in full in section 6)",
     ]);
     t.size = 7.5;
+    t.repeat_first_cell = true;
     t.rows = r
         .requirements
         .iter()
@@ -158,6 +162,7 @@ fn scenarios(l: &mut Layout, r: &Report) {
                     Cell::plain(""),
                     Cell::coloured(st.status.clone(), class_colour(&st.status_class), true),
                 ]);
+                record_rows(&mut t, st);
                 for c in &st.checks {
                     t.rows.push(vec![
                         Cell::plain(c.check.clone()),
@@ -173,17 +178,93 @@ fn scenarios(l: &mut Layout, r: &Report) {
                         false,
                     )]);
                 }
-                for a in &st.attachments {
-                    t.rows.push(vec![Cell::coloured(
-                        format!("evidence {} SHA-256 {}", a.label, a.value),
-                        GREY,
-                        false,
-                    )]);
-                }
             }
             l.table(&t);
+            attachments(l, sc);
         }
     }
+}
+
+/// What a step sent and what came back, as rows spanning the table; a cut text ends with its
+/// pointer in the colour of a warning.
+fn record_rows(t: &mut Table, st: &StepRow) {
+    if !st.written.text.is_empty() {
+        t.rows.push(vec![Cell::plain(format!(
+            "As written:\n{}",
+            keep_indent(&st.written.text)
+        ))]);
+        if !st.written.cut.is_empty() {
+            t.rows
+                .push(vec![Cell::coloured(st.written.cut.clone(), CUT, false)]);
+        }
+    }
+    if !st.input_summary.is_empty() {
+        let mut text = format!("Sent: {}", st.input_summary);
+        // A body of one line (`{}`, a short object) stays on the summary's line.
+        match st.input.text.contains('\n') {
+            false if !st.input.text.is_empty() => {
+                text.push_str(&format!("; body {}", st.input.text));
+            }
+            false => {}
+            true => {
+                text.push('\n');
+                text.push_str(&keep_indent(&st.input.text));
+            }
+        }
+        for row in &st.input_table {
+            text.push_str(&format!("\n| {} |", row.join(" | ")));
+        }
+        t.rows.push(vec![Cell::plain(text)]);
+        if !st.input.cut.is_empty() {
+            t.rows
+                .push(vec![Cell::coloured(st.input.cut.clone(), CUT, false)]);
+        }
+    }
+    if !st.output.text.is_empty() {
+        t.rows.push(vec![Cell::plain(format!(
+            "Reply: {}",
+            keep_indent(&st.output.text)
+        ))]);
+        if !st.output.cut.is_empty() {
+            t.rows
+                .push(vec![Cell::coloured(st.output.cut.clone(), CUT, false)]);
+        }
+    }
+}
+
+/// Leading spaces as no-break spaces, which line breaking keeps: the indentation of pretty JSON
+/// shows its nesting.
+fn keep_indent(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let body = line.trim_start_matches(' ');
+            let indent = line.len() - body.len();
+            format!("{}{body}", "\u{a0}".repeat(indent))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The files backing a scenario, each once, with size and full SHA-256.
+fn attachments(l: &mut Layout, sc: &ScenarioSection) {
+    if sc.attachments.is_empty() {
+        return;
+    }
+    // 7 pt and 57 % let a whole SHA-256 fit on one line, as in the environment's file table.
+    let mut t = Table::new(&[0.43, 0.57]);
+    t.size = 7.0;
+    t.header = header(&["Attachment, size, what it holds", "SHA-256"]);
+    t.rows = sc
+        .attachments
+        .iter()
+        .map(|a| {
+            vec![
+                Cell::plain(format!("{}\n{} bytes; {}", a.path, a.size, a.description)),
+                Cell::plain(a.sha256.clone()),
+            ]
+        })
+        .collect();
+    l.table(&t);
 }
 
 fn closing(l: &mut Layout, r: &Report) {

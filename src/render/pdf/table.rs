@@ -61,6 +61,9 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
     /// Font size.
     pub size: f32,
+    /// Whether a row continued on a new page shows its first cell again from the start (the
+    /// requirement of a traceability row), rather than leaving it blank.
+    pub repeat_first_cell: bool,
 }
 
 /// A row's cells wrapped: per cell, its x, width, lines and style.
@@ -77,6 +80,7 @@ impl Table {
             header: Vec::new(),
             rows: Vec::new(),
             size: 8.0,
+            repeat_first_cell: false,
         }
     }
 
@@ -109,7 +113,10 @@ impl Table {
         let lh = self.line_height();
         let h = (to - from) as f32 * lh + 2.0 * PAD;
         let top = layout.y;
-        for (x, w, lines, bold, colour) in &row.cells {
+        for (i, (x, w, lines, bold, colour)) in row.cells.iter().enumerate() {
+            // A continued row repeats its first cell from its first line.
+            let repeat = i == 0 && from > 0 && self.repeat_first_cell && row.cells.len() > 1;
+            let (from, to) = if repeat { (0, to - from) } else { (from, to) };
             if fill {
                 layout.rect(*x, top - h, *w, h, HEADER_FILL, true);
             }
