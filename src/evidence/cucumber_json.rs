@@ -29,14 +29,44 @@ use qualify_evidence::results::{
 
 /// Writes `results` as a Cucumber JSON report to `out` (pretty-printed, final newline).
 pub fn write_cucumber_json(results: &RunResults, mut out: impl Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, &features(results)).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+/// Writes `results` as Cucumber JSON in the cucumber-jvm flavour: the same report with its tags
+/// in cucumber-jvm's shape, `{name, type, location {line, column}}` on a feature and `{name}` on a
+/// scenario. The two flavours' definitions each forbid the other's tag fields, so no one tagged
+/// report can meet both: cucumber.json is cucumber-ruby's, cucumber-jvm.json this.
+pub fn write_cucumber_jvm_json(results: &RunResults, mut out: impl Write) -> io::Result<()> {
+    let mut features = features(results);
+    for (value, feature) in features.iter_mut().zip(&results.features) {
+        value["tags"] = feature
+            .tags
+            .iter()
+            .map(|t| {
+                let location = json!({"line": t.line, "column": t.column.unwrap_or(1)});
+                json!({"name": format!("@{}", t.name), "type": "Tag", "location": location})
+            })
+            .collect();
+        let elements = value["elements"].as_array_mut().into_iter().flatten();
+        for tags in elements.filter_map(|e| e.get_mut("tags").and_then(Value::as_array_mut)) {
+            for tag in tags.iter_mut() {
+                *tag = json!({"name": tag["name"]});
+            }
+        }
+    }
+    serde_json::to_writer_pretty(&mut out, &features).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+/// The report's features, cucumber-ruby's shape.
+fn features(results: &RunResults) -> Vec<Value> {
     let mut ids = HashSet::new();
-    let features: Vec<Value> = results
+    results
         .features
         .iter()
         .map(|f| feature(f, &mut ids))
-        .collect();
-    serde_json::to_writer_pretty(&mut out, &features).map_err(io::Error::other)?;
-    out.write_all(b"\n")
+        .collect()
 }
 
 fn feature(feature: &FeatureResult, ids: &mut HashSet<String>) -> Value {
@@ -128,6 +158,7 @@ fn scenario_element(
             .map(|t| WrittenTag {
                 name: t.clone(),
                 line: scenario.line,
+                column: None,
             })
             .collect()
     } else {

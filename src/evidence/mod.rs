@@ -24,7 +24,7 @@ pub use ci_vars::{
     MASK, SECRET_NAME_PARTS, SECRET_NAME_WORDS, ci_variables, has_url_credentials, is_secret_name,
     mask_url_credentials,
 };
-pub use cucumber_json::write_cucumber_json;
+pub use cucumber_json::{write_cucumber_json, write_cucumber_jvm_json};
 pub use digest::{HashingWriter, sha256_file, sha256_hex};
 pub use environment::{CaptureEnvironment, EnvInputs, current_user};
 pub use junit::write_junit;

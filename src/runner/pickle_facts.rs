@@ -93,6 +93,7 @@ fn written(tags: &[Tag]) -> Vec<WrittenTag> {
         .map(|t| WrittenTag {
             name: t.name.trim_start_matches('@').to_string(),
             line: t.location.line,
+            column: t.location.column,
         })
         .collect()
 }

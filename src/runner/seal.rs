@@ -8,7 +8,8 @@ use crate::config::Config;
 use crate::deviation::{DEVIATIONS_FILE, DeviationRegister};
 use crate::errors::Error;
 use crate::evidence::{
-    PackageWriter, SealedPackage, write_cucumber_json, write_junit, write_messages,
+    PackageWriter, SealedPackage, write_cucumber_json, write_cucumber_jvm_json, write_junit,
+    write_messages,
 };
 use crate::git::GitInfo;
 use crate::impact::ImpactAssessment;
@@ -16,8 +17,8 @@ use crate::render::{
     PACKAGE_TEMPLATE, PROJECT_FILE, ProjectRecord, RenderError, RenditionKind, render_package,
 };
 use qualify_evidence::layout::{
-    CUCUMBER_FILE, ENVIRONMENT_FILE, GIT_FILE, IMPACT_FILE, IMPACT_MD_FILE, JUNIT_FILE,
-    MESSAGES_FILE, REPORT_HTML, REPORT_PDF, RESULTS_FILE,
+    CUCUMBER_FILE, CUCUMBER_JVM_FILE, ENVIRONMENT_FILE, GIT_FILE, IMPACT_FILE, IMPACT_MD_FILE,
+    JUNIT_FILE, MESSAGES_FILE, REPORT_HTML, REPORT_PDF, RESULTS_FILE,
 };
 
 /// Writes every sealed file of the run into `package` and seals it; returns the sealed package
@@ -117,6 +118,9 @@ fn write_record_files(
         .map_err(write)?;
     package
         .write_with(CUCUMBER_FILE, |w| write_cucumber_json(results, w))
+        .map_err(write)?;
+    package
+        .write_with(CUCUMBER_JVM_FILE, |w| write_cucumber_jvm_json(results, w))
         .map_err(write)?;
     let features = as_feature_sources(gherkin);
     package

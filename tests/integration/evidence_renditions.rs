@@ -48,6 +48,7 @@ fn scenario(
             .map(|t| WrittenTag {
                 name: t.to_string(),
                 line: line - 1,
+                column: None,
             })
             .collect(),
         examples: None,

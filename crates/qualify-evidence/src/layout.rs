@@ -43,6 +43,8 @@ pub const IMPACT_MD_FILE: &str = "impact.md";
 pub const JUNIT_FILE: &str = "junit.xml";
 /// Cucumber JSON rendition of the results.
 pub const CUCUMBER_FILE: &str = "cucumber.json";
+/// Cucumber JSON in the cucumber-jvm flavour (its tag shape differs from cucumber-ruby's).
+pub const CUCUMBER_JVM_FILE: &str = "cucumber-jvm.json";
 /// The run as Cucumber Messages (NDJSON, one envelope per line).
 pub const MESSAGES_FILE: &str = "messages.ndjson";
 /// The sealed HTML report.
@@ -75,13 +77,14 @@ pub const STAGING_PREFIX: &str = ".staging-";
 
 /// The files `qualify run` seals into every package, whatever its scenarios (besides
 /// attachments, and `impact.json`/`impact.md` of impact-based runs and the project's template).
-pub const SEALED_FILES: [&str; 10] = [
+pub const SEALED_FILES: [&str; 11] = [
     RESULTS_FILE,
     ENVIRONMENT_FILE,
     GIT_FILE,
     PROJECT_FILE,
     JUNIT_FILE,
     CUCUMBER_FILE,
+    CUCUMBER_JVM_FILE,
     MESSAGES_FILE,
     DEVIATIONS_FILE,
     REPORT_HTML,

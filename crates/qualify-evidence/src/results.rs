@@ -340,6 +340,9 @@ pub struct WrittenTag {
     pub name: String,
     /// Line it is written on.
     pub line: usize,
+    /// Column of its `@` (1-based); absent in results written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
 }
 
 /// A keyword line of a feature file (`Examples:`, `Background:`).

@@ -141,6 +141,7 @@ fn results() -> RunResults {
             tags: vec![WrittenTag {
                 name: "OQ".into(),
                 line: 1,
+                column: Some(1),
             }],
             scenarios: vec![ScenarioResult {
                 id: "features/f.feature:3".into(),
@@ -154,6 +155,7 @@ fn results() -> RunResults {
                 written_tags: vec![WrittenTag {
                     name: "OQ".into(),
                     line: 1,
+                    column: Some(1),
                 }],
                 examples: Some(Heading {
                     keyword: "Examples".into(),
