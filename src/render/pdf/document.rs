@@ -189,14 +189,8 @@ fn scenarios(l: &mut Layout, r: &Report) {
 /// pointer in the colour of a warning.
 fn record_rows(t: &mut Table, st: &StepRow) {
     if !st.written.text.is_empty() {
-        t.rows.push(vec![Cell::plain(format!(
-            "As written:\n{}",
-            keep_indent(&st.written.text)
-        ))]);
-        if !st.written.cut.is_empty() {
-            t.rows
-                .push(vec![Cell::coloured(st.written.cut.clone(), CUT, false)]);
-        }
+        let text = format!("As written:\n{}", keep_indent(&st.written.text));
+        text_rows(t, text, &st.written.cut);
     }
     if !st.input_summary.is_empty() {
         let mut text = format!("Sent: {}", st.input_summary);
@@ -214,21 +208,20 @@ fn record_rows(t: &mut Table, st: &StepRow) {
         for row in &st.input_table {
             text.push_str(&format!("\n| {} |", row.join(" | ")));
         }
-        t.rows.push(vec![Cell::plain(text)]);
-        if !st.input.cut.is_empty() {
-            t.rows
-                .push(vec![Cell::coloured(st.input.cut.clone(), CUT, false)]);
-        }
+        text_rows(t, text, &st.input.cut);
     }
     if !st.output.text.is_empty() {
-        t.rows.push(vec![Cell::plain(format!(
-            "Reply: {}",
-            keep_indent(&st.output.text)
-        ))]);
-        if !st.output.cut.is_empty() {
-            t.rows
-                .push(vec![Cell::coloured(st.output.cut.clone(), CUT, false)]);
-        }
+        let text = format!("Reply: {}", keep_indent(&st.output.text));
+        text_rows(t, text, &st.output.cut);
+    }
+}
+
+/// `text` as a row spanning the table, then its cut pointer (if any) in a warning's colour.
+fn text_rows(t: &mut Table, text: String, cut: &str) {
+    t.rows.push(vec![Cell::plain(text)]);
+    if !cut.is_empty() {
+        t.rows
+            .push(vec![Cell::coloured(cut.to_string(), CUT, false)]);
     }
 }
 
