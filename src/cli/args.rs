@@ -369,9 +369,25 @@ pub struct DeviationCloseArgs {
     #[arg(value_name = "ID")]
     pub id: String,
 
-    /// What was decided and why (root cause, impact, corrective action).
+    /// What was decided and why.
     #[arg(long, value_name = "TEXT")]
     pub disposition: String,
+
+    /// How serious the deviation is (signed with the disposition).
+    #[arg(long, value_enum)]
+    pub classification: Option<Classification>,
+
+    /// Its impact on the validated state and on product quality.
+    #[arg(long, value_name = "TEXT")]
+    pub impact: Option<String>,
+
+    /// Its root cause.
+    #[arg(long, value_name = "TEXT")]
+    pub root_cause: Option<String>,
+
+    /// The CAPA (corrective and preventive action) reference, e.g. CAPA-2026-014.
+    #[arg(long, value_name = "REF")]
+    pub capa: Option<String>,
 
     /// The plant's RFC 3161 time-stamping authority (URL), instead of `signing.tsa_url` of
     /// qualify.yaml: its token over the signature is stored beside the envelope. A TSA that
@@ -386,6 +402,28 @@ pub struct DeviationCloseArgs {
     #[command(flatten)]
     /// Key, registry and role.
     pub key: KeyArgs,
+}
+
+/// A deviation's classification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Classification {
+    /// No effect on product quality or the validated state.
+    Minor,
+    /// Could affect them; needs investigation and usually a CAPA.
+    Major,
+    /// Affects them; the system must not be released as is.
+    Critical,
+}
+
+impl Classification {
+    /// As recorded: `minor`, `major`, `critical`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Classification::Minor => "minor",
+            Classification::Major => "major",
+            Classification::Critical => "critical",
+        }
+    }
 }
 
 /// `qualify gate`.

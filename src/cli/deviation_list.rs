@@ -48,6 +48,10 @@ struct Entry {
     /// The closure envelope, when closed.
     #[serde(skip_serializing_if = "Option::is_none")]
     closed_by: Option<String>,
+    /// What the closure signed, when closed: `disposition`, and `classification`, `impact`,
+    /// `root_cause`, `capa` as far as they were given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    closure: Option<crate::sign::DeviationDisposition>,
 }
 
 /// Lists; exit code 0 (it reports), also when the package does not verify.
@@ -89,6 +93,7 @@ fn build(verification: &Verification, package: &str) -> DeviationList {
                 step: d.step.text.clone(),
                 error: d.error.lines().next().unwrap_or_default().to_string(),
                 closed_by: summary.and_then(|s| s.closed_by.clone()),
+                closure: summary.and_then(|s| s.closure.clone()),
             }
         })
         .collect();
@@ -126,6 +131,13 @@ fn write_human(list: &DeviationList, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "         {}", d.error)?;
         if let Some(by) = &d.closed_by {
             writeln!(out, "         closed by {by}")?;
+        }
+        if let Some(c) = &d.closure {
+            writeln!(out, "         disposition: {}", c.disposition)?;
+            let assessed = c.assessment.summary();
+            if !assessed.is_empty() {
+                writeln!(out, "         {assessed}")?;
+            }
         }
     }
     if let Some(first) = list.deviations.iter().find(|d| d.status == "open") {

@@ -46,8 +46,16 @@ impl SigningArgs for DeviationCloseArgs {
         target(&self.package, &self.key, &self.tsa)
     }
     fn action(&self) -> SignAction {
-        let (id, disposition) = (self.id.clone(), self.disposition.clone());
-        SignAction::CloseDeviation { id, disposition }
+        SignAction::CloseDeviation {
+            id: self.id.clone(),
+            disposition: self.disposition.clone(),
+            assessment: crate::sign::DeviationAssessment {
+                classification: self.classification.map(|c| c.as_str().to_string()),
+                impact: self.impact.clone(),
+                root_cause: self.root_cause.clone(),
+                capa: self.capa.clone(),
+            },
+        }
     }
 }
 

@@ -462,8 +462,12 @@ fn deviations(state: &PackageState) -> Vec<DeviationRow> {
             let disposition = closure
                 .filter(|_| invalid.is_none())
                 .map(|(_, p, disposition)| {
+                    let assessed = match disposition.assessment.summary() {
+                        a if a.is_empty() => String::new(),
+                        a => format!(" ({a})"),
+                    };
                     format!(
-                        "{} — closed by {} ({}) at {}",
+                        "{}{assessed} — closed by {} ({}) at {}",
                         disposition.disposition, p.signer.name, p.signer.role, p.signed_at
                     )
                 })

@@ -27,7 +27,7 @@ pub use keys::{PBKDF2_ITERATIONS, PrivateKey, PublicKey, check_private_mode};
 pub use passphrase::{MIN_PASSPHRASE_CHARS, PASSPHRASE_ENV, new_passphrase, passphrase_for};
 pub use pinned_key::PinnedKeyExt;
 pub use qualify_evidence::schema::ED25519;
-pub use qualify_evidence::{PinnedEntry, PinnedKey};
+pub use qualify_evidence::{DeviationAssessment, PinnedEntry, PinnedKey};
 pub use registry::{Registry, Signer, SignerEntry, check_id};
 pub use registry_append::entry_yaml;
 pub(crate) use signed_record::record_predicate;

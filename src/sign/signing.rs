@@ -33,6 +33,8 @@ use crate::verify::{
 };
 use qualify_evidence::PinnedKey;
 
+pub use qualify_evidence::DeviationAssessment;
+
 /// What to sign.
 #[derive(Debug, Clone)]
 pub enum SignAction {
@@ -47,6 +49,8 @@ pub enum SignAction {
         id: String,
         /// The disposition text.
         disposition: String,
+        /// Classification, impact, root cause, CAPA.
+        assessment: DeviationAssessment,
     },
 }
 

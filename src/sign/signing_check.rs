@@ -2,7 +2,7 @@
 //! needs a closer role, an existing open deviation and a disposition. Nothing is written here.
 
 use super::error::SignError;
-use super::signing::{Checked, Prepared, SignAction, SignRequest};
+use super::signing::{Checked, DeviationAssessment, Prepared, SignAction, SignRequest};
 use super::statement::{CLOSURE_MEANING, DeviationDisposition};
 use super::workflow::{SignedMeaning, Violation, check_closer, check_next};
 use crate::deviation::closure_path;
@@ -12,9 +12,11 @@ use crate::verify::SIGNATURES_DIR;
 pub(crate) fn check(request: &SignRequest<'_>, p: &Prepared) -> Result<Checked, SignError> {
     let (checked, violations) = match &request.action {
         SignAction::Meaning { meaning } => check_meaning(request, p, meaning),
-        SignAction::CloseDeviation { id, disposition } => {
-            check_closure(request, p, id, disposition)?
-        }
+        SignAction::CloseDeviation {
+            id,
+            disposition,
+            assessment,
+        } => check_closure(request, p, id, disposition, assessment)?,
     };
     if !violations.is_empty() {
         return Err(SignError::Refused(format!(
@@ -73,6 +75,7 @@ fn check_closure(
     p: &Prepared,
     id: &str,
     disposition: &str,
+    assessment: &DeviationAssessment,
 ) -> Result<(Checked, Vec<Violation>), SignError> {
     let violations = check_closer(request.workflow, &p.role, &p.signer.roles);
     let register = p
@@ -108,6 +111,7 @@ fn check_closure(
         deviation: Some(DeviationDisposition {
             id: id.to_string(),
             disposition: disposition.to_string(),
+            assessment: assessment.clone(),
         }),
     };
     Ok((checked, violations))

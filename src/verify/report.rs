@@ -53,6 +53,9 @@ pub struct DeviationSummary {
     /// The closure envelope, when closed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_by: Option<String>,
+    /// What that closure signed: the disposition, classification, impact, root cause and CAPA.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closure: Option<crate::sign::DeviationDisposition>,
 }
 
 /// The whole outcome.

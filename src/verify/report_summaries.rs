@@ -14,6 +14,7 @@ use crate::sign::FileRef;
 pub(super) fn deviation_summaries(
     contents: &PackageContents,
     state: &WorkflowState,
+    envelopes: &[CheckedEnvelope],
 ) -> (Vec<DeviationSummary>, Vec<Finding>) {
     let (mut summaries, mut findings) = (Vec::new(), Vec::new());
     let Ok(register) = &contents.register else {
@@ -21,6 +22,12 @@ pub(super) fn deviation_summaries(
     };
     for d in &register.deviations {
         let closed_by = state.closed.get(&d.id).cloned();
+        // The disposition the valid closure signed (the workflow replay found it valid).
+        let closure = closed_by.as_ref().and_then(|path| {
+            let envelope = envelopes.iter().find(|e| &e.path == path)?;
+            let signed = envelope.statement.as_ref()?.predicate.deviation.clone()?;
+            (signed.id == d.id).then_some(signed)
+        });
         if closed_by.is_none() {
             findings.push(Finding::warning(
                 Check::Deviation,
@@ -38,6 +45,7 @@ pub(super) fn deviation_summaries(
             .into(),
             summary: d.summary(),
             closed_by,
+            closure,
         });
     }
     (summaries, findings)

@@ -82,7 +82,7 @@ pub fn verify_package(dir: &Path, options: &VerifyOptions<'_>) -> Verification {
     report.anchor = anchor;
     findings.extend(anchor_findings);
 
-    let (deviations, open) = deviation_summaries(&contents, &state);
+    let (deviations, open) = deviation_summaries(&contents, &state, &envelopes);
     report.deviations = deviations;
     findings.extend(open);
     report.signatures = signature_summaries(&ordered, &findings);

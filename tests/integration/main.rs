@@ -19,6 +19,7 @@ mod campaign;
 mod campaign_network;
 mod crash_safety;
 mod cucumber_messages;
+mod deviation_assessment;
 mod evidence_format;
 mod evidence_package;
 mod evidence_renditions;

@@ -75,8 +75,8 @@ pub use results::{
     StepResult, Summary, ToolInfo, WrittenTag,
 };
 pub use statement::{
-    AuditRef, DeviationDisposition, FileRef, PackageRef, PinnedEntry, PinnedKey,
-    SignaturePredicate, SignerRef, Statement, Subject,
+    AuditRef, DeviationAssessment, DeviationDisposition, FileRef, PackageRef, PinnedEntry,
+    PinnedKey, SignaturePredicate, SignerRef, Statement, Subject,
 };
 pub use supersession::{PackageRecord, SupersessionPredicate, SupersessionStatement};
 

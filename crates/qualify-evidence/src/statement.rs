@@ -135,6 +135,44 @@ pub struct DeviationDisposition {
     pub id: String,
     /// What was decided and why.
     pub disposition: String,
+    /// Classification, impact, root cause and CAPA, as far as the closer recorded them (each
+    /// absent when not given, and in closures made before they existed).
+    #[serde(flatten)]
+    pub assessment: DeviationAssessment,
+}
+
+/// How a deviation was assessed when it was closed: what an inspector asks of every deviation
+/// besides the decision itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviationAssessment {
+    /// `minor`, `major` or `critical`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classification: Option<String>,
+    /// Its impact on the validated state and on product quality.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<String>,
+    /// Its root cause.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_cause: Option<String>,
+    /// The CAPA (corrective and preventive action) reference, e.g. `CAPA-2026-014`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capa: Option<String>,
+}
+
+impl DeviationAssessment {
+    /// `classification major; impact …; root cause …; CAPA …`, the fields given, for reports.
+    pub fn summary(&self) -> String {
+        [
+            ("classification", &self.classification),
+            ("impact", &self.impact),
+            ("root cause", &self.root_cause),
+            ("CAPA", &self.capa),
+        ]
+        .iter()
+        .filter_map(|(label, v)| v.as_ref().map(|v| format!("{label}: {v}")))
+        .collect::<Vec<_>>()
+        .join("; ")
+    }
 }
 
 /// The signer's key and registry entry as they stood when the signature was made.

@@ -294,6 +294,12 @@ fn statements_envelopes_and_supersessions_round_trip() {
             deviation: Some(DeviationDisposition {
                 id: "DEV-001".into(),
                 disposition: "accepted".into(),
+                assessment: DeviationAssessment {
+                    classification: Some("minor".into()),
+                    impact: Some("none on product quality".into()),
+                    root_cause: Some("protocol typo".into()),
+                    capa: Some("CAPA-2026-014".into()),
+                },
             }),
             signer_key: Some(pinned),
         },
