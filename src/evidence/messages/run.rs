@@ -3,7 +3,7 @@
 
 use std::io;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use serde_json::{Value, json};
 
 use super::index::Index;
@@ -30,8 +30,8 @@ pub(super) fn write_run(
     results: &RunResults,
     emit: &mut dyn FnMut(Value) -> io::Result<()>,
 ) -> io::Result<()> {
-    let patterns = crate::steps::patterns();
-    for (k, re) in patterns.iter().enumerate() {
+    let patterns = Library::new(crate::steps::patterns());
+    for (k, re) in patterns.each.iter().enumerate() {
         emit(json!({ "stepDefinition": {
             "id": format!("sd-{k}"),
             "pattern": { "source": re.as_str(), "type": "REGULAR_EXPRESSION" },
@@ -69,17 +69,36 @@ pub(super) fn write_run(
 
 /// The `testCase` of one scenario: a test step per pickle step, with the step definition that
 /// matches its text and the arguments it captured (for highlighting in reports).
-fn test_case(r: &Ran<'_>, patterns: &[Regex]) -> Value {
+/// The step library's patterns, and all of them as one set: a step's text is matched against
+/// every pattern in one pass, then captured by the one that matched.
+struct Library {
+    each: Vec<Regex>,
+    set: RegexSet,
+}
+
+impl Library {
+    fn new(each: Vec<Regex>) -> Self {
+        // The patterns compiled one by one already; as a set they cannot fail.
+        let set =
+            RegexSet::new(each.iter().map(Regex::as_str)).unwrap_or_else(|_| RegexSet::empty());
+        Library { each, set }
+    }
+
+    /// The first pattern matching `text`, with its captures.
+    fn find<'t>(&self, text: &'t str) -> Option<(usize, regex::Captures<'t>)> {
+        let i = self.set.matches(text).iter().next()?;
+        self.each[i].captures(text).map(|c| (i, c))
+    }
+}
+
+fn test_case(r: &Ran<'_>, patterns: &Library) -> Value {
     let steps: Vec<Value> = r
         .pickle
         .steps
         .iter()
         .enumerate()
         .map(|(k, step)| {
-            let matched = patterns
-                .iter()
-                .enumerate()
-                .find_map(|(i, re)| re.captures(&step.text).map(|c| (i, c)));
+            let matched = patterns.find(&step.text);
             let (ids, args) = match matched {
                 Some((i, caps)) => {
                     let arguments: Vec<Value> = caps
