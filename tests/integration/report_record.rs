@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::reports::{preflight_classpath, tool};
+use crate::reports::{assert_sealed_renditions_reproduced, preflight_classpath, tool};
 use crate::support::Project;
 
 /// Rows of the outline that make URS-001's matrix row span several pages.
@@ -360,22 +360,7 @@ fn the_record_is_reproducible_pdfa_and_verifies() {
         preflight.status.success() && out.contains("is a valid PDF/A-1b file"),
         "PDFBox Preflight rejects the report:\n{out}"
     );
-    let again = p.path().join("again");
-    p.qualify(&[
-        "render",
-        pkg.to_str().unwrap(),
-        "--sealed",
-        "--out",
-        again.to_str().unwrap(),
-    ])
-    .code(0);
-    for f in ["report.html", "report.pdf"] {
-        assert_eq!(
-            std::fs::read(again.join(f)).unwrap(),
-            std::fs::read(pkg.join(f)).unwrap(),
-            "{f} is not reproduced"
-        );
-    }
+    assert_sealed_renditions_reproduced(&p, &pkg, &p.path().join("again"));
     let run = p.qualify(&["verify", pkg.to_str().unwrap()]);
     assert_eq!(
         run.output.status.code(),

@@ -43,6 +43,26 @@ pub(crate) fn package() -> (Project, PathBuf) {
     (p, pkg)
 }
 
+/// `qualify render PKG --sealed --out OUT` gives exactly the package's sealed report.html and
+/// report.pdf.
+pub(crate) fn assert_sealed_renditions_reproduced(p: &Project, pkg: &Path, out: &Path) {
+    p.qualify(&[
+        "render",
+        pkg.to_str().unwrap(),
+        "--sealed",
+        "--out",
+        out.to_str().unwrap(),
+    ])
+    .code(0);
+    for f in ["report.html", "report.pdf"] {
+        assert_eq!(
+            std::fs::read(out.join(f)).unwrap(),
+            std::fs::read(pkg.join(f)).unwrap(),
+            "{f} is not reproduced from the package"
+        );
+    }
+}
+
 pub(crate) fn tool(name: &str, args: &[&str]) -> std::process::Output {
     Command::new(name).args(args).output().unwrap_or_else(|e| {
         panic!("{name} is needed by this test and cannot be run ({e}); install it as .ci/run does")
@@ -147,21 +167,7 @@ fn renditions_are_reproducible_byte_for_byte() {
     let pkg_arg = pkg.to_str().unwrap();
     // The sealed rendition is reproduced exactly from the sealed package.
     let out1 = p.path().join("again1");
-    p.qualify(&[
-        "render",
-        pkg_arg,
-        "--sealed",
-        "--out",
-        out1.to_str().unwrap(),
-    ])
-    .code(0);
-    for f in ["report.html", "report.pdf"] {
-        assert_eq!(
-            std::fs::read(out1.join(f)).unwrap(),
-            std::fs::read(pkg.join(f)).unwrap(),
-            "{f} is not reproduced from the package"
-        );
-    }
+    assert_sealed_renditions_reproduced(&p, &pkg, &out1);
     // Twice in one process too (printpdf's ids come from a process-wide counter).
     let a = render_package(&pkg, RenditionKind::Sealed, None).unwrap();
     let b = render_package(&pkg, RenditionKind::Sealed, None).unwrap();
